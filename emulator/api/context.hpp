@@ -1,0 +1,29 @@
+// What every handler works with: the store, the injected clock and randomness, the JWT signing key
+// and the options set by flags. Owned by main(); handlers borrow it for the length of one request.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "emulator/crypto/random.hpp"
+#include "emulator/domain/clock.hpp"
+#include "emulator/store/store.hpp"
+
+namespace paratro::api {
+
+struct ApiOptions {
+  std::int64_t token_ttl_s = 900;       // `expires_in` of issued tokens
+  std::int64_t keygen_delay_ms = 1000;  // simulated MPC key generation time of a new wallet
+  std::int64_t default_max_wallets = 100;
+};
+
+struct Services {
+  store::Store& store;
+  const domain::Clock& clock;       // resource timestamps and due times
+  const domain::Clock& wall_clock;  // JWT iat/exp: clients compare them with their own wall time
+  crypto::RandomSource& rng;
+  std::string jwt_key;
+  ApiOptions options;
+};
+
+}  // namespace paratro::api

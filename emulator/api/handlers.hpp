@@ -1,0 +1,52 @@
+// The API's handlers, one file per resource (auth.cpp, wallets.cpp, accounts.cpp, assets.cpp,
+// transfers.cpp, transactions.cpp; sandbox/ for the /_sandbox control plane). Each takes the
+// services, the request and, for /api/v1 resources, the authenticated client, and returns the full
+// response: success body or the contract's error. None throws for bad input.
+#pragma once
+
+#include <string_view>
+
+#include "emulator/api/context.hpp"
+#include "emulator/api/request.hpp"
+#include "emulator/domain/model.hpp"
+
+namespace paratro::api {
+
+using Caller = domain::ClientRecord;
+
+// auth.cpp
+ApiResponse issue_token(Services& s, const ApiRequest& r);
+// The client behind the request's Bearer token, or unauthorized / invalid_token / token_expired /
+// forbidden.
+domain::Result<Caller> authenticate(Services& s, const ApiRequest& r);
+// Hex HMAC-SHA256(salt, secret): how API secrets are kept at rest.
+std::string hash_secret(std::string_view salt, std::string_view secret);
+
+ApiResponse create_wallet(Services& s, const ApiRequest& r, const Caller& c);
+ApiResponse get_wallet(Services& s, const Caller& c, std::string_view id);
+ApiResponse list_wallets(Services& s, const ApiRequest& r, const Caller& c);
+
+ApiResponse create_account(Services& s, const ApiRequest& r, const Caller& c);
+ApiResponse get_account(Services& s, const Caller& c, std::string_view id);
+ApiResponse list_accounts(Services& s, const ApiRequest& r, const Caller& c);
+
+ApiResponse create_asset(Services& s, const ApiRequest& r, const Caller& c);
+ApiResponse get_asset(Services& s, const Caller& c, std::string_view id);
+ApiResponse list_assets(Services& s, const ApiRequest& r, const Caller& c);
+
+ApiResponse create_transfer(Services& s, const ApiRequest& r, const Caller& c);
+ApiResponse get_transaction(Services& s, const Caller& c, std::string_view id);
+ApiResponse list_transactions(Services& s, const ApiRequest& r, const Caller& c);
+
+// sandbox/*.cpp — the emulator's control plane, no Bearer token.
+ApiResponse sandbox_create_client(Services& s, const ApiRequest& r);
+ApiResponse sandbox_set_balance(Services& s, const ApiRequest& r, std::string_view asset_id);
+ApiResponse sandbox_health(Services& s);
+
+// Creates the well-known default client on a fresh database (no-op when it exists).
+void ensure_default_client(Services& s);
+inline constexpr std::string_view kDefaultClientId = "c_sandbox";
+inline constexpr std::string_view kDefaultApiKey = "pk_sandbox_paratro_emulator";
+inline constexpr std::string_view kDefaultApiSecret = "sk_sandbox_paratro_emulator";
+
+}  // namespace paratro::api

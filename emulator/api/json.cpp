@@ -1,0 +1,81 @@
+// Implementation of the JSON helpers in json.hpp.
+#include "emulator/api/json.hpp"
+
+#include <rapidjson/error/en.h>
+
+namespace paratro::api {
+
+using domain::ErrorCode;
+using domain::make_error;
+
+ApiResponse error_response(const domain::Error& error) {
+  const auto& info = domain::error_info(error.code);
+  JsonWriter w;
+  w.begin_object().field("code", info.code).field("type", info.type).field("message", error.message).end_object();
+  return json_response(info.http_status, w.take());
+}
+
+ApiResponse error_response(ErrorCode code, std::string message) {
+  return error_response(domain::Error{code, std::move(message)});
+}
+
+ApiResponse json_response(int status, std::string body) {
+  ApiResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+domain::Result<rapidjson::Document> parse_object(std::string_view body, bool allow_empty) {
+  rapidjson::Document doc;
+  std::size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) {
+    if (allow_empty) {
+      doc.SetObject();
+      return doc;
+    }
+    return make_error(ErrorCode::bad_request, "Request body must be a JSON object");
+  }
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+  if (doc.HasParseError()) {
+    return make_error(ErrorCode::bad_request, std::string("Malformed JSON at offset ") +
+                                                  std::to_string(doc.GetErrorOffset()) + ": " +
+                                                  rapidjson::GetParseError_En(doc.GetParseError()));
+  }
+  if (!doc.IsObject()) return make_error(ErrorCode::bad_request, "Request body must be a JSON object");
+  return doc;
+}
+
+domain::Result<std::optional<std::string>> optional_string(const rapidjson::Value& obj, const char* name) {
+  auto it = obj.FindMember(name);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return std::optional<std::string>();
+  if (!it->value.IsString()) return make_error(ErrorCode::invalid_parameter, std::string(name) + " must be a string");
+  return std::optional<std::string>(std::string(it->value.GetString(), it->value.GetStringLength()));
+}
+
+domain::Result<std::string> required_string(const rapidjson::Value& obj, const char* name) {
+  auto v = optional_string(obj, name);
+  if (!v) return v.error();
+  if (!v->has_value() || (*v)->empty()) return make_error(ErrorCode::invalid_parameter, std::string(name) + " is required");
+  return std::move(**v);
+}
+
+namespace {
+// Characters, not bytes: the documented limits are "max N characters" and names may be non-ASCII.
+std::size_t utf8_length(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+}  // namespace
+
+domain::Status check_length(std::string_view field, std::string_view value, std::size_t max_chars) {
+  if (utf8_length(value) > max_chars) {
+    return make_error(ErrorCode::validation_failed,
+                      std::string(field) + " must be at most " + std::to_string(max_chars) + " characters");
+  }
+  return domain::ok_status();
+}
+
+}  // namespace paratro::api

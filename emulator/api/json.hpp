@@ -1,0 +1,61 @@
+// JSON in and out for handlers: one builder for every error body, a writer for resources, and
+// strict field readers that turn a wrong or missing field into the contract's error. Parsing is
+// RapidJSON's iterative (non-recursive) mode, so deeply nested input cannot exhaust the stack.
+#pragma once
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "emulator/api/request.hpp"
+#include "emulator/domain/error.hpp"
+
+namespace paratro::api {
+
+// Builds `{"code","type","message"}` with the error's HTTP status.
+ApiResponse error_response(const domain::Error& error);
+ApiResponse error_response(domain::ErrorCode code, std::string message);
+
+class JsonWriter {
+ public:
+  JsonWriter() : w_(buf_) {}
+  JsonWriter& begin_object() { w_.StartObject(); return *this; }
+  JsonWriter& end_object() { w_.EndObject(); return *this; }
+  JsonWriter& begin_array() { w_.StartArray(); return *this; }
+  JsonWriter& end_array() { w_.EndArray(); return *this; }
+  JsonWriter& key(std::string_view k) { w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); return *this; }
+  JsonWriter& str(std::string_view v) { w_.String(v.data(), static_cast<rapidjson::SizeType>(v.size())); return *this; }
+  JsonWriter& num(std::int64_t v) { w_.Int64(v); return *this; }
+  JsonWriter& boolean(bool v) { w_.Bool(v); return *this; }
+  JsonWriter& null() { w_.Null(); return *this; }
+  JsonWriter& field(std::string_view k, std::string_view v) { return key(k).str(v); }
+  JsonWriter& field(std::string_view k, const char* v) { return key(k).str(v); }
+  JsonWriter& field(std::string_view k, const std::string& v) { return key(k).str(v); }
+  JsonWriter& field(std::string_view k, std::int64_t v) { return key(k).num(v); }
+  JsonWriter& field(std::string_view k, int v) { return key(k).num(v); }
+  JsonWriter& field(std::string_view k, bool v) { return key(k).boolean(v); }
+  std::string take() { return std::string(buf_.GetString(), buf_.GetSize()); }
+
+ private:
+  rapidjson::StringBuffer buf_;
+  rapidjson::Writer<rapidjson::StringBuffer> w_;
+};
+
+ApiResponse json_response(int status, std::string body);
+
+// A parsed request body: must be a JSON object (an empty body counts as `{}` only when allowed).
+domain::Result<rapidjson::Document> parse_object(std::string_view body, bool allow_empty = false);
+
+// Reads an optional string field: absent or null -> nullopt; another type -> invalid_parameter.
+domain::Result<std::optional<std::string>> optional_string(const rapidjson::Value& obj, const char* name);
+// Reads a required, non-empty string field: absent, null or "" -> invalid_parameter.
+domain::Result<std::string> required_string(const rapidjson::Value& obj, const char* name);
+// validation_failed naming the field when `value` is longer than `max_chars` characters.
+domain::Status check_length(std::string_view field, std::string_view value, std::size_t max_chars);
+
+}  // namespace paratro::api

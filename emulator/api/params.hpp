@@ -1,0 +1,43 @@
+// Query-string and representation helpers shared by the resource handlers: pagination, and the
+// JSON shape of each resource exactly as CONTRACT.md lists its fields.
+#pragma once
+
+#include <string>
+
+#include "emulator/api/json.hpp"
+#include "emulator/api/request.hpp"
+#include "emulator/domain/model.hpp"
+
+namespace paratro::api {
+
+// `page` (from 1) and `page_size` (default 20, capped at 100). Absent or 0 means the default; a
+// negative or non-integer value is invalid_parameter.
+domain::Result<domain::PageRequest> parse_page(const ApiRequest& r);
+
+void write_wallet(JsonWriter& w, const domain::WalletRecord& x);
+void write_account(JsonWriter& w, const domain::AccountRecord& x);
+void write_asset(JsonWriter& w, const domain::AssetRecord& x);
+void write_transaction(JsonWriter& w, const domain::TransactionRecord& x);
+
+// `{"data":[...],"total":N,"has_more":b}` with each item written by `write`.
+template <typename T, typename Write>
+ApiResponse page_response(const domain::Page<T>& page, Write write) {
+  JsonWriter w;
+  w.begin_object().key("data").begin_array();
+  for (const auto& item : page.items) write(w, item);
+  w.end_array().field("total", page.total).field("has_more", page.has_more).end_object();
+  return json_response(200, w.take());
+}
+
+template <typename T, typename Write>
+ApiResponse one_response(const T& item, Write write) {
+  JsonWriter w;
+  write(w, item);
+  return json_response(200, w.take());
+}
+
+// Lowercases ASCII (chain names are matched case-insensitively).
+std::string ascii_lower(std::string s);
+std::string ascii_upper(std::string s);
+
+}  // namespace paratro::api

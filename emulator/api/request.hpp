@@ -1,0 +1,36 @@
+// The transport-neutral request and response every API handler works on. http/ fills ApiRequest
+// from the wire and sends ApiResponse back; handlers never see a socket, so unit tests call them
+// directly.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace paratro::api {
+
+struct ApiRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // decoded path without the query, e.g. "/api/v1/wallets/w_..."
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::string authorization;
+  std::string api_key;
+  std::string api_secret;
+  std::string body;
+
+  // The first value of a query parameter, or nullptr.
+  const std::string* query_param(std::string_view name) const {
+    for (const auto& [k, v] : query)
+      if (k == name) return &v;
+    return nullptr;
+  }
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string body;  // JSON
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+}  // namespace paratro::api

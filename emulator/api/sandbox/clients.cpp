@@ -1,0 +1,98 @@
+// The /_sandbox control plane for clients and balances: create further API clients (the key and
+// secret are returned once; only a salted hash of the secret is kept), set an asset's balance
+// directly (the way Anvil's setBalance does), and a health summary.
+#include <array>
+
+#include "emulator/api/handlers.hpp"
+#include "emulator/api/json.hpp"
+#include "emulator/api/params.hpp"
+#include "emulator/crypto/hash.hpp"
+#include "emulator/domain/ids.hpp"
+
+namespace paratro::api {
+
+using domain::ErrorCode;
+
+ApiResponse sandbox_create_client(Services& s, const ApiRequest& r) {
+  auto body = parse_object(r.body, /*allow_empty=*/true);
+  if (!body) return error_response(body.error());
+  auto name = optional_string(*body, "name");
+  if (!name) return error_response(name.error());
+  std::int64_t max_wallets = s.options.default_max_wallets;
+  if (auto it = body->FindMember("max_wallets"); it != body->MemberEnd() && !it->value.IsNull()) {
+    if (!it->value.IsInt64() || it->value.GetInt64() < 0 || it->value.GetInt64() > 1'000'000) {
+      return error_response(ErrorCode::invalid_parameter, "max_wallets must be an integer between 0 and 1000000");
+    }
+    max_wallets = it->value.GetInt64();
+  }
+  if (auto st = check_length("name", name->value_or(""), 100); !st) return error_response(st.error());
+
+  const std::int64_t now = s.clock.now_ms();
+  std::array<std::uint8_t, 24> secret_bytes{};
+  std::array<std::uint8_t, 16> salt{}, key_bytes{};
+  s.rng.fill(secret_bytes);
+  s.rng.fill(salt);
+  s.rng.fill(key_bytes);
+  const std::string secret = "sk_sandbox_" + crypto::to_hex(secret_bytes);
+
+  domain::ClientRecord c;
+  c.client_id = domain::make_id("c_", now, s.rng);
+  c.client_name = name->value_or("Sandbox client");
+  c.api_key = "pk_sandbox_" + crypto::to_hex(key_bytes);
+  c.secret_salt = crypto::to_hex(salt);
+  c.secret_hash = hash_secret(c.secret_salt, secret);
+  c.max_wallets = max_wallets;
+  c.created_at_ms = now;
+  if (auto st = s.store.create_client(c); !st) return error_response(st.error());
+
+  JsonWriter w;
+  w.begin_object()
+      .field("client_id", c.client_id)
+      .field("client_name", c.client_name)
+      .field("api_key", c.api_key)
+      .field("api_secret", secret)
+      .field("status", c.status)
+      .field("subscription_tier", c.subscription_tier)
+      .field("max_wallets", c.max_wallets)
+      .field("created_at", domain::format_rfc3339(now))
+      .end_object();
+  return json_response(201, w.take());
+}
+
+ApiResponse sandbox_set_balance(Services& s, const ApiRequest& r, std::string_view asset_id) {
+  auto body = parse_object(r.body);
+  if (!body) return error_response(body.error());
+  auto balance = required_string(*body, "balance");
+  if (!balance) return error_response(balance.error());
+  auto client_id = s.store.find_asset_owner(asset_id);
+  if (!client_id) return error_response(ErrorCode::not_found, "Asset not found");
+  auto asset = s.store.find_asset(*client_id, asset_id);
+  if (!asset) return error_response(ErrorCode::not_found, "Asset not found");
+  const auto parsed = domain::parse_amount(*balance, static_cast<unsigned>(asset->decimals));
+  if (!parsed.ok()) return error_response(ErrorCode::invalid_parameter, "balance must be a decimal string within the asset's decimals");
+  if (auto st = s.store.set_asset_balance(asset_id, parsed.value, s.clock.now_ms()); !st) return error_response(st.error());
+  asset->balance = parsed.value;
+  return one_response(*asset, write_asset);
+}
+
+ApiResponse sandbox_health(Services& s) {
+  const auto counts = s.store.counts();
+  JsonWriter w;
+  w.begin_object()
+      .field("status", "ok")
+      .field("version", PARATRO_EMULATOR_VERSION)
+      .field("time", domain::format_rfc3339(s.clock.now_ms()))
+      .field("database", s.store.path())
+      .key("counts")
+      .begin_object()
+      .field("clients", counts.clients)
+      .field("wallets", counts.wallets)
+      .field("accounts", counts.accounts)
+      .field("assets", counts.assets)
+      .field("transactions", counts.transactions)
+      .end_object()
+      .end_object();
+  return json_response(200, w.take());
+}
+
+}  // namespace paratro::api

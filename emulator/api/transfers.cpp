@@ -1,0 +1,72 @@
+// POST /api/v1/transfer. Checks that need no state run first (shape, lengths, chain, amount syntax,
+// from != to, destination checksum); the store then locates the source asset and, in one
+// transaction, checks decimals and balance, locks the amount and records a PENDING transaction.
+#include "emulator/api/handlers.hpp"
+#include "emulator/api/params.hpp"
+#include "emulator/domain/chain_address.hpp"
+#include "emulator/domain/ids.hpp"
+
+namespace paratro::api {
+
+using domain::ErrorCode;
+
+ApiResponse create_transfer(Services& s, const ApiRequest& r, const Caller& c) {
+  auto body = parse_object(r.body);
+  if (!body) return error_response(body.error());
+  auto from = required_string(*body, "from_address");
+  if (!from) return error_response(from.error());
+  auto to = required_string(*body, "to_address");
+  if (!to) return error_response(to.error());
+  auto chain_in = required_string(*body, "chain");
+  if (!chain_in) return error_response(chain_in.error());
+  auto symbol_in = required_string(*body, "token_symbol");
+  if (!symbol_in) return error_response(symbol_in.error());
+  auto amount = required_string(*body, "amount");
+  if (!amount) return error_response(amount.error());
+  auto memo = optional_string(*body, "memo");
+  if (!memo) return error_response(memo.error());
+  for (auto [field, value, max] : {std::tuple<const char*, std::string_view, std::size_t>{"from_address", *from, 255},
+                                   {"to_address", *to, 255},
+                                   {"token_symbol", *symbol_in, 20},
+                                   {"memo", memo->has_value() ? std::string_view(**memo) : std::string_view(), 100}}) {
+    if (auto st = check_length(field, value, max); !st) return error_response(st.error());
+  }
+  const domain::ChainInfo* chain = domain::find_chain(ascii_lower(*chain_in));
+  if (!chain) return error_response(ErrorCode::invalid_parameter, "Unsupported chain: " + *chain_in);
+
+  // Syntax and sign now; the decimals of the asset are checked once the asset is found.
+  const auto parsed = domain::parse_amount(*amount, 38);
+  if (parsed.error == domain::AmountError::too_large) {
+    return error_response(ErrorCode::invalid_parameter, "amount exceeds the supported ceiling");
+  }
+  if (!parsed.ok()) return error_response(ErrorCode::invalid_parameter, "amount must be a positive decimal string such as \"1.5\"");
+  if (parsed.value == 0) return error_response(ErrorCode::invalid_parameter, "amount must be greater than 0");
+
+  const std::string from_key = domain::address_key(chain->family, *from);
+  if (from_key == domain::address_key(chain->family, *to)) {
+    return error_response(ErrorCode::invalid_parameter, "from_address and to_address must differ");
+  }
+  if (!domain::is_valid_address(chain->family, *to)) {
+    return error_response(ErrorCode::invalid_address, "to_address is not a valid " + std::string(chain->name) + " address");
+  }
+
+  const std::int64_t now = s.clock.now_ms();
+  domain::TransactionRecord tx;
+  tx.tx_id = domain::make_id("tx_", now, s.rng);
+  tx.created_at_ms = now;
+  tx.updated_at_ms = now;
+  store::Store::TransferRequest req{c.client_id, from_key, std::string(chain->name), ascii_upper(*symbol_in),
+                                    *amount, *to, memo->value_or("")};
+  auto created = s.store.create_transfer(req, std::move(tx));
+  if (!created) return error_response(created.error());
+
+  JsonWriter w;
+  w.begin_object()
+      .field("tx_id", created->tx_id)
+      .field("status", created->status)
+      .field("message", "Transfer task created")
+      .end_object();
+  return json_response(200, w.take());
+}
+
+}  // namespace paratro::api

@@ -1,0 +1,61 @@
+// Implementation of chain_address.hpp on top of the codecs in address_codec.hpp.
+#include "emulator/domain/chain_address.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "emulator/crypto/keys.hpp"
+#include "emulator/domain/address_codec.hpp"
+
+namespace paratro::domain {
+
+std::string derive_address(ChainFamily family, const WalletKeys& keys) {
+  if (family == ChainFamily::svm) {
+    if (keys.ed25519_seed.size() != 32) return {};
+    std::array<std::uint8_t, 32> seed{};
+    std::copy(keys.ed25519_seed.begin(), keys.ed25519_seed.end(), seed.begin());
+    return solana_address(crypto::ed25519_from_seed(seed).public_key);
+  }
+  if (keys.secp256k1_secret.size() != 32) return {};
+  std::array<std::uint8_t, 32> secret{};
+  std::copy(keys.secp256k1_secret.begin(), keys.secp256k1_secret.end(), secret.begin());
+  const auto key = crypto::secp256k1_from_private(secret);
+  if (!key) return {};
+  switch (family) {
+    case ChainFamily::evm: return evm_address(key->public_uncompressed);
+    case ChainFamily::tvm: return tron_address(key->public_uncompressed);
+    case ChainFamily::utxo: return bitcoin_p2wpkh_address(key->public_compressed);
+    case ChainFamily::svm: break;
+  }
+  return {};
+}
+
+bool is_valid_address(ChainFamily family, std::string_view address) {
+  switch (family) {
+    case ChainFamily::evm: return is_valid_evm_address(address);
+    case ChainFamily::tvm: return is_valid_tron_address(address);
+    case ChainFamily::utxo: return is_valid_bitcoin_address(address);
+    case ChainFamily::svm: return is_valid_solana_address(address);
+  }
+  return false;
+}
+
+std::string address_key(ChainFamily family, std::string_view address) {
+  std::string key(address);
+  if (family == ChainFamily::evm) {
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  }
+  return key;
+}
+
+std::string_view address_type(ChainFamily family) {
+  switch (family) {
+    case ChainFamily::evm: return "EOA";
+    case ChainFamily::tvm: return "EOA";
+    case ChainFamily::utxo: return "P2WPKH";
+    case ChainFamily::svm: return "ED25519";
+  }
+  return "EOA";
+}
+
+}  // namespace paratro::domain

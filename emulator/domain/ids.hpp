@@ -1,0 +1,16 @@
+// Resource identifiers: a type prefix ("w_", "acc_", "ast_", "tx_", "c_") followed by a 26-character
+// ULID (48-bit millisecond time + 80 random bits, Crockford base32). The time part makes ids sort
+// roughly by creation; the random part comes from the injected RandomSource so a seed fixes them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "emulator/crypto/random.hpp"
+
+namespace paratro::domain {
+
+std::string make_id(std::string_view prefix, std::int64_t unix_ms, crypto::RandomSource& rng);
+
+}  // namespace paratro::domain

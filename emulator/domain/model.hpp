@@ -1,0 +1,112 @@
+// The gateway's resources as plain records: what the store persists and the API serialises.
+// Times are Unix milliseconds from the injected clock; amounts are integer base units.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "emulator/domain/amount.hpp"
+
+namespace paratro::domain {
+
+struct ClientRecord {
+  std::string client_id;
+  std::string client_name;
+  std::string api_key;
+  std::string secret_salt;
+  std::string secret_hash;  // hex HMAC-SHA256(salt, secret); the secret itself is never stored
+  std::string status = "ACTIVE";
+  std::string subscription_tier = "SANDBOX";
+  std::int64_t max_wallets = 0;
+  std::int64_t created_at_ms = 0;
+};
+
+struct WalletRecord {
+  std::string wallet_id;
+  std::string client_id;
+  std::string wallet_name;
+  std::string description;
+  std::string status;      // PROGRESSING -> ACTIVE
+  std::string key_status;  // GENERATING -> ACTIVE
+  std::int64_t key_ready_at_ms = 0;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+// Secret key material of a wallet (simulated MPC: the emulator simply holds both keys).
+struct WalletKeys {
+  std::vector<std::uint8_t> secp256k1_secret;  // 32 bytes
+  std::vector<std::uint8_t> ed25519_seed;      // 32 bytes
+};
+
+struct AccountRecord {
+  std::string account_id;
+  std::string wallet_id;
+  std::string client_id;
+  std::string chain;
+  std::string network;
+  std::string address;
+  std::string address_key;
+  std::string address_type;
+  std::string account_type;
+  std::string label;
+  std::string status = "ACTIVE";
+  std::int64_t created_at_ms = 0;
+};
+
+struct AssetRecord {
+  std::string asset_id;
+  std::string account_id;
+  std::string wallet_id;
+  std::string client_id;
+  std::string chain;
+  std::string network;
+  std::string address_key;
+  std::string symbol;
+  std::string name;
+  std::string contract_address;
+  int decimals = 0;
+  std::string asset_type;
+  Amount balance = 0;
+  Amount locked_balance = 0;
+  bool is_active = true;
+  std::int64_t created_at_ms = 0;
+};
+
+struct TransactionRecord {
+  std::string tx_id;
+  std::string wallet_id;
+  std::string account_id;
+  std::string asset_id;
+  std::string client_id;
+  std::string chain;
+  std::string transaction_type = "TRANSFER";
+  std::string direction = "OUTBOUND";
+  std::string from_address;
+  std::string to_address;
+  std::string token_symbol;
+  Amount amount = 0;
+  int decimals = 0;  // of the asset, for formatting `amount`
+  std::string memo;
+  std::string status = "PENDING";
+  std::string tx_hash;
+  std::int64_t block_number = 0;
+  std::int64_t confirmations = 0;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::int64_t total = 0;
+  bool has_more = false;
+};
+
+struct PageRequest {
+  std::int64_t page = 1;       // from 1
+  std::int64_t page_size = 20; // 1..100
+};
+
+}  // namespace paratro::domain

@@ -1,0 +1,102 @@
+// Route table for the API (/api/v1) and the emulator's control plane (/_sandbox).
+#include "emulator/http/router.hpp"
+
+#include <array>
+#include <string_view>
+
+#include "emulator/api/handlers.hpp"
+#include "emulator/api/json.hpp"
+
+namespace paratro::http {
+
+using api::ApiRequest;
+using api::ApiResponse;
+using api::error_response;
+using domain::ErrorCode;
+
+namespace {
+
+// Splits "/a/b/c" into at most 5 segments; returns the count, or -1 if there are more.
+int split_path(std::string_view path, std::array<std::string_view, 5>& out) {
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  int n = 0;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    const std::size_t j = path.find('/', i);
+    const std::size_t end = j == std::string_view::npos ? path.size() : j;
+    if (n == static_cast<int>(out.size())) return -1;
+    out[static_cast<std::size_t>(n++)] = path.substr(i, end - i);
+    i = end;
+  }
+  return n;
+}
+
+ApiResponse not_found() { return error_response(ErrorCode::not_found, "No such route"); }
+ApiResponse not_allowed(const ApiRequest& r) {
+  return error_response(ErrorCode::method_not_allowed, "Method " + r.method + " is not allowed here");
+}
+
+using Collection = ApiResponse (*)(api::Services&, const ApiRequest&, const api::Caller&);
+using Item = ApiResponse (*)(api::Services&, const api::Caller&, std::string_view);
+
+struct Resource {
+  std::string_view name;
+  Collection create;  // POST /name (nullptr: not allowed)
+  Collection list;    // GET /name
+  Item get;           // GET /name/{id}
+};
+
+constexpr std::array<Resource, 5> kResources{{
+    {"wallets", api::create_wallet, api::list_wallets, api::get_wallet},
+    {"accounts", api::create_account, api::list_accounts, api::get_account},
+    {"assets", api::create_asset, api::list_assets, api::get_asset},
+    {"transactions", nullptr, api::list_transactions, api::get_transaction},
+    {"transfer", api::create_transfer, nullptr, nullptr},
+}};
+
+ApiResponse route_api(api::Services& s, const ApiRequest& r, const std::array<std::string_view, 5>& seg, int n) {
+  // seg[0] == "api", seg[1] == "v1"
+  if (n == 4 && seg[2] == "auth" && seg[3] == "token") {
+    return r.method == "POST" ? api::issue_token(s, r) : not_allowed(r);
+  }
+  if (n != 3 && n != 4) return not_found();
+  const Resource* res = nullptr;
+  for (const auto& candidate : kResources)
+    if (candidate.name == seg[2]) res = &candidate;
+  if (!res) return not_found();
+  const bool is_item = n == 4;
+  if (is_item && !res->get) return not_found();
+  const bool allowed = is_item ? r.method == "GET"
+                               : (r.method == "POST" && res->create) || (r.method == "GET" && res->list);
+  if (!allowed) return not_allowed(r);
+
+  auto caller = api::authenticate(s, r);
+  if (!caller) return error_response(caller.error());
+  if (is_item) return res->get(s, *caller, seg[3]);
+  return r.method == "POST" ? res->create(s, r, *caller) : res->list(s, r, *caller);
+}
+
+ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const std::array<std::string_view, 5>& seg, int n) {
+  if (n == 2 && seg[1] == "clients") return r.method == "POST" ? api::sandbox_create_client(s, r) : not_allowed(r);
+  if (n == 2 && seg[1] == "health") return r.method == "GET" ? api::sandbox_health(s) : not_allowed(r);
+  if (n == 4 && seg[1] == "assets" && seg[3] == "balance") {
+    return r.method == "POST" ? api::sandbox_set_balance(s, r, seg[2]) : not_allowed(r);
+  }
+  return not_found();
+}
+
+}  // namespace
+
+ApiResponse route(api::Services& s, const ApiRequest& r) {
+  std::array<std::string_view, 5> seg{};
+  const int n = split_path(r.path, seg);
+  if (n >= 2 && seg[0] == "api" && seg[1] == "v1") return route_api(s, r, seg, n);
+  if (n >= 1 && seg[0] == "_sandbox") return route_sandbox(s, r, seg, n);
+  return not_found();
+}
+
+}  // namespace paratro::http

@@ -1,0 +1,250 @@
+// Beast listener and session (see server.hpp). One outstanding read or write per connection, all
+// on the connection's strand; the session owns no timers of its own (tcp_stream's expiry is used).
+#include "emulator/http/server.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "emulator/api/json.hpp"
+#include "emulator/http/log.hpp"
+
+namespace paratro::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct Shared {
+  RequestHandler handler;
+  ServerLimits limits;
+};
+
+std::string new_request_id() {
+  static std::atomic<std::uint64_t> counter{0};
+  thread_local std::uint64_t salt = [] {
+    return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) * 0x9E3779B97F4A7C15ull;
+  }();
+  std::uint64_t x = salt ^ (counter.fetch_add(1, std::memory_order_relaxed) * 0xBF58476D1CE4E5B9ull);
+  x ^= x >> 31;
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "req_%016llx", static_cast<unsigned long long>(x));
+  return buf;
+}
+
+bool sane_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (unsigned char c : id)
+    if (c < 0x21 || c > 0x7e) return false;
+  return true;
+}
+
+// Fills `out` from a parsed Beast request; false if the target is not a valid origin-form URI.
+bool to_api_request(const bhttp::request<bhttp::string_body>& req, api::ApiRequest& out) {
+  auto url = boost::urls::parse_origin_form(req.target());
+  if (!url) return false;
+  out.method = std::string(req.method_string());
+  out.path = std::string(url->path());
+  for (auto param : url->params()) out.query.emplace_back(param.key, param.value);
+  if (auto it = req.find(bhttp::field::authorization); it != req.end()) out.authorization = std::string(it->value());
+  if (auto it = req.find("X-API-Key"); it != req.end()) out.api_key = std::string(it->value());
+  if (auto it = req.find("X-API-Secret"); it != req.end()) out.api_secret = std::string(it->value());
+  out.body = req.body();
+  return true;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<Shared> shared) : stream_(std::move(socket)), shared_(std::move(shared)) {}
+
+  void run() { asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::wait_for_request, shared_from_this())); }
+
+ private:
+  // Idle phase: wait for the first bytes of the next request (skipped if pipelined bytes remain).
+  void wait_for_request() {
+    if (buffer_.size() > 0) return read_header();
+    stream_.expires_after(shared_->limits.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096), beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+  }
+
+  void on_first_bytes(beast::error_code ec, std::size_t n) {
+    if (ec) return close();
+    buffer_.commit(n);
+    read_header();
+  }
+
+  void read_header() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.header_limit));
+    parser_->body_limit(shared_->limits.body_limit);
+    started_ = std::chrono::steady_clock::now();
+    stream_.expires_after(shared_->limits.header_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    stream_.expires_after(shared_->limits.body_timeout);
+    if (parser_->is_done()) return on_read({}, 0);
+    const auto& req = parser_->get();
+    auto expect = req.find(bhttp::field::expect);
+    if (expect != req.end() && beast::iequals(expect->value(), "100-continue")) {
+      // curl waits for this before sending a body larger than 1 KiB.
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      return asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                               [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                                 if (wec) return self->close();
+                                 self->read_body();
+                               });
+    }
+    read_body();
+  }
+
+  void read_body() { bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this())); }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      return respond_error(domain::ErrorCode::payload_too_large,
+                           "Request body exceeds " + std::to_string(shared_->limits.body_limit) + " bytes", 413);
+    }
+    if (ec == bhttp::error::header_limit) {
+      return respond_error(domain::ErrorCode::bad_request, "Request headers are too large", 431);
+    }
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      return close();
+    }
+    if (ec.category() == beast::error_code(bhttp::error::bad_target).category()) {  // any other parse error
+      return respond_error(domain::ErrorCode::bad_request, "Malformed HTTP request: " + ec.message(), 400);
+    }
+    close();
+  }
+
+  // An error found before a handler could run; the connection closes after the response.
+  void respond_error(domain::ErrorCode code, std::string message, int status) {
+    auto r = api::error_response(code, std::move(message));
+    r.status = status;
+    send(std::move(r), /*keep_alive=*/false, "-", "-", new_request_id());
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    const auto& req = parser_->get();
+    std::string request_id;
+    if (auto it = req.find("X-Request-Id"); it != req.end() && sane_request_id(it->value())) {
+      request_id = std::string(it->value());
+    } else {
+      request_id = new_request_id();
+    }
+    api::ApiRequest api_req;
+    api::ApiResponse res;
+    if (!to_api_request(req, api_req)) {
+      res = api::error_response(domain::ErrorCode::bad_request, "Request target is not a valid URI");
+    } else {
+      try {
+        res = shared_->handler(api_req);
+      } catch (const std::exception& e) {
+        log_line(LogLevel::error, std::string("request ") + request_id + " failed: " + e.what());
+        res = api::error_response(domain::ErrorCode::internal_error, "Internal server error");
+      }
+    }
+    send(std::move(res), req.keep_alive(), std::string(req.method_string()), std::string(req.target()),
+         std::move(request_id));
+  }
+
+  void send(api::ApiResponse r, bool keep_alive, std::string method, std::string target, std::string request_id) {
+    res_ = {};
+    res_.version(11);
+    res_.result(static_cast<unsigned>(r.status));
+    res_.set(bhttp::field::content_type, "application/json");
+    res_.set("X-Request-Id", request_id);
+    for (auto& [k, v] : r.headers) res_.set(k, v);
+    res_.keep_alive(keep_alive);
+    res_.body() = std::move(r.body);
+    res_.prepare_payload();
+    if (log_enabled(LogLevel::info)) {
+      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
+      std::string line = "access ";
+      line.append(method).append(" ").append(target).append(" ").append(std::to_string(r.status)).append(" ");
+      line.append(std::to_string(us)).append("us ").append(request_id);
+      log_line(LogLevel::info, line);
+    }
+    bhttp::async_write(stream_, res_, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
+  }
+
+  void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+    if (ec || !keep_alive) return close();
+    wait_for_request();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<Shared> shared_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> res_;
+  std::chrono::steady_clock::time_point started_{std::chrono::steady_clock::now()};
+};
+
+}  // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(asio::io_context& io, const tcp::endpoint& ep, std::shared_ptr<Shared> sh)
+      : ioc(io), acceptor(asio::make_strand(io)), shared(std::move(sh)) {
+    acceptor.open(ep.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(ep);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+  }
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+      if (!ec) {
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session>(std::move(socket), self->shared)->run();
+      } else {
+        log_line(LogLevel::warn, "accept failed: " + ec.message());
+      }
+      self->accept();
+    });
+  }
+
+  asio::io_context& ioc;
+  tcp::acceptor acceptor;
+  std::shared_ptr<Shared> shared;
+};
+
+Server::Server(asio::io_context& ioc, const tcp::endpoint& endpoint, RequestHandler handler, ServerLimits limits)
+    : impl_(std::make_shared<Impl>(ioc, endpoint, std::make_shared<Shared>(Shared{std::move(handler), limits}))) {}
+
+Server::~Server() = default;
+
+unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::start() { asio::dispatch(impl_->acceptor.get_executor(), [impl = impl_] { impl->accept(); }); }
+
+void Server::stop() {
+  asio::dispatch(impl_->acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+}
+
+}  // namespace paratro::http

@@ -1,0 +1,142 @@
+// paratro-emulator: flags and PARATRO_EMULATOR_* environment variables -> configuration, wiring of
+// store, services and HTTP server, the start-up banner, and signal-driven shutdown.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "emulator/api/handlers.hpp"
+#include "emulator/chain/ticker.hpp"
+#include "emulator/crypto/hash.hpp"
+#include "emulator/http/log.hpp"
+#include "emulator/http/router.hpp"
+#include "emulator/http/server.hpp"
+
+namespace po = boost::program_options;
+using namespace paratro;
+
+namespace {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  std::string database = "paratro-emulator.db";
+  std::string log_level = "info";
+  unsigned threads = 2;
+  std::int64_t token_ttl_s = 900;
+  std::int64_t keygen_delay_ms = 1000;
+  std::size_t max_body_bytes = 1 << 20;
+};
+
+// Flag name for each PARATRO_EMULATOR_* variable: PARATRO_EMULATOR_LOG_LEVEL -> log-level.
+std::string env_to_option(const std::string& env) {
+  static const std::string prefix = "PARATRO_EMULATOR_";
+  if (env.rfind(prefix, 0) != 0) return {};
+  std::string name = env.substr(prefix.size());
+  for (auto& c : name) c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Config cfg;
+  po::options_description opts("Options (each also read from PARATRO_EMULATOR_<NAME>, e.g. PARATRO_EMULATOR_PORT)");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("version", "print the version")
+      ("host", po::value(&cfg.host)->default_value(cfg.host), "address to listen on")
+      ("port", po::value(&cfg.port)->default_value(cfg.port), "port to listen on; 0 picks a free one")
+      ("database", po::value(&cfg.database)->default_value(cfg.database), "SQLite file, or :memory:")
+      ("log-level", po::value(&cfg.log_level)->default_value(cfg.log_level), "debug, info, warn, error or off")
+      ("threads", po::value(&cfg.threads)->default_value(cfg.threads), "I/O threads")
+      ("token-ttl", po::value(&cfg.token_ttl_s)->default_value(cfg.token_ttl_s), "expires_in of issued tokens, seconds")
+      ("keygen-delay-ms", po::value(&cfg.keygen_delay_ms)->default_value(cfg.keygen_delay_ms),
+       "simulated MPC key generation time of a new wallet")
+      ("max-body-bytes", po::value(&cfg.max_body_bytes)->default_value(cfg.max_body_bytes), "request body limit");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, opts), vm);
+    po::store(po::parse_environment(opts, env_to_option), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::cerr << "paratro-emulator: " << e.what() << "\n" << opts << "\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << "paratro-emulator " << PARATRO_EMULATOR_VERSION
+              << " - an offline emulator of the Paratro MPC-wallet gateway\n\n"
+              << opts << "\n";
+    return 0;
+  }
+  if (vm.count("version")) {
+    std::cout << "paratro-emulator " << PARATRO_EMULATOR_VERSION << "\n";
+    return 0;
+  }
+  http::LogLevel level{};
+  if (!http::parse_log_level(cfg.log_level, level)) {
+    std::cerr << "paratro-emulator: unknown log level '" << cfg.log_level << "'\n";
+    return 2;
+  }
+  http::set_log_level(level);
+  if (cfg.threads < 1 || cfg.threads > 64) cfg.threads = 2;
+  if (cfg.token_ttl_s < 1) cfg.token_ttl_s = 900;
+
+  try {
+    store::Store store(cfg.database);
+    domain::SystemClock clock;
+    crypto::SystemRandom rng;
+    api::Services services{store, clock, clock, rng, {}, {}};
+    services.options.token_ttl_s = cfg.token_ttl_s;
+    services.options.keygen_delay_ms = cfg.keygen_delay_ms;
+    services.jwt_key = store.get_or_create_setting("jwt_signing_key", [&] {
+      std::array<std::uint8_t, 32> key{};
+      rng.fill(key);
+      return crypto::to_hex(key);
+    });
+    api::ensure_default_client(services);
+
+    boost::asio::io_context ioc(static_cast<int>(cfg.threads));
+    http::ServerLimits limits;
+    limits.body_limit = cfg.max_body_bytes;
+    const auto address = boost::asio::ip::make_address(cfg.host);
+    http::Server server(ioc, {address, cfg.port}, [&](const api::ApiRequest& r) { return http::route(services, r); },
+                        limits);
+    chain::Ticker ticker(ioc, store, clock);
+    ticker.start();
+    server.start();
+
+    const std::string host_for_url = address.is_v6() ? "[" + cfg.host + "]" : cfg.host;
+    std::printf(
+        "paratro-emulator %s listening on http://%s:%u\n"
+        "  API key:    %s\n"
+        "  API secret: %s\n"
+        "  database:   %s (journal %s)\n",
+        PARATRO_EMULATOR_VERSION, host_for_url.c_str(), static_cast<unsigned>(server.port()),
+        std::string(api::kDefaultApiKey).c_str(), std::string(api::kDefaultApiSecret).c_str(), cfg.database.c_str(),
+        store.journal_mode().c_str());
+    std::fflush(stdout);
+
+    boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code&, int) {
+      http::log_line(http::LogLevel::info, "shutting down");
+      server.stop();
+      ticker.stop();
+      ioc.stop();
+    });
+
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < cfg.threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+    ioc.run();
+    for (auto& t : pool) t.join();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "paratro-emulator: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

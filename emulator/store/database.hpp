@@ -1,0 +1,115 @@
+// RAII over one SQLite connection: prepared statements cached by their SQL text and reset on scope
+// exit, `BEGIN IMMEDIATE` write transactions, and the pragmas the emulator relies on (WAL,
+// synchronous=NORMAL, busy_timeout, foreign keys). A Database is not thread-safe: its owner
+// serialises access (see Store). Failures throw StoreError; Store turns them into internal_error.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace paratro::store {
+
+class StoreError : public std::runtime_error {
+ public:
+  StoreError(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+// A prepared statement owned by Database's cache. Use through StatementUse so it is always reset.
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind_blob(int index, std::span<const std::uint8_t> value);
+  Statement& bind_null(int index);
+
+  // Advances; true while a row is available.
+  bool step();
+  // Runs a statement that returns no rows.
+  void run();
+
+  std::int64_t column_int(int index) const;
+  std::string column_text(int index) const;
+  std::vector<std::uint8_t> column_blob(int index) const;
+  bool column_is_null(int index) const;
+
+  void reset();
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Borrows a cached statement and resets it (clearing bindings) when it goes out of scope, so a
+// statement never keeps a read transaction open.
+class StatementUse {
+ public:
+  explicit StatementUse(Statement& s) : s_(s) {}
+  ~StatementUse() { s_.reset(); }
+  StatementUse(const StatementUse&) = delete;
+  StatementUse& operator=(const StatementUse&) = delete;
+  Statement* operator->() { return &s_; }
+  Statement& operator*() { return s_; }
+
+ private:
+  Statement& s_;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) `path`; ":memory:" gives a private in-memory database.
+  explicit Database(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  void exec(std::string_view sql);
+  // The cached statement for `sql`, prepared on first use.
+  StatementUse use(std::string_view sql);
+  std::int64_t changes() const;
+  std::string journal_mode();
+  const std::string& path() const { return path_; }
+
+ private:
+  friend class WriteTransaction;
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  // Declared after db_ so statements are finalised before the connection closes.
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() ran.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(Database& db);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace paratro::store

@@ -1,0 +1,103 @@
+// The emulator's persistent state: one SQLite connection behind a mutex, with one method per
+// repository operation. Every write is one BEGIN IMMEDIATE transaction, so a caller sees either the
+// whole change or none of it. Methods are thread-safe (they serialise on the mutex); none blocks for
+// longer than its SQLite statements. Lookups take the caller's client_id, so another client's rows
+// are simply not found (tenant isolation lives here, not in each handler).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "emulator/domain/error.hpp"
+#include "emulator/domain/model.hpp"
+#include "emulator/store/database.hpp"
+
+namespace paratro::store {
+
+struct TransactionFilter {
+  std::string wallet_id;
+  std::string account_id;
+  std::string chain;
+};
+
+struct Counts {
+  std::int64_t clients = 0, wallets = 0, accounts = 0, assets = 0, transactions = 0;
+};
+
+class Store {
+ public:
+  // Opens the database and applies pending migrations. Throws StoreError on failure.
+  explicit Store(const std::string& path);
+
+  const std::string& path() const { return db_.path(); }
+  std::string journal_mode();
+
+  // A persisted setting; when absent, `make` produces it and it is stored (first writer wins).
+  std::string get_or_create_setting(std::string_view key, const std::function<std::string()>& make);
+
+  // ---- clients
+  std::optional<domain::ClientRecord> find_client_by_key(std::string_view api_key);
+  std::optional<domain::ClientRecord> find_client(std::string_view client_id);
+  // Inserts; conflict when the client_id or api_key is taken.
+  domain::Status create_client(const domain::ClientRecord& client);
+
+  // ---- wallets
+  // Inserts unless the client already holds max_wallets wallets (wallet_limit_reached).
+  domain::Status create_wallet(const domain::WalletRecord& wallet, const domain::WalletKeys& keys,
+                               std::int64_t max_wallets);
+  std::optional<domain::WalletRecord> find_wallet(std::string_view client_id, std::string_view wallet_id);
+  std::optional<domain::WalletKeys> wallet_keys(std::string_view wallet_id);
+  domain::Page<domain::WalletRecord> list_wallets(std::string_view client_id, const domain::PageRequest& page);
+  // Wallets whose key generation ended by `now_ms` become ACTIVE/ACTIVE. Returns how many.
+  int activate_due_wallets(std::int64_t now_ms);
+
+  // ---- accounts
+  // Inserts if the wallet is ACTIVE; conflict if it already has an account on that chain.
+  domain::Status create_account(const domain::AccountRecord& account);
+  std::optional<domain::AccountRecord> find_account(std::string_view client_id, std::string_view account_id);
+  domain::Page<domain::AccountRecord> list_accounts(std::string_view client_id, std::string_view wallet_id,
+                                                    const domain::PageRequest& page);
+
+  // ---- assets
+  // Inserts unless the account already has that symbol on that chain (asset_already_exists).
+  domain::Status create_asset(const domain::AssetRecord& asset);
+  std::optional<domain::AssetRecord> find_asset(std::string_view client_id, std::string_view asset_id);
+  domain::Page<domain::AssetRecord> list_assets(std::string_view client_id, std::string_view account_id,
+                                                const domain::PageRequest& page);
+  // The client owning an asset (for sandbox controls, which act across clients).
+  std::optional<std::string> find_asset_owner(std::string_view asset_id);
+  // Sandbox control: sets an asset's available balance. not_found for unknown ids.
+  domain::Status set_asset_balance(std::string_view asset_id, domain::Amount balance, std::int64_t now_ms);
+
+  // ---- transfers and transactions
+  struct TransferRequest {
+    std::string client_id;
+    std::string from_address_key;
+    std::string chain;
+    std::string token_symbol;
+    std::string amount_text;  // already validated as a decimal string
+    std::string to_address;
+    std::string memo;
+  };
+  // One atomic step: find the source asset, check wallet/account state, decimals and balance, move
+  // the amount from balance to locked_balance and insert a PENDING transaction. `tx` supplies the
+  // id and times; the rest is filled from the asset. Returns the stored record.
+  domain::Result<domain::TransactionRecord> create_transfer(const TransferRequest& request,
+                                                            domain::TransactionRecord tx);
+  std::optional<domain::TransactionRecord> find_transaction(std::string_view client_id, std::string_view tx_id);
+  domain::Page<domain::TransactionRecord> list_transactions(std::string_view client_id,
+                                                            const TransactionFilter& filter,
+                                                            const domain::PageRequest& page);
+
+  Counts counts();
+
+ private:
+  std::mutex mu_;
+  Database db_;
+};
+
+}  // namespace paratro::store

@@ -1,0 +1,379 @@
+// Unit tests for emulator/crypto: hashes, HMAC, hex helpers, random sources and key derivation,
+// checked against published vectors (FIPS 180, RFC 4231, the Keccak KATs, the RIPEMD-160 paper,
+// SEC 2 curve points, RFC 8032) so a regression shows up as a wrong byte, not a crash.
+#include "emulator/crypto/hash.hpp"
+#include "emulator/crypto/keys.hpp"
+#include "emulator/crypto/random.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace paratro::crypto;
+
+namespace {
+
+Bytes unhex(std::string_view h) {
+    auto b = from_hex(h);
+    REQUIRE(b.has_value());
+    return *b;
+}
+
+template <std::size_t N>
+std::array<std::uint8_t, N> unhex_array(std::string_view h) {
+    const Bytes b = unhex(h);
+    REQUIRE(b.size() == N);
+    std::array<std::uint8_t, N> out{};
+    std::copy(b.begin(), b.end(), out.begin());
+    return out;
+}
+
+Bytes text(std::string_view s) { return Bytes(s.begin(), s.end()); }
+
+Bytes repeat(std::uint8_t byte, std::size_t n) { return Bytes(n, byte); }
+
+}  // namespace
+
+TEST_CASE("sha256 matches FIPS 180 vectors") {
+    struct Case {
+        Bytes input;
+        const char* digest;
+    };
+    const std::vector<Case> cases = {
+        {text(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {text("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        {text("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+        {repeat('a', 1000000), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.input.size());
+        CHECK(to_hex(sha256(c.input)) == c.digest);
+    }
+    CHECK(to_hex(sha256(std::string_view("abc"))) ==
+          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("hmac_sha256 matches RFC 4231") {
+    struct Case {
+        Bytes key;
+        Bytes data;
+        const char* mac;
+        std::size_t compare_bytes;  // test case 5 publishes a truncated tag
+    };
+    const std::vector<Case> cases = {
+        {repeat(0x0b, 20), text("Hi There"),
+         "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7", 32},
+        {text("Jefe"), text("what do ya want for nothing?"),
+         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", 32},
+        {repeat(0xaa, 20), repeat(0xdd, 50),
+         "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe", 32},
+        {unhex("0102030405060708090a0b0c0d0e0f10111213141516171819"), repeat(0xcd, 50),
+         "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b", 32},
+        {repeat(0x0c, 20), text("Test With Truncation"), "a3b6167473100ee06e0c796c2955552b", 16},
+        {repeat(0xaa, 131), text("Test Using Larger Than Block-Size Key - Hash Key First"),
+         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54", 32},
+        {repeat(0xaa, 131),
+         text("This is a test using a larger than block-size key and a larger than block-size data. "
+              "The key needs to be hashed before being used by the HMAC algorithm."),
+         "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2", 32},
+    };
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        CAPTURE(i + 1);
+        const auto mac = hmac_sha256(cases[i].key, cases[i].data);
+        CHECK(to_hex(std::span(mac).first(cases[i].compare_bytes)) == cases[i].mac);
+    }
+    CHECK(to_hex(hmac_sha256(std::string_view("key"),
+                             std::string_view("The quick brown fox jumps over the lazy dog"))) ==
+          "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+}
+
+// Regression guard: the per-thread HMAC context is re-keyed on each call, and OpenSSL treats a
+// null key as "keep the previous key". An empty key must not inherit the last caller's key.
+TEST_CASE("hmac_sha256 with an empty key does not reuse the previous key") {
+    (void)hmac_sha256(std::string_view("some-other-secret"), std::string_view("x"));
+    CHECK(to_hex(hmac_sha256(std::string_view(""), std::string_view(""))) ==
+          "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+    (void)hmac_sha256(std::string_view("another"), std::string_view("y"));
+    CHECK(to_hex(hmac_sha256(std::span<const std::uint8_t>{},
+                             text("The quick brown fox jumps over the lazy dog"))) ==
+          "fb011e6154a19b9a4c767373c305275a5a69e8b68b0b4c9200c383dced19a416");
+}
+
+TEST_CASE("keccak256 is Ethereum Keccak, not SHA3-256") {
+    struct Case {
+        Bytes input;
+        const char* digest;
+    };
+    const std::vector<Case> cases = {
+        {text(""), "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"},
+        {text("abc"), "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45"},
+        {unhex("cc"), "eead6dbfc7340a56caedc044696a168870549a6a7f6f56961e84a54bd9970b8a"},
+        {text("Transfer(address,address,uint256)"),
+         "ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"},
+        {text("The quick brown fox jumps over the lazy dog"),
+         "4d741b6f1eb29cb2a9b9911c82f56fa8d73b04959d3d9d222895df6c0b28aa15"},
+        // Keccak ShortMsgKAT Len=1928: 241 bytes, crosses the 136-byte rate boundary.
+        {unhex("6172f1971a6e1e4e6170afbad95d5fec99bf69b24b674bc17dd78011615e502de6f56b86b1a71d3f"
+               "4348087218ac7b7d09302993be272e4a591968aef18a1262d665610d1070ee91cc8da36e1f841a69"
+               "a7a682c580e836941d21d909a3afc1f0b963e1ca5ab193e124a1a53df1c587470e5881fb54dae1b0"
+               "d840f0c8f9d1b04c645ba1041c7d8dbf22030a623aa15638b3d99a2c400ff76f3252079af88d2b37"
+               "f35ee66c1ad7801a28d3d388ac450b97d5f0f79e4541755356b3b1a5696b023f39ab7ab5f28df420"
+               "2936bc97393b93bc915cb159ea1bd7a0a414cb4b7a1ac3af68f50d79f0c9c7314e750f7d02faa58bfa"),
+         "4ea524e705020284b18284e34683725590e1ee565a6ff598ed4d42b1c987471e"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.input.size());
+        CHECK(to_hex(keccak256(c.input)) == c.digest);
+    }
+    CHECK(to_hex(keccak256(std::string_view("abc"))) ==
+          "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
+}
+
+TEST_CASE("keccak256 around the rate boundary gives distinct, stable digests") {
+    // 135, 136 and 137 bytes exercise padding in the last free byte, a full extra padding block,
+    // and one byte spilling into a second block.
+    std::set<std::string> seen;
+    for (std::size_t n : {135u, 136u, 137u, 272u}) {
+        CAPTURE(n);
+        const Bytes input(n, 0x61);
+        const std::string d = to_hex(keccak256(input));
+        CHECK(d == to_hex(keccak256(input)));
+        CHECK(seen.insert(d).second);
+    }
+}
+
+TEST_CASE("ripemd160 matches the published vectors") {
+    struct Case {
+        const char* input;
+        const char* digest;
+    };
+    const Case cases[] = {
+        {"", "9c1185a5c5e9fc54612808977ee8f548b2258d31"},
+        {"a", "0bdc9d2d256b3ee9daae347be6f4dc835a467ffe"},
+        {"abc", "8eb208f7e05d987a9b044a8e98c6b087f15a0bfc"},
+        {"message digest", "5d0689ef49d2fae572b881b123a85ffa21595f36"},
+        {"abcdefghijklmnopqrstuvwxyz", "f71c27109c692c1b56bbdceb5b9d2865b3708dbc"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.input);
+        CHECK(to_hex(ripemd160(text(c.input))) == c.digest);
+    }
+}
+
+TEST_CASE("hex helpers") {
+    CHECK(to_hex(Bytes{}) == "");
+    CHECK(to_hex(Bytes{0x00, 0x0f, 0xa0, 0xff}) == "000fa0ff");
+    CHECK(from_hex("000FA0ff") == Bytes{0x00, 0x0f, 0xa0, 0xff});
+    CHECK(from_hex("") == Bytes{});
+    for (const char* bad : {"0", "abc", "0g", "0x00", " 00", "00 ", "zz"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(from_hex(bad).has_value());
+    }
+}
+
+TEST_CASE("constant_time_equal") {
+    CHECK(constant_time_equal("", ""));
+    CHECK(constant_time_equal("secret", "secret"));
+    CHECK_FALSE(constant_time_equal("secret", "secreT"));
+    CHECK_FALSE(constant_time_equal("secret", "secret2"));
+    CHECK_FALSE(constant_time_equal("", "x"));
+}
+
+TEST_CASE("SeededRandom is deterministic and seed-dependent") {
+    SeededRandom a(42);
+    SeededRandom b(42);
+    SeededRandom c(43);
+    std::array<std::uint8_t, 100> ra{};
+    std::array<std::uint8_t, 100> rb{};
+    std::array<std::uint8_t, 100> rc{};
+    a.fill(ra);
+    b.fill(rb);
+    c.fill(rc);
+    CHECK(ra == rb);
+    CHECK(ra != rc);
+
+    // Pinned: SHA-256(be64(42) || be64(0)). Changing the stream would silently change every
+    // seeded fixture's ids and addresses, so it must be a deliberate, visible decision.
+    CHECK(to_hex(std::span(ra).first(32)) ==
+          "bf5e93c443151c95541e8a3161ea3c06a1fc12195ef52dbc49fb653f073cc0a4");
+    CHECK(to_hex(std::span(ra).subspan(32, 32)) ==
+          "0506397db2e2556c62c21dea7ad4c2f7033a137f81b16b37118ca4786635bb62");
+}
+
+TEST_CASE("SeededRandom output does not depend on how reads are split") {
+    SeededRandom whole(7);
+    SeededRandom pieces(7);
+    std::array<std::uint8_t, 97> expected{};
+    whole.fill(expected);
+    std::array<std::uint8_t, 97> got{};
+    std::size_t pos = 0;
+    for (std::size_t step : {1u, 5u, 31u, 32u, 0u, 28u}) {
+        pieces.fill(std::span(got).subspan(pos, step));
+        pos += step;
+    }
+    REQUIRE(pos == got.size());
+    CHECK(got == expected);
+
+    SeededRandom x(99);
+    SeededRandom y(99);
+    CHECK(x.next_u64() == y.next_u64());
+    std::array<std::uint8_t, 8> raw{};
+    SeededRandom(5).fill(raw);
+    std::uint64_t big_endian = 0;
+    for (auto byte : raw) big_endian = (big_endian << 8) | byte;
+    CHECK(SeededRandom(5).next_u64() == big_endian);
+}
+
+TEST_CASE("SeededRandom hands out every byte exactly once across threads") {
+    SeededRandom shared(1234);
+    constexpr int kThreads = 4;
+    constexpr int kReads = 200;
+    std::vector<std::vector<std::uint64_t>> results(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kReads; ++i) results[static_cast<std::size_t>(t)].push_back(shared.next_u64());
+        });
+    }
+    for (auto& th : threads) th.join();
+
+    std::multiset<std::uint64_t> got;
+    for (const auto& r : results) got.insert(r.begin(), r.end());
+    SeededRandom reference(1234);
+    std::multiset<std::uint64_t> expected;
+    for (int i = 0; i < kThreads * kReads; ++i) expected.insert(reference.next_u64());
+    CHECK(got == expected);
+}
+
+TEST_CASE("SystemRandom fills and varies") {
+    SystemRandom rng;
+    std::array<std::uint8_t, 32> a{};
+    std::array<std::uint8_t, 32> b{};
+    rng.fill(a);
+    rng.fill(b);
+    CHECK(a != b);
+    CHECK(a != std::array<std::uint8_t, 32>{});
+}
+
+TEST_CASE("secp256k1 public keys match known curve points") {
+    struct Case {
+        const char* priv;
+        const char* uncompressed;
+        const char* compressed;
+    };
+    const Case cases[] = {
+        // k = 1: the generator G (SEC 2).
+        {"0000000000000000000000000000000000000000000000000000000000000001",
+         "0479be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
+         "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8",
+         "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"},
+        // k = 2, 3.
+        {"0000000000000000000000000000000000000000000000000000000000000002",
+         "04c6047f9441ed7d6d3045406e95c07cd85c778e4b8cef3ca7abac09b95c709ee5"
+         "1ae168fea63dc339a3c58419466ceaeef7f632653266d0e1236431a950cfe52a",
+         "02c6047f9441ed7d6d3045406e95c07cd85c778e4b8cef3ca7abac09b95c709ee5"},
+        {"0000000000000000000000000000000000000000000000000000000000000003",
+         "04f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9"
+         "388f7b0f632de8140fe337e62a37f3566500a99934c2231b6cb9fd7584b8e672",
+         "02f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9"},
+        // k = n - 1: -G, same x with odd y.
+        {"fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140",
+         "0479be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
+         "b7c52588d95c3b9aa25b0403f1eef75702e84bb7597aabe663b82f6f04ef2777",
+         "0379be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.priv);
+        const auto key = secp256k1_from_private(unhex_array<32>(c.priv));
+        REQUIRE(key.has_value());
+        CHECK(to_hex(key->private_key) == c.priv);
+        CHECK(to_hex(key->public_uncompressed) == c.uncompressed);
+        CHECK(to_hex(key->public_compressed) == c.compressed);
+    }
+}
+
+TEST_CASE("secp256k1 rejects scalars outside [1, n-1]") {
+    for (const char* priv : {
+             "0000000000000000000000000000000000000000000000000000000000000000",
+             "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",  // n
+             "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364142",
+             "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+         }) {
+        CAPTURE(priv);
+        CHECK_FALSE(secp256k1_from_private(unhex_array<32>(priv)).has_value());
+    }
+}
+
+namespace {
+
+// Yields a fixed sequence of 32-byte blocks, then zeros; lets a test drive rejection sampling.
+class ScriptedRandom final : public RandomSource {
+public:
+    explicit ScriptedRandom(std::vector<Bytes> blocks) : blocks_(std::move(blocks)) {}
+    void fill(std::span<std::uint8_t> out) override {
+        std::fill(out.begin(), out.end(), 0);
+        if (next_ < blocks_.size()) {
+            std::copy_n(blocks_[next_].begin(), std::min(out.size(), blocks_[next_].size()), out.begin());
+        }
+        ++next_;
+    }
+    std::size_t calls() const { return next_; }
+
+private:
+    std::vector<Bytes> blocks_;
+    std::size_t next_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("generate_secp256k1 rejection-samples invalid scalars") {
+    ScriptedRandom rng({
+        Bytes(32, 0x00),  // zero
+        Bytes(32, 0xff),  // above n
+        unhex("0000000000000000000000000000000000000000000000000000000000000001"),
+    });
+    const auto key = generate_secp256k1(rng);
+    CHECK(rng.calls() == 3);
+    CHECK(to_hex(key.public_compressed) ==
+          "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
+}
+
+TEST_CASE("key generation is deterministic under a seed") {
+    SeededRandom a(2024);
+    SeededRandom b(2024);
+    const auto ka = generate_secp256k1(a);
+    const auto kb = generate_secp256k1(b);
+    CHECK(ka.private_key == kb.private_key);
+    CHECK(ka.public_uncompressed == kb.public_uncompressed);
+    const auto ea = generate_ed25519(a);
+    const auto eb = generate_ed25519(b);
+    CHECK(ea.seed == eb.seed);
+    CHECK(ea.public_key == eb.public_key);
+    CHECK(ea.seed != ka.private_key);  // the stream advanced between the two keys
+}
+
+TEST_CASE("ed25519 public keys match RFC 8032 section 7.1") {
+    struct Case {
+        const char* seed;
+        const char* pub;
+    };
+    const Case cases[] = {
+        {"9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+         "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"},
+        {"4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+         "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"},
+        {"c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
+         "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.seed);
+        const auto key = ed25519_from_seed(unhex_array<32>(c.seed));
+        CHECK(to_hex(key.seed) == c.seed);
+        CHECK(to_hex(key.public_key) == c.pub);
+    }
+}
