@@ -1,0 +1,37 @@
+# Shared by scripts/run, scripts/test and scripts/bench: install missing Debian packages, configure
+# and build into build/. Sourced, not executed.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${PARATRO_BUILD_DIR:-$ROOT/build}"
+
+BUILD_PACKAGES=(g++ meson ninja-build pkg-config cmake python3
+  libboost1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
+  libsqlite3-dev rapidjson-dev libssl-dev doctest-dev)
+
+# ensure_packages PKG... : apt-get install whichever are not installed yet.
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing Debian packages: ${missing[*]}" >&2
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "need root (or sudo) to install: ${missing[*]}" >&2; return 1; }
+    sudo="sudo"
+  fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# build: configure (warnings are errors) if needed, then compile everything.
+build() {
+  ensure_packages "${BUILD_PACKAGES[@]}"
+  if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+    meson setup "$BUILD_DIR" "$ROOT" --buildtype=release -Dwerror=true >&2
+  fi
+  ninja -C "$BUILD_DIR" >&2
+}
+
+EMULATOR_BIN() { echo "$BUILD_DIR/emulator/paratro-emulator"; }
