@@ -6,12 +6,14 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "emulator/api/handlers.hpp"
-#include "emulator/chain/ticker.hpp"
+#include "emulator/chain/scheduler.hpp"
+#include "emulator/domain/duration.hpp"
 #include "emulator/crypto/hash.hpp"
 #include "emulator/http/log.hpp"
 #include "emulator/http/router.hpp"
@@ -29,8 +31,15 @@ struct Config {
   std::string log_level = "info";
   unsigned threads = 2;
   std::int64_t token_ttl_s = 900;
-  std::int64_t keygen_delay_ms = 1000;
+  std::int64_t keygen_delay_ms = 3000;
   std::size_t max_body_bytes = 1 << 20;
+  double clock_speed = 60.0;
+  bool manual_clock = false;
+  std::string start_time;
+  std::uint64_t seed = 0;
+  std::int64_t sign_delay_ms = 2000;
+  std::int64_t broadcast_delay_ms = 1000;
+  std::vector<std::string> chain_overrides;
 };
 
 // Flag name for each PARATRO_EMULATOR_* variable: PARATRO_EMULATOR_LOG_LEVEL -> log-level.
@@ -57,7 +66,17 @@ int main(int argc, char** argv) {
       ("threads", po::value(&cfg.threads)->default_value(cfg.threads), "I/O threads")
       ("token-ttl", po::value(&cfg.token_ttl_s)->default_value(cfg.token_ttl_s), "expires_in of issued tokens, seconds")
       ("keygen-delay-ms", po::value(&cfg.keygen_delay_ms)->default_value(cfg.keygen_delay_ms),
-       "simulated MPC key generation time of a new wallet")
+       "simulated MPC key generation time of a new wallet, virtual milliseconds")
+      ("clock-speed", po::value(&cfg.clock_speed)->default_value(cfg.clock_speed, "60"),
+       "virtual seconds per real second of the running clock")
+      ("manual-clock", po::bool_switch(&cfg.manual_clock), "time moves only through POST /_sandbox/clock/advance")
+      ("start-time", po::value(&cfg.start_time), "virtual start time of a fresh database, RFC 3339 (UTC)")
+      ("seed", po::value(&cfg.seed), "deterministic ids, keys, addresses and hashes from this seed")
+      ("sign-delay-ms", po::value(&cfg.sign_delay_ms)->default_value(cfg.sign_delay_ms), "PENDING -> SIGNED, virtual ms")
+      ("broadcast-delay-ms", po::value(&cfg.broadcast_delay_ms)->default_value(cfg.broadcast_delay_ms),
+       "SIGNED -> BROADCAST, virtual ms")
+      ("chain", po::value(&cfg.chain_overrides)->composing(),
+       "override a chain's timing: NAME:BLOCK_TIME_MS:CONFIRMATIONS (repeatable)")
       ("max-body-bytes", po::value(&cfg.max_body_bytes)->default_value(cfg.max_body_bytes), "request body limit");
   po::variables_map vm;
   try {
@@ -86,12 +105,63 @@ int main(int argc, char** argv) {
   http::set_log_level(level);
   if (cfg.threads < 1 || cfg.threads > 64) cfg.threads = 2;
   if (cfg.token_ttl_s < 1) cfg.token_ttl_s = 900;
+  if (!(cfg.clock_speed > 0 && cfg.clock_speed <= 1e6)) {
+    std::cerr << "paratro-emulator: --clock-speed must be in (0, 1000000]\n";
+    return 2;
+  }
+  std::optional<std::int64_t> start_ms;
+  if (!cfg.start_time.empty()) {
+    start_ms = domain::parse_rfc3339_ms(cfg.start_time);
+    if (!start_ms) {
+      std::cerr << "paratro-emulator: --start-time must look like 2026-01-15T10:40:00Z\n";
+      return 2;
+    }
+  }
+  const bool seeded = vm.count("seed") > 0;
+  chain::ChainTable chains;
+  for (const auto& spec : cfg.chain_overrides) {
+    std::string err;
+    if (!chains.apply_override(spec, err)) {
+      std::cerr << "paratro-emulator: --chain " << err << "\n";
+      return 2;
+    }
+  }
 
   try {
     store::Store store(cfg.database);
-    domain::SystemClock clock;
-    crypto::SystemRandom rng;
-    api::Services services{store, clock, clock, rng, {}, {}};
+    domain::SystemClock wall;
+    crypto::SystemRandom system_rng;
+    crypto::SeededRandom seeded_rng(cfg.seed);
+    crypto::RandomSource& rng = seeded ? static_cast<crypto::RandomSource&>(seeded_rng) : system_rng;
+
+    // The clock continues the database's timeline; flags given explicitly change mode and speed.
+    chain::ClockState clock_state;
+    const auto saved = store.get_setting("clock");
+    if (!saved || !chain::decode_clock_state(*saved, clock_state)) {
+      clock_state.manual = cfg.manual_clock;
+      clock_state.speed = cfg.clock_speed;
+      // A seeded run starts at a fixed instant so that its responses repeat byte for byte.
+      clock_state.anchor_virtual_ms = start_ms ? *start_ms : seeded ? 1767225600000LL /* 2026-01-01 */ : wall.now_ms();
+      clock_state.anchor_wall_ms = wall.now_ms();
+    } else {
+      if (!vm["clock-speed"].defaulted()) clock_state.speed = cfg.clock_speed;
+      if (cfg.manual_clock && !clock_state.manual) {
+        chain::VirtualClock tmp(wall, clock_state);
+        clock_state = tmp.state();
+        clock_state.manual = true;
+      }
+    }
+    chain::VirtualClock clock(wall, clock_state);
+    const std::string epoch = store.get_or_create_setting("chain_epoch_ms", [&] { return std::to_string(clock.now_ms()); });
+    chains.set_epoch(std::stoll(epoch));
+
+    boost::asio::io_context ioc(static_cast<int>(cfg.threads));
+    chain::LifecycleTiming timing{std::max<std::int64_t>(0, cfg.sign_delay_ms), std::max<std::int64_t>(0, cfg.broadcast_delay_ms)};
+    chain::Scheduler scheduler(ioc, store, clock, chains, timing, rng);
+    scheduler.persist_clock();
+    // Seeded runs take token times from the virtual clock too, so token bytes repeat as well.
+    const domain::Clock& token_clock = seeded ? static_cast<const domain::Clock&>(clock) : wall;
+    api::Services services{store, clock, token_clock, rng, {}, {}, scheduler};
     services.options.token_ttl_s = cfg.token_ttl_s;
     services.options.keygen_delay_ms = cfg.keygen_delay_ms;
     services.jwt_key = store.get_or_create_setting("jwt_signing_key", [&] {
@@ -101,14 +171,12 @@ int main(int argc, char** argv) {
     });
     api::ensure_default_client(services);
 
-    boost::asio::io_context ioc(static_cast<int>(cfg.threads));
     http::ServerLimits limits;
     limits.body_limit = cfg.max_body_bytes;
     const auto address = boost::asio::ip::make_address(cfg.host);
     http::Server server(ioc, {address, cfg.port}, [&](const api::ApiRequest& r) { return http::route(services, r); },
                         limits);
-    chain::Ticker ticker(ioc, store, clock);
-    ticker.start();
+    scheduler.start();
     server.start();
 
     const std::string host_for_url = address.is_v6() ? "[" + cfg.host + "]" : cfg.host;
@@ -116,17 +184,20 @@ int main(int argc, char** argv) {
         "paratro-emulator %s listening on http://%s:%u\n"
         "  API key:    %s\n"
         "  API secret: %s\n"
-        "  database:   %s (journal %s)\n",
+        "  database:   %s (journal %s)\n"
+        "  clock:      %s, %s\n",
         PARATRO_EMULATOR_VERSION, host_for_url.c_str(), static_cast<unsigned>(server.port()),
         std::string(api::kDefaultApiKey).c_str(), std::string(api::kDefaultApiSecret).c_str(), cfg.database.c_str(),
-        store.journal_mode().c_str());
+        store.journal_mode().c_str(), clock.state().manual ? "manual" : "running",
+        domain::format_rfc3339(clock.now_ms()).c_str());
     std::fflush(stdout);
 
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) {
       http::log_line(http::LogLevel::info, "shutting down");
       server.stop();
-      ticker.stop();
+      scheduler.stop();
+      scheduler.persist_clock();
       ioc.stop();
     });
 

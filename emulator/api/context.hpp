@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "emulator/chain/scheduler.hpp"
 #include "emulator/crypto/random.hpp"
 #include "emulator/domain/clock.hpp"
 #include "emulator/store/store.hpp"
@@ -13,7 +14,7 @@ namespace paratro::api {
 
 struct ApiOptions {
   std::int64_t token_ttl_s = 900;       // `expires_in` of issued tokens
-  std::int64_t keygen_delay_ms = 1000;  // simulated MPC key generation time of a new wallet
+  std::int64_t keygen_delay_ms = 3000;  // simulated MPC key generation time of a new wallet (virtual)
   std::int64_t default_max_wallets = 100;
 };
 
@@ -24,6 +25,7 @@ struct Services {
   crypto::RandomSource& rng;
   std::string jwt_key;
   ApiOptions options;
+  chain::Scheduler& scheduler;
 };
 
 }  // namespace paratro::api

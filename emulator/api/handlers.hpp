@@ -42,6 +42,13 @@ ApiResponse list_transactions(Services& s, const ApiRequest& r, const Caller& c)
 ApiResponse sandbox_create_client(Services& s, const ApiRequest& r);
 ApiResponse sandbox_set_balance(Services& s, const ApiRequest& r, std::string_view asset_id);
 ApiResponse sandbox_health(Services& s);
+// sandbox/chain.cpp
+ApiResponse sandbox_clock(Services& s);
+ApiResponse sandbox_advance_clock(Services& s, const ApiRequest& r);
+ApiResponse sandbox_create_deposit(Services& s, const ApiRequest& r);
+// action: "confirm", "fail" or "release"
+ApiResponse sandbox_transaction_action(Services& s, std::string_view tx_id, std::string_view action);
+ApiResponse sandbox_ledger(Services& s);
 
 // Creates the well-known default client on a fresh database (no-op when it exists).
 void ensure_default_client(Services& s);

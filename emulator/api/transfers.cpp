@@ -1,6 +1,8 @@
 // POST /api/v1/transfer. Checks that need no state run first (shape, lengths, chain, amount syntax,
 // from != to, destination checksum); the store then locates the source asset and, in one
 // transaction, checks decimals and balance, locks the amount and records a PENDING transaction.
+#include <algorithm>
+
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/params.hpp"
 #include "emulator/domain/chain_address.hpp"
@@ -34,8 +36,11 @@ ApiResponse create_transfer(Services& s, const ApiRequest& r, const Caller& c) {
   const domain::ChainInfo* chain = domain::find_chain(ascii_lower(*chain_in));
   if (!chain) return error_response(ErrorCode::invalid_parameter, "Unsupported chain: " + *chain_in);
 
-  // Syntax and sign now; the decimals of the asset are checked once the asset is found.
-  const auto parsed = domain::parse_amount(*amount, 38);
+  // Syntax and sign now, at the precision the text itself uses; the asset's decimals and the
+  // ceiling in its base units are checked once the asset is found.
+  const auto dot = amount->find('.');
+  const auto text_decimals = dot == std::string::npos ? 0u : static_cast<unsigned>(amount->size() - dot - 1);
+  const auto parsed = domain::parse_amount(*amount, std::min(text_decimals, 38u));
   if (parsed.error == domain::AmountError::too_large) {
     return error_response(ErrorCode::invalid_parameter, "amount exceeds the supported ceiling");
   }
@@ -55,8 +60,11 @@ ApiResponse create_transfer(Services& s, const ApiRequest& r, const Caller& c) {
   tx.tx_id = domain::make_id("tx_", now, s.rng);
   tx.created_at_ms = now;
   tx.updated_at_ms = now;
+  tx.outcome = chain::outcome_from_memo(memo->value_or(""));
+  tx.required_confirmations = s.scheduler.chains().find(chain->name)->confirmations;
+  tx.next_due_ms = tx.outcome == "hold" ? -1 : now + s.scheduler.timing().sign_ms;
   store::Store::TransferRequest req{c.client_id, from_key, std::string(chain->name), ascii_upper(*symbol_in),
-                                    *amount, *to, memo->value_or("")};
+                                    *amount, *to, domain::address_key(chain->family, *to), memo->value_or("")};
   auto created = s.store.create_transfer(req, std::move(tx));
   if (!created) return error_response(created.error());
 

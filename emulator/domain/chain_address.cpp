@@ -48,6 +48,11 @@ std::string address_key(ChainFamily family, std::string_view address) {
   return key;
 }
 
+std::string address_key_of(std::string_view address, std::string_view chain) {
+  const ChainInfo* c = find_chain(chain);
+  return c ? address_key(c->family, address) : std::string(address);
+}
+
 std::string_view address_type(ChainFamily family) {
   switch (family) {
     case ChainFamily::evm: return "EOA";

@@ -15,6 +15,8 @@ namespace paratro::domain {
 std::string derive_address(ChainFamily family, const WalletKeys& keys);
 bool is_valid_address(ChainFamily family, std::string_view address);
 std::string address_key(ChainFamily family, std::string_view address);
+// address_key() for a chain given by name (verbatim for an unknown chain).
+std::string address_key_of(std::string_view address, std::string_view chain);
 // The `address_type` an account reports (see README: our choice, the docs do not list values).
 std::string_view address_type(ChainFamily family);
 

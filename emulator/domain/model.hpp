@@ -95,6 +95,15 @@ struct TransactionRecord {
   std::int64_t confirmations = 0;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
+  // Simulated-chain bookkeeping (not all of it is part of the API's representation).
+  std::int64_t next_due_ms = -1;  // -1: nothing scheduled (terminal, held, or driven by its twin)
+  std::string outcome;            // forced outcome: "", "fail_signing", "fail_onchain", "hold"
+  std::int64_t required_confirmations = 0;
+  std::string origin = "api";     // "api" (a transfer), "deposit" (sandbox), "internal" (inbound twin)
+  std::string twin_of;            // for an internal inbound: the outbound tx_id it mirrors
+  std::string to_address_key;
+  std::string failure_reason;
+  std::int64_t confirmed_at_ms = -1;
 };
 
 template <typename T>

@@ -83,6 +83,15 @@ ApiResponse route_api(api::Services& s, const ApiRequest& r, const std::array<st
 ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const std::array<std::string_view, 5>& seg, int n) {
   if (n == 2 && seg[1] == "clients") return r.method == "POST" ? api::sandbox_create_client(s, r) : not_allowed(r);
   if (n == 2 && seg[1] == "health") return r.method == "GET" ? api::sandbox_health(s) : not_allowed(r);
+  if (n == 2 && seg[1] == "clock") return r.method == "GET" ? api::sandbox_clock(s) : not_allowed(r);
+  if (n == 3 && seg[1] == "clock" && seg[2] == "advance") {
+    return r.method == "POST" ? api::sandbox_advance_clock(s, r) : not_allowed(r);
+  }
+  if (n == 2 && seg[1] == "deposits") return r.method == "POST" ? api::sandbox_create_deposit(s, r) : not_allowed(r);
+  if (n == 2 && seg[1] == "ledger") return r.method == "GET" ? api::sandbox_ledger(s) : not_allowed(r);
+  if (n == 4 && seg[1] == "transactions" && (seg[3] == "confirm" || seg[3] == "fail" || seg[3] == "release")) {
+    return r.method == "POST" ? api::sandbox_transaction_action(s, seg[2], seg[3]) : not_allowed(r);
+  }
   if (n == 4 && seg[1] == "assets" && seg[3] == "balance") {
     return r.method == "POST" ? api::sandbox_set_balance(s, r, seg[2]) : not_allowed(r);
   }

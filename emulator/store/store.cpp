@@ -1,6 +1,9 @@
 // Repository operations over the schema in schema/*.sql; see store.hpp for the contracts.
 #include "emulator/store/store.hpp"
 
+#include <map>
+
+#include "emulator/domain/chain_address.hpp"
 #include "emulator/store/migrations.hpp"
 
 namespace paratro::store {
@@ -75,9 +78,14 @@ AccountRecord read_account(Statement& s) {
   return a;
 }
 
-#define ASSET_COLUMNS                                                                                  \
-  "asset_id, account_id, wallet_id, client_id, chain, network, address_key, symbol, name, "          \
-  "contract_address, decimals, asset_type, balance, locked_balance, is_active, created_at_ms"
+// Balances come from the ledger (`balances`), joined on (chain, address, symbol).
+#define ASSET_COLUMNS                                                                                 \
+  "a.asset_id, a.account_id, a.wallet_id, a.client_id, a.chain, a.network, a.address_key, a.symbol, " \
+  "a.name, a.contract_address, a.decimals, a.asset_type, COALESCE(b.balance, '0'), "                  \
+  "COALESCE(b.locked, '0'), a.is_active, a.created_at_ms"
+#define ASSET_FROM                                                                                   \
+  " FROM assets a LEFT JOIN balances b ON b.chain = a.chain AND b.address_key = a.address_key AND " \
+  "b.symbol = a.symbol"
 
 Amount read_amount(Statement& s, int col) {
   // Stored amounts were written by us from validated values; a bad one means a corrupt database.
@@ -110,7 +118,8 @@ AssetRecord read_asset(Statement& s) {
 #define TX_COLUMNS                                                                                       \
   "tx_id, wallet_id, account_id, asset_id, client_id, chain, transaction_type, direction, from_address, " \
   "to_address, token_symbol, amount, decimals, memo, status, tx_hash, block_number, confirmations, "     \
-  "created_at_ms, updated_at_ms"
+  "created_at_ms, updated_at_ms, next_due_ms, outcome, required_confirmations, origin, twin_of, "      \
+  "to_address_key, failure_reason, confirmed_at_ms"
 
 TransactionRecord read_tx(Statement& s) {
   TransactionRecord t;
@@ -134,6 +143,14 @@ TransactionRecord read_tx(Statement& s) {
   t.confirmations = s.column_int(17);
   t.created_at_ms = s.column_int(18);
   t.updated_at_ms = s.column_int(19);
+  t.next_due_ms = s.column_is_null(20) ? -1 : s.column_int(20);
+  t.outcome = s.column_text(21);
+  t.required_confirmations = s.column_int(22);
+  t.origin = s.column_text(23);
+  t.twin_of = s.column_text(24);
+  t.to_address_key = s.column_text(25);
+  t.failure_reason = s.column_text(26);
+  t.confirmed_at_ms = s.column_is_null(27) ? -1 : s.column_int(27);
   return t;
 }
 
@@ -361,7 +378,10 @@ Status Store::create_asset(const AssetRecord& a) {
                         "Asset " + a.symbol + " on " + a.chain + " already added to this account");
     }
   }
-  auto st = db_.use("INSERT INTO assets(" ASSET_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto st = db_.use(
+      "INSERT INTO assets(asset_id, account_id, wallet_id, client_id, chain, network, address_key, symbol, name, "
+      "contract_address, decimals, asset_type, balance, locked_balance, is_active, created_at_ms) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'0','0',?,?)");
   st->bind(1, a.asset_id)
       .bind(2, a.account_id)
       .bind(3, a.wallet_id)
@@ -374,10 +394,8 @@ Status Store::create_asset(const AssetRecord& a) {
       .bind(10, a.contract_address)
       .bind(11, a.decimals)
       .bind(12, a.asset_type)
-      .bind(13, domain::to_base_units_string(a.balance))
-      .bind(14, domain::to_base_units_string(a.locked_balance))
-      .bind(15, a.is_active ? 1 : 0)
-      .bind(16, a.created_at_ms)
+      .bind(13, a.is_active ? 1 : 0)
+      .bind(14, a.created_at_ms)
       .run();
   tx.commit();
   return domain::ok_status();
@@ -385,7 +403,7 @@ Status Store::create_asset(const AssetRecord& a) {
 
 std::optional<AssetRecord> Store::find_asset(std::string_view client_id, std::string_view asset_id) {
   std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT " ASSET_COLUMNS " FROM assets WHERE asset_id = ? AND client_id = ?");
+  auto st = db_.use("SELECT " ASSET_COLUMNS ASSET_FROM " WHERE a.asset_id = ? AND a.client_id = ?");
   st->bind(1, asset_id).bind(2, client_id);
   if (!st->step()) return std::nullopt;
   return read_asset(*st);
@@ -397,12 +415,13 @@ Page<AssetRecord> Store::list_assets(std::string_view client_id, std::string_vie
   if (account_id.empty()) {
     return fetch_page<AssetRecord>(
         db_, "SELECT COUNT(*) FROM assets WHERE client_id = ?",
-        "SELECT " ASSET_COLUMNS " FROM assets WHERE client_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?", 1, p,
+        "SELECT " ASSET_COLUMNS ASSET_FROM " WHERE a.client_id = ? ORDER BY a.seq DESC LIMIT ? OFFSET ?", 1, p,
         [&](Statement& s) { s.bind(1, client_id); }, read_asset);
   }
   return fetch_page<AssetRecord>(
       db_, "SELECT COUNT(*) FROM assets WHERE account_id = ? AND client_id = ?",
-      "SELECT " ASSET_COLUMNS " FROM assets WHERE account_id = ? AND client_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?",
+      "SELECT " ASSET_COLUMNS ASSET_FROM
+      " WHERE a.account_id = ? AND a.client_id = ? ORDER BY a.seq DESC LIMIT ? OFFSET ?",
       2, p, [&](Statement& s) { s.bind(1, account_id).bind(2, client_id); }, read_asset);
 }
 
@@ -414,14 +433,105 @@ std::optional<std::string> Store::find_asset_owner(std::string_view asset_id) {
   return st->column_text(0);
 }
 
+// ---- ledger primitives (caller holds mu_ and an open write transaction)
+
+Store::LedgerEntry Store::ledger_get(std::string_view chain, std::string_view address_key, std::string_view symbol) {
+  auto st = db_.use("SELECT balance, locked FROM balances WHERE chain = ? AND address_key = ? AND symbol = ?");
+  st->bind(1, chain).bind(2, address_key).bind(3, symbol);
+  if (!st->step()) return {};
+  return {read_amount(*st, 0), read_amount(*st, 1)};
+}
+
+void Store::ledger_put(std::string_view chain, std::string_view address_key, std::string_view symbol,
+                       const LedgerEntry& e) {
+  auto st = db_.use(
+      "INSERT INTO balances(chain, address_key, symbol, balance, locked) VALUES (?,?,?,?,?) "
+      "ON CONFLICT(chain, address_key, symbol) DO UPDATE SET balance = excluded.balance, locked = excluded.locked");
+  st->bind(1, chain)
+      .bind(2, address_key)
+      .bind(3, symbol)
+      .bind(4, domain::to_base_units_string(e.balance))
+      .bind(5, domain::to_base_units_string(e.locked))
+      .run();
+}
+
+void Store::supply_add(std::string_view chain, std::string_view symbol, Amount minted, Amount burned) {
+  Amount m = 0, b = 0;
+  {
+    auto st = db_.use("SELECT minted, burned FROM supply WHERE chain = ? AND symbol = ?");
+    st->bind(1, chain).bind(2, symbol);
+    if (st->step()) {
+      m = read_amount(*st, 0);
+      b = read_amount(*st, 1);
+    }
+  }
+  // The world's totals are bounded by the per-balance ceiling times the rows; saturate rather than
+  // wrap so a runaway sandbox grant cannot corrupt the books.
+  if (!domain::checked_add(m, minted, m)) m = domain::kMaxAmount;
+  if (!domain::checked_add(b, burned, b)) b = domain::kMaxAmount;
+  auto st = db_.use(
+      "INSERT INTO supply(chain, symbol, minted, burned) VALUES (?,?,?,?) "
+      "ON CONFLICT(chain, symbol) DO UPDATE SET minted = excluded.minted, burned = excluded.burned");
+  st->bind(1, chain).bind(2, symbol).bind(3, domain::to_base_units_string(m)).bind(4, domain::to_base_units_string(b)).run();
+}
+
 Status Store::set_asset_balance(std::string_view asset_id, Amount balance, std::int64_t /*now_ms*/) {
   std::lock_guard lock(mu_);
   WriteTransaction tx(db_);
-  auto st = db_.use("UPDATE assets SET balance = ? WHERE asset_id = ?");
-  st->bind(1, domain::to_base_units_string(balance)).bind(2, asset_id).run();
-  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "Asset not found");
+  std::string chain, address_key, symbol;
+  {
+    auto st = db_.use("SELECT chain, address_key, symbol FROM assets WHERE asset_id = ?");
+    st->bind(1, asset_id);
+    if (!st->step()) return make_error(ErrorCode::not_found, "Asset not found");
+    chain = st->column_text(0);
+    address_key = st->column_text(1);
+    symbol = st->column_text(2);
+  }
+  LedgerEntry e = ledger_get(chain, address_key, symbol);
+  // A grant mints (or, when lowering, burns) the difference, keeping the invariant exact.
+  if (balance >= e.balance) {
+    supply_add(chain, symbol, balance - e.balance, 0);
+  } else {
+    supply_add(chain, symbol, 0, e.balance - balance);
+  }
+  e.balance = balance;
+  ledger_put(chain, address_key, symbol, e);
   tx.commit();
   return domain::ok_status();
+}
+
+void Store::insert_transaction(const TransactionRecord& t) {
+  auto st = db_.use("INSERT INTO transactions(" TX_COLUMNS
+                    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  st->bind(1, t.tx_id)
+      .bind(2, t.wallet_id)
+      .bind(3, t.account_id)
+      .bind(4, t.asset_id)
+      .bind(5, t.client_id)
+      .bind(6, t.chain)
+      .bind(7, t.transaction_type)
+      .bind(8, t.direction)
+      .bind(9, t.from_address)
+      .bind(10, t.to_address)
+      .bind(11, t.token_symbol)
+      .bind(12, domain::to_base_units_string(t.amount))
+      .bind(13, t.decimals)
+      .bind(14, t.memo)
+      .bind(15, t.status)
+      .bind(16, t.tx_hash)
+      .bind(17, t.block_number)
+      .bind(18, t.confirmations)
+      .bind(19, t.created_at_ms)
+      .bind(20, t.updated_at_ms);
+  if (t.next_due_ms < 0) st->bind_null(21); else st->bind(21, t.next_due_ms);
+  st->bind(22, t.outcome)
+      .bind(23, t.required_confirmations)
+      .bind(24, t.origin)
+      .bind(25, t.twin_of)
+      .bind(26, t.to_address_key)
+      .bind(27, t.failure_reason);
+  if (t.confirmed_at_ms < 0) st->bind_null(28); else st->bind(28, t.confirmed_at_ms);
+  st->run();
 }
 
 domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& r, TransactionRecord t) {
@@ -429,8 +539,8 @@ domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& 
   WriteTransaction tx(db_);
   std::optional<AssetRecord> asset;
   {
-    auto st = db_.use("SELECT " ASSET_COLUMNS
-                      " FROM assets WHERE client_id = ? AND address_key = ? AND chain = ? AND symbol = ?");
+    auto st = db_.use("SELECT " ASSET_COLUMNS ASSET_FROM
+                      " WHERE a.client_id = ? AND a.address_key = ? AND a.chain = ? AND a.symbol = ?");
     st->bind(1, r.client_id).bind(2, r.from_address_key).bind(3, r.chain).bind(4, r.token_symbol);
     if (st->step()) asset = read_asset(*st);
   }
@@ -449,29 +559,30 @@ domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& 
     from_address = st->column_text(2);
   }
   if (!asset->is_active) return make_error(ErrorCode::transaction_failed, "Asset is not active");
-  const auto parsed = domain::parse_amount(r.amount_text, static_cast<unsigned>(asset->decimals));
+  const auto decimals = static_cast<unsigned>(asset->decimals);
+  const auto parsed = domain::parse_amount(r.amount_text, decimals);
   if (parsed.error == domain::AmountError::too_many_decimals) {
-    return make_error(ErrorCode::invalid_parameter, "amount has more decimal places than " + asset->symbol + " supports (" +
-                                                        std::to_string(asset->decimals) + ")");
+    return make_error(ErrorCode::invalid_parameter, "amount has more decimal places than " + asset->symbol +
+                                                        " supports (" + std::to_string(asset->decimals) + ")");
+  }
+  if (parsed.error == domain::AmountError::too_large) {
+    return make_error(ErrorCode::invalid_parameter, "amount exceeds the supported ceiling (10^38 - 1 base units)");
   }
   if (!parsed.ok()) return make_error(ErrorCode::invalid_parameter, "amount is not a valid decimal string");
   if (parsed.value == 0) return make_error(ErrorCode::invalid_parameter, "amount must be greater than 0");
-  if (parsed.value > asset->balance) {
-    return make_error(ErrorCode::insufficient_balance,
-                      "Insufficient balance: available " + domain::format_amount(asset->balance, static_cast<unsigned>(asset->decimals)) +
-                          " " + asset->symbol);
+  LedgerEntry e = ledger_get(asset->chain, asset->address_key, asset->symbol);
+  if (parsed.value > e.balance) {
+    return make_error(ErrorCode::insufficient_balance, "Insufficient balance: available " +
+                                                           domain::format_amount(e.balance, decimals) + " " +
+                                                           asset->symbol);
   }
   Amount locked = 0;
-  if (!domain::checked_add(asset->locked_balance, parsed.value, locked)) {
+  if (!domain::checked_add(e.locked, parsed.value, locked)) {
     return make_error(ErrorCode::invalid_parameter, "amount exceeds the supported ceiling");
   }
-  {
-    auto st = db_.use("UPDATE assets SET balance = ?, locked_balance = ? WHERE asset_id = ?");
-    st->bind(1, domain::to_base_units_string(asset->balance - parsed.value))
-        .bind(2, domain::to_base_units_string(locked))
-        .bind(3, asset->asset_id)
-        .run();
-  }
+  e.balance -= parsed.value;
+  e.locked = locked;
+  ledger_put(asset->chain, asset->address_key, asset->symbol, e);
   t.wallet_id = asset->wallet_id;
   t.account_id = asset->account_id;
   t.asset_id = asset->asset_id;
@@ -479,34 +590,12 @@ domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& 
   t.chain = r.chain;
   t.from_address = from_address;
   t.to_address = r.to_address;
+  t.to_address_key = r.to_address_key;
   t.token_symbol = asset->symbol;
   t.amount = parsed.value;
   t.decimals = asset->decimals;
   t.memo = r.memo;
-  {
-    auto st = db_.use("INSERT INTO transactions(" TX_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    st->bind(1, t.tx_id)
-        .bind(2, t.wallet_id)
-        .bind(3, t.account_id)
-        .bind(4, t.asset_id)
-        .bind(5, t.client_id)
-        .bind(6, t.chain)
-        .bind(7, t.transaction_type)
-        .bind(8, t.direction)
-        .bind(9, t.from_address)
-        .bind(10, t.to_address)
-        .bind(11, t.token_symbol)
-        .bind(12, domain::to_base_units_string(t.amount))
-        .bind(13, t.decimals)
-        .bind(14, t.memo)
-        .bind(15, t.status)
-        .bind(16, t.tx_hash)
-        .bind(17, t.block_number)
-        .bind(18, t.confirmations)
-        .bind(19, t.created_at_ms)
-        .bind(20, t.updated_at_ms)
-        .run();
-  }
+  insert_transaction(t);
   tx.commit();
   return t;
 }
@@ -548,6 +637,224 @@ Counts Store::counts() {
     c.transactions = st->column_int(4);
   }
   return c;
+}
+
+}  // namespace paratro::store
+
+namespace paratro::store {
+
+using domain::Amount;
+using domain::ErrorCode;
+using domain::make_error;
+using domain::TransactionRecord;
+
+std::vector<TransactionRecord> Store::due_transactions(std::int64_t until_ms, int limit) {
+  std::lock_guard lock(mu_);
+  std::vector<TransactionRecord> out;
+  auto st = db_.use("SELECT " TX_COLUMNS
+                    " FROM transactions WHERE next_due_ms IS NOT NULL AND next_due_ms <= ? "
+                    "ORDER BY next_due_ms, seq LIMIT ?");
+  st->bind(1, until_ms).bind(2, limit);
+  while (st->step()) out.push_back(read_tx(*st));
+  return out;
+}
+
+std::int64_t Store::next_due_ms() {
+  std::lock_guard lock(mu_);
+  auto st = db_.use(
+      "SELECT MIN(d) FROM (SELECT MIN(next_due_ms) AS d FROM transactions WHERE next_due_ms IS NOT NULL "
+      "UNION ALL SELECT MIN(key_ready_at_ms) FROM wallets WHERE status = 'PROGRESSING')");
+  if (!st->step() || st->column_is_null(0)) return -1;
+  return st->column_int(0);
+}
+
+void Store::update_transaction(const TransactionRecord& t) {
+  auto st = db_.use(
+      "UPDATE transactions SET status = ?, tx_hash = ?, block_number = ?, confirmations = ?, updated_at_ms = ?, "
+      "next_due_ms = ?, outcome = ?, failure_reason = ?, confirmed_at_ms = ?, required_confirmations = ? "
+      "WHERE tx_id = ?");
+  st->bind(1, t.status).bind(2, t.tx_hash).bind(3, t.block_number).bind(4, t.confirmations).bind(5, t.updated_at_ms);
+  if (t.next_due_ms < 0) st->bind_null(6); else st->bind(6, t.next_due_ms);
+  st->bind(7, t.outcome).bind(8, t.failure_reason);
+  if (t.confirmed_at_ms < 0) st->bind_null(9); else st->bind(9, t.confirmed_at_ms);
+  st->bind(10, t.required_confirmations).bind(11, t.tx_id).run();
+}
+
+void Store::apply_one(const TxUpdate& u) {
+  const TransactionRecord& t = u.tx;
+  update_transaction(t);
+  const bool outbound = t.origin == "api";
+  const bool on_chain = t.status == "CONFIRMING" || t.status == "CONFIRMED" ||
+                        (t.status == "FAILED" && t.block_number > 0);
+
+  // The inbound twin of a transfer to an owned address: created when the transfer reaches the chain,
+  // afterwards kept in step with it.
+  std::optional<TransactionRecord> twin;
+  if (outbound) {
+    auto st = db_.use("SELECT " TX_COLUMNS " FROM transactions WHERE twin_of = ?");
+    st->bind(1, t.tx_id);
+    if (st->step()) twin = read_tx(*st);
+  }
+  if (outbound && !twin && on_chain && !u.twin_id.empty()) {
+    std::optional<domain::AccountRecord> receiver;
+    {
+      auto st = db_.use("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE address_key = ? ORDER BY (chain = ?) DESC, seq LIMIT 1");
+      st->bind(1, t.to_address_key).bind(2, t.chain);
+      if (st->step()) receiver = read_account(*st);
+    }
+    if (receiver) {
+      TransactionRecord in = t;
+      in.tx_id = u.twin_id;
+      in.client_id = receiver->client_id;
+      in.wallet_id = receiver->wallet_id;
+      in.account_id = receiver->account_id;
+      in.asset_id.clear();
+      {
+        auto st = db_.use("SELECT asset_id FROM assets WHERE account_id = ? AND chain = ? AND symbol = ?");
+        st->bind(1, receiver->account_id).bind(2, t.chain).bind(3, t.token_symbol);
+        if (st->step()) in.asset_id = st->column_text(0);
+      }
+      in.direction = "INBOUND";
+      in.origin = "internal";
+      in.twin_of = t.tx_id;
+      in.memo.clear();
+      in.outcome.clear();
+      in.next_due_ms = -1;
+      in.created_at_ms = t.updated_at_ms;
+      insert_transaction(in);
+      twin = in;
+    }
+  }
+  if (twin && twin->status != t.status) {
+    TransactionRecord m = *twin;
+    m.status = t.status;
+    m.tx_hash = t.tx_hash;
+    m.block_number = t.block_number;
+    m.confirmations = t.confirmations;
+    m.updated_at_ms = t.updated_at_ms;
+    m.confirmed_at_ms = t.confirmed_at_ms;
+    m.failure_reason = t.failure_reason;
+    update_transaction(m);
+  }
+
+  if (u.settle == Settlement::none) return;
+  if (outbound) {
+    // The amount was locked when the transfer was accepted.
+    LedgerEntry from = ledger_get(t.chain, domain::address_key_of(t.from_address, t.chain), t.token_symbol);
+    from.locked = from.locked >= t.amount ? from.locked - t.amount : 0;
+    if (u.settle == Settlement::fail) {
+      if (!domain::checked_add(from.balance, t.amount, from.balance)) from.balance = domain::kMaxAmount;
+    }
+    ledger_put(t.chain, domain::address_key_of(t.from_address, t.chain), t.token_symbol, from);
+    if (u.settle == Settlement::confirm) {
+      if (twin) {
+        LedgerEntry to = ledger_get(t.chain, t.to_address_key, t.token_symbol);
+        if (!domain::checked_add(to.balance, t.amount, to.balance)) to.balance = domain::kMaxAmount;
+        ledger_put(t.chain, t.to_address_key, t.token_symbol, to);
+      } else {
+        supply_add(t.chain, t.token_symbol, 0, t.amount);
+      }
+    }
+  } else if (t.origin == "deposit" && u.settle == Settlement::confirm) {
+    LedgerEntry to = ledger_get(t.chain, t.to_address_key, t.token_symbol);
+    if (!domain::checked_add(to.balance, t.amount, to.balance)) to.balance = domain::kMaxAmount;
+    ledger_put(t.chain, t.to_address_key, t.token_symbol, to);
+    supply_add(t.chain, t.token_symbol, t.amount, 0);
+  }
+}
+
+void Store::apply_tx_updates(const std::vector<TxUpdate>& updates) {
+  if (updates.empty()) return;
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  for (const auto& u : updates) apply_one(u);
+  tx.commit();
+}
+
+std::optional<domain::AccountRecord> Store::find_owned_account(std::string_view address_key, std::string_view prefer_chain) {
+  std::lock_guard lock(mu_);
+  auto st = db_.use("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE address_key = ? ORDER BY (chain = ?) DESC, seq LIMIT 1");
+  st->bind(1, address_key).bind(2, prefer_chain);
+  if (!st->step()) return std::nullopt;
+  return read_account(*st);
+}
+
+domain::Status Store::create_deposit(TransactionRecord t) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  {
+    auto st = db_.use("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE address_key = ? ORDER BY (chain = ?) DESC, seq LIMIT 1");
+    st->bind(1, t.to_address_key).bind(2, t.chain);
+    if (!st->step()) return make_error(ErrorCode::not_found, "No account of the emulator holds this address");
+    const auto acc = read_account(*st);
+    t.client_id = acc.client_id;
+    t.wallet_id = acc.wallet_id;
+    t.account_id = acc.account_id;
+    t.to_address = acc.address;
+  }
+  {
+    auto st = db_.use("SELECT asset_id FROM assets WHERE account_id = ? AND chain = ? AND symbol = ?");
+    st->bind(1, t.account_id).bind(2, t.chain).bind(3, t.token_symbol);
+    if (st->step()) t.asset_id = st->column_text(0);
+  }
+  insert_transaction(t);
+  tx.commit();
+  return domain::ok_status();
+}
+
+std::optional<TransactionRecord> Store::find_transaction_any(std::string_view tx_id) {
+  std::lock_guard lock(mu_);
+  auto st = db_.use("SELECT " TX_COLUMNS " FROM transactions WHERE tx_id = ?");
+  st->bind(1, tx_id);
+  if (!st->step()) return std::nullopt;
+  return read_tx(*st);
+}
+
+std::vector<Store::SupplyRow> Store::ledger_totals() {
+  std::lock_guard lock(mu_);
+  std::map<std::pair<std::string, std::string>, SupplyRow> rows;
+  auto row = [&](const std::string& chain, const std::string& symbol) -> SupplyRow& {
+    auto& r = rows[{chain, symbol}];
+    r.chain = chain;
+    r.symbol = symbol;
+    return r;
+  };
+  {
+    auto st = db_.use("SELECT chain, symbol, balance, locked FROM balances");
+    while (st->step()) {
+      auto& r = row(st->column_text(0), st->column_text(1));
+      domain::checked_add(r.balance, read_amount(*st, 2), r.balance);
+      domain::checked_add(r.locked, read_amount(*st, 3), r.locked);
+    }
+  }
+  {
+    auto st = db_.use("SELECT chain, symbol, minted, burned FROM supply");
+    while (st->step()) {
+      auto& r = row(st->column_text(0), st->column_text(1));
+      r.minted = read_amount(*st, 2);
+      r.burned = read_amount(*st, 3);
+    }
+  }
+  std::vector<SupplyRow> out;
+  for (auto& [k, v] : rows) out.push_back(v);
+  return out;
+}
+
+std::optional<std::string> Store::get_setting(std::string_view key) {
+  std::lock_guard lock(mu_);
+  auto st = db_.use("SELECT value FROM settings WHERE key = ?");
+  st->bind(1, key);
+  if (!st->step()) return std::nullopt;
+  auto blob = st->column_blob(0);
+  return std::string(blob.begin(), blob.end());
+}
+
+void Store::put_setting(std::string_view key, std::string_view value) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  auto st = db_.use("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  st->bind(1, key).bind_blob(2, {reinterpret_cast<const std::uint8_t*>(value.data()), value.size()}).run();
+  tx.commit();
 }
 
 }  // namespace paratro::store

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "emulator/domain/error.hpp"
 #include "emulator/domain/model.hpp"
@@ -81,6 +82,7 @@ class Store {
     std::string token_symbol;
     std::string amount_text;  // already validated as a decimal string
     std::string to_address;
+    std::string to_address_key;
     std::string memo;
   };
   // One atomic step: find the source asset, check wallet/account state, decimals and balance, move
@@ -93,9 +95,58 @@ class Store {
                                                             const TransactionFilter& filter,
                                                             const domain::PageRequest& page);
 
+  // ---- the simulated chain
+  // Non-terminal transactions due by `until_ms`, earliest first (ties in creation order), at most
+  // `limit`.
+  std::vector<domain::TransactionRecord> due_transactions(std::int64_t until_ms, int limit);
+  // The earliest due time of any wallet or transaction, or -1 when nothing is scheduled.
+  std::int64_t next_due_ms();
+
+  enum class Settlement { none, confirm, fail };
+  // A lifecycle step decided by chain/: the transaction's new state and what it does to the ledger.
+  struct TxUpdate {
+    domain::TransactionRecord tx;
+    Settlement settle = Settlement::none;
+    std::string twin_id;  // id for the inbound twin, used if the step reaches the chain and the
+                          // destination is an owned address that has no twin yet
+  };
+  // Applies the updates in one transaction: row changes, ledger effects (settle: outbound unlocks,
+  // internal receivers and deposits credit, foreign sends burn; fail: outbound refunds) and the
+  // inbound twin of internal transfers, which mirrors its outbound's status.
+  void apply_tx_updates(const std::vector<TxUpdate>& updates);
+
+  // Inserts an INBOUND deposit to an owned address (not_found if no account owns it).
+  domain::Status create_deposit(domain::TransactionRecord tx);
+  // The account holding `address_key` (any chain of the same address), if the emulator owns it.
+  std::optional<domain::AccountRecord> find_owned_account(std::string_view address_key, std::string_view prefer_chain);
+  // Any client's transaction (for sandbox controls).
+  std::optional<domain::TransactionRecord> find_transaction_any(std::string_view tx_id);
+
+  struct SupplyRow {
+    std::string chain, symbol;
+    domain::Amount balance = 0, locked = 0, minted = 0, burned = 0;
+  };
+  // Per (chain, symbol): the ledger's totals and what entered and left the world.
+  std::vector<SupplyRow> ledger_totals();
+
+  // Settings as text (the clock and chain epoch live here).
+  std::optional<std::string> get_setting(std::string_view key);
+  void put_setting(std::string_view key, std::string_view value);
+
   Counts counts();
 
  private:
+  struct LedgerEntry {
+    domain::Amount balance = 0;
+    domain::Amount locked = 0;
+  };
+  LedgerEntry ledger_get(std::string_view chain, std::string_view address_key, std::string_view symbol);
+  void ledger_put(std::string_view chain, std::string_view address_key, std::string_view symbol, const LedgerEntry& e);
+  void supply_add(std::string_view chain, std::string_view symbol, domain::Amount minted, domain::Amount burned);
+  void insert_transaction(const domain::TransactionRecord& t);
+  void update_transaction(const domain::TransactionRecord& t);
+  void apply_one(const TxUpdate& u);
+
   std::mutex mu_;
   Database db_;
 };

@@ -1,0 +1,118 @@
+// Implementation of scheduler.hpp.
+#include "emulator/chain/scheduler.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+namespace paratro::chain {
+
+namespace {
+constexpr int kBatch = 2000;  // steps per SQLite transaction
+}
+
+Scheduler::Scheduler(boost::asio::io_context& ioc, store::Store& store, VirtualClock& clock, ChainTable& chains,
+                     LifecycleTiming timing, crypto::RandomSource& rng)
+    : timer_(ioc), store_(store), clock_(clock), chains_(chains), timing_(timing), rng_(rng) {}
+
+void Scheduler::start(std::chrono::milliseconds period) {
+  period_ = period;
+  stopped_ = false;
+  run_until(clock_.now_ms());
+  schedule();
+}
+
+void Scheduler::stop() {
+  stopped_ = true;
+  timer_.cancel();
+}
+
+void Scheduler::schedule() {
+  timer_.expires_after(period_);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    try {
+      if (!clock_.state().manual) run_until(clock_.now_ms());
+    } catch (const std::exception&) {
+      // A failing database is retried on the next tick; the due rows are still there.
+    }
+    schedule();
+  });
+}
+
+std::int64_t Scheduler::run_until(std::int64_t until_ms) {
+  std::lock_guard lock(mu_);
+  std::int64_t steps = store_.activate_due_wallets(until_ms);
+  for (;;) {
+    auto due = store_.due_transactions(until_ms, kBatch);
+    if (due.empty()) break;
+    std::vector<store::Store::TxUpdate> updates;
+    updates.reserve(due.size());
+    for (auto& t : due) {
+      const std::int64_t at = t.next_due_ms;
+      updates.push_back(next_step(std::move(t), at, chains_, timing_, rng_));
+    }
+    store_.apply_tx_updates(updates);
+    steps += static_cast<std::int64_t>(updates.size());
+  }
+  return steps;
+}
+
+std::int64_t Scheduler::advance(std::int64_t delta_ms) {
+  std::lock_guard lock(mu_);
+  const std::int64_t target = clock_.now_ms() + std::max<std::int64_t>(0, delta_ms);
+  const std::int64_t steps = run_until(target);
+  clock_.set(target);
+  persist_clock();
+  return steps;
+}
+
+domain::Status Scheduler::force(std::string_view tx_id, bool confirm) {
+  std::lock_guard lock(mu_);
+  auto t = store_.find_transaction_any(tx_id);
+  if (!t) return domain::make_error(domain::ErrorCode::not_found, "Transaction not found");
+  if (t->origin == "internal") {
+    return domain::make_error(domain::ErrorCode::conflict, "An internal inbound follows its outbound transfer " + t->twin_of);
+  }
+  if (t->status == "CONFIRMED" || t->status == "FAILED") {
+    return domain::make_error(domain::ErrorCode::conflict, "Transaction is already " + t->status);
+  }
+  store_.apply_tx_updates({forced_step(std::move(*t), confirm, clock_.now_ms(), chains_, rng_)});
+  return domain::ok_status();
+}
+
+domain::Status Scheduler::release(std::string_view tx_id) {
+  std::lock_guard lock(mu_);
+  auto t = store_.find_transaction_any(tx_id);
+  if (!t) return domain::make_error(domain::ErrorCode::not_found, "Transaction not found");
+  if (t->outcome != "hold" || t->next_due_ms >= 0) {
+    return domain::make_error(domain::ErrorCode::conflict, "Transaction is not held");
+  }
+  t->outcome.clear();
+  t->next_due_ms = clock_.now_ms();
+  store_.apply_tx_updates({{std::move(*t), store::Store::Settlement::none, {}}});
+  return domain::ok_status();
+}
+
+void Scheduler::persist_clock() { store_.put_setting("clock", encode_clock_state(clock_.state())); }
+
+std::string encode_clock_state(const ClockState& s) {
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%s %.6f %lld %lld", s.manual ? "manual" : "running", s.speed,
+                static_cast<long long>(s.anchor_virtual_ms), static_cast<long long>(s.anchor_wall_ms));
+  return buf;
+}
+
+bool decode_clock_state(std::string_view text, ClockState& out) {
+  std::istringstream in{std::string(text)};
+  std::string mode;
+  long long v = 0, w = 0;
+  double speed = 0;
+  if (!(in >> mode >> speed >> v >> w) || (mode != "manual" && mode != "running") || speed <= 0) return false;
+  out.manual = mode == "manual";
+  out.speed = speed;
+  out.anchor_virtual_ms = v;
+  out.anchor_wall_ms = w;
+  return true;
+}
+
+}  // namespace paratro::chain

@@ -1,0 +1,66 @@
+// Drives the simulated world forward: wallets finishing key generation and transactions taking
+// their next lifecycle step, in due order, each batch in one SQLite transaction. With a running
+// clock an Asio timer processes whatever fell due; with a manual clock only advance() moves time,
+// and it returns after everything due up to the new time was processed. Due times live in SQLite,
+// so after a restart (even kill -9) every pending lifecycle resumes and anything that fell due while
+// the process was down is processed on the first pass. All methods are thread-safe.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include "emulator/chain/chain_table.hpp"
+#include "emulator/chain/lifecycle.hpp"
+#include "emulator/chain/virtual_clock.hpp"
+#include "emulator/crypto/random.hpp"
+#include "emulator/store/store.hpp"
+
+namespace paratro::chain {
+
+class Scheduler {
+ public:
+  Scheduler(boost::asio::io_context& ioc, store::Store& store, VirtualClock& clock, ChainTable& chains,
+            LifecycleTiming timing, crypto::RandomSource& rng);
+
+  // Processes what is already due, then (for a running clock) keeps polling every `period`.
+  void start(std::chrono::milliseconds period = std::chrono::milliseconds(20));
+  void stop();
+
+  // Processes everything due by `until_ms`; returns the number of steps applied.
+  std::int64_t run_until(std::int64_t until_ms);
+  // Moves the clock forward by `delta_ms`, processing everything that falls due on the way.
+  std::int64_t advance(std::int64_t delta_ms);
+  // Forces a non-terminal transaction to CONFIRMED or FAILED now. not_found / conflict.
+  domain::Status force(std::string_view tx_id, bool confirm);
+  // Lets a held transaction (memo sandbox:hold) continue its normal lifecycle from now.
+  domain::Status release(std::string_view tx_id);
+
+  void persist_clock();
+  const LifecycleTiming& timing() const { return timing_; }
+  const ChainTable& chains() const { return chains_; }
+  VirtualClock& clock() { return clock_; }
+
+ private:
+  void schedule();
+
+  boost::asio::steady_timer timer_;
+  store::Store& store_;
+  VirtualClock& clock_;
+  ChainTable& chains_;
+  LifecycleTiming timing_;
+  crypto::RandomSource& rng_;
+  std::recursive_mutex mu_;  // one pass at a time (timer, advance and controls)
+  std::chrono::milliseconds period_{20};
+  bool stopped_ = false;
+};
+
+// Settings keys and the text form of the clock state.
+std::string encode_clock_state(const ClockState& s);
+bool decode_clock_state(std::string_view text, ClockState& out);
+
+}  // namespace paratro::chain

@@ -1,0 +1,40 @@
+// The one clock of the simulated world. Two modes:
+//  - running: virtual now = anchor_virtual + (wall now - anchor_wall) x speed;
+//  - manual:  virtual now moves only through advance() / set().
+// Its state is a few numbers the Scheduler persists in the settings table, so a restart continues
+// the same timeline (a running clock keeps moving while the process is down, a manual one does not).
+// Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+
+#include "emulator/domain/clock.hpp"
+
+namespace paratro::chain {
+
+struct ClockState {
+  bool manual = false;
+  double speed = 60.0;
+  std::int64_t anchor_virtual_ms = 0;
+  std::int64_t anchor_wall_ms = 0;
+};
+
+class VirtualClock final : public domain::Clock {
+ public:
+  VirtualClock(const domain::Clock& wall, ClockState state);
+  std::int64_t now_ms() const override;
+  // Moves virtual time forward by `delta_ms` (>= 0) in either mode.
+  void advance(std::int64_t delta_ms);
+  // Jumps to `virtual_ms` (may not go backwards: returns false then).
+  bool set(std::int64_t virtual_ms);
+  ClockState state() const;
+
+ private:
+  std::int64_t now_locked() const;
+  const domain::Clock& wall_;
+  mutable std::mutex mu_;
+  ClockState s_;
+};
+
+}  // namespace paratro::chain
