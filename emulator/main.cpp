@@ -42,12 +42,14 @@ struct Config {
   std::vector<std::string> chain_overrides;
 };
 
-// Flag name for each PARATRO_EMULATOR_* variable: PARATRO_EMULATOR_LOG_LEVEL -> log-level.
-std::string env_to_option(const std::string& env) {
+// Flag name for each PARATRO_EMULATOR_* variable (PARATRO_EMULATOR_LOG_LEVEL -> log-level); other
+// variables, including unrelated PARATRO_EMULATOR_* ones, are ignored.
+std::string env_to_option(const po::options_description& opts, const std::string& env) {
   static const std::string prefix = "PARATRO_EMULATOR_";
   if (env.rfind(prefix, 0) != 0) return {};
   std::string name = env.substr(prefix.size());
   for (auto& c : name) c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name == "help" || name == "version" || !opts.find_nothrow(name, false)) return {};
   return name;
 }
 
@@ -81,7 +83,7 @@ int main(int argc, char** argv) {
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
-    po::store(po::parse_environment(opts, env_to_option), vm);
+    po::store(po::parse_environment(opts, [&opts](const std::string& env) { return env_to_option(opts, env); }), vm);
     po::notify(vm);
   } catch (const std::exception& e) {
     std::cerr << "paratro-emulator: " << e.what() << "\n" << opts << "\n";
@@ -131,7 +133,14 @@ int main(int argc, char** argv) {
     store::Store store(cfg.database);
     domain::SystemClock wall;
     crypto::SystemRandom system_rng;
-    crypto::SeededRandom seeded_rng(cfg.seed);
+    // Each start of a seeded database draws from its own stream (start 0 is the seed itself), so a
+    // restart never hands out key material or ids again, and fresh runs still repeat exactly.
+    std::uint64_t generation = 0;
+    if (seeded) {
+      if (auto g = store.get_setting("seed_generation")) generation = std::stoull(*g) + 1;
+      store.put_setting("seed_generation", std::to_string(generation));
+    }
+    crypto::SeededRandom seeded_rng(cfg.seed ^ (generation * 0x9E3779B97F4A7C15ull));
     crypto::RandomSource& rng = seeded ? static_cast<crypto::RandomSource&>(seeded_rng) : system_rng;
 
     // The clock continues the database's timeline; flags given explicitly change mode and speed.
@@ -144,7 +153,11 @@ int main(int argc, char** argv) {
       clock_state.anchor_virtual_ms = start_ms ? *start_ms : seeded ? 1767225600000LL /* 2026-01-01 */ : wall.now_ms();
       clock_state.anchor_wall_ms = wall.now_ms();
     } else {
-      if (!vm["clock-speed"].defaulted()) clock_state.speed = cfg.clock_speed;
+      if (!vm["clock-speed"].defaulted()) {
+        // Re-anchor at the old speed first, so only time from now on runs at the new one.
+        clock_state = chain::VirtualClock(wall, clock_state).state();
+        clock_state.speed = cfg.clock_speed;
+      }
       if (cfg.manual_clock && !clock_state.manual) {
         chain::VirtualClock tmp(wall, clock_state);
         clock_state = tmp.state();

@@ -64,7 +64,9 @@ ApiResponse create_asset(Services& s, const ApiRequest& r, const Caller& c) {
   a.asset_type = std::string(token->asset_type);
   a.created_at_ms = now;
   if (auto st = s.store.create_asset(a); !st) return error_response(st.error());
-  return one_response(a, write_asset);
+  // Re-read: the ledger may already hold funds sent to this address before the asset existed.
+  auto stored = s.store.find_asset(c.client_id, a.asset_id);
+  return one_response(stored ? *stored : a, write_asset);
 }
 
 ApiResponse get_asset(Services& s, const Caller& c, std::string_view id) {

@@ -36,6 +36,10 @@ domain::Result<rapidjson::Document> parse_object(std::string_view body, bool all
     }
     return make_error(ErrorCode::bad_request, "Request body must be a JSON object");
   }
+  // RapidJSON stops at a NUL byte and would ignore whatever follows it.
+  if (body.find('\0') != std::string_view::npos) {
+    return make_error(ErrorCode::bad_request, "Malformed JSON: the body contains a NUL byte");
+  }
   doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
   if (doc.HasParseError()) {
     return make_error(ErrorCode::bad_request, std::string("Malformed JSON at offset ") +

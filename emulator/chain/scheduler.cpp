@@ -84,11 +84,12 @@ domain::Status Scheduler::release(std::string_view tx_id) {
   std::lock_guard lock(mu_);
   auto t = store_.find_transaction_any(tx_id);
   if (!t) return domain::make_error(domain::ErrorCode::not_found, "Transaction not found");
-  if (t->outcome != "hold" || t->next_due_ms >= 0) {
+  if (t->outcome != "hold" || t->next_due_ms >= 0 || t->status != "PENDING") {
     return domain::make_error(domain::ErrorCode::conflict, "Transaction is not held");
   }
+  // Signing starts at release, so the usual signing delay follows.
   t->outcome.clear();
-  t->next_due_ms = clock_.now_ms();
+  t->next_due_ms = clock_.now_ms() + timing_.sign_ms;
   store_.apply_tx_updates({{std::move(*t), store::Store::Settlement::none, {}}});
   return domain::ok_status();
 }

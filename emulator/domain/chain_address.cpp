@@ -9,6 +9,14 @@
 
 namespace paratro::domain {
 
+namespace {
+std::string ascii_prefix_lower(std::string_view s, std::size_t n) {
+  std::string out(s.substr(0, n));
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+}  // namespace
+
 std::string derive_address(ChainFamily family, const WalletKeys& keys) {
   if (family == ChainFamily::svm) {
     if (keys.ed25519_seed.size() != 32) return {};
@@ -42,7 +50,9 @@ bool is_valid_address(ChainFamily family, std::string_view address) {
 
 std::string address_key(ChainFamily family, std::string_view address) {
   std::string key(address);
-  if (family == ChainFamily::evm) {
+  // EVM hex and bech32 ("bc1…"/"tb1…", valid in all upper or all lower case) are case-insensitive.
+  const auto lower3 = ascii_prefix_lower(address, 3);
+  if (family == ChainFamily::evm || (family == ChainFamily::utxo && (lower3 == "bc1" || lower3 == "tb1"))) {
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   }
   return key;

@@ -691,7 +691,7 @@ void Store::apply_one(const TxUpdate& u) {
   // afterwards kept in step with it.
   std::optional<TransactionRecord> twin;
   if (outbound) {
-    auto st = db_.use("SELECT " TX_COLUMNS " FROM transactions WHERE twin_of = ?");
+    auto st = db_.use("SELECT " TX_COLUMNS " FROM transactions WHERE twin_of = ? AND twin_of <> ''");
     st->bind(1, t.tx_id);
     if (st->step()) twin = read_tx(*st);
   }

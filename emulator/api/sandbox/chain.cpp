@@ -49,8 +49,12 @@ ApiResponse sandbox_advance_clock(Services& s, const ApiRequest& r) {
   if (!body) return error_response(body.error());
   std::optional<std::int64_t> delta;
   if (auto it = body->FindMember("seconds"); it != body->MemberEnd()) {
-    if (it->value.IsInt64() && it->value.GetInt64() >= 0) delta = it->value.GetInt64() * 1000;
-    else if (it->value.IsString()) delta = domain::parse_duration_ms(it->value.GetString());
+    constexpr double kMaxSeconds = 100.0 * 365 * 24 * 3600;  // the same cap as durations
+    if (it->value.IsNumber() && it->value.GetDouble() >= 0 && it->value.GetDouble() <= kMaxSeconds) {
+      delta = static_cast<std::int64_t>(it->value.GetDouble() * 1000.0);
+    } else if (it->value.IsString()) {
+      delta = domain::parse_duration_ms(it->value.GetString());
+    }
     if (!delta) return error_response(ErrorCode::invalid_parameter, "seconds must be a non-negative integer or decimal string");
   } else if (auto d = body->FindMember("duration"); d != body->MemberEnd()) {
     if (d->value.IsString()) delta = domain::parse_duration_ms(d->value.GetString());
