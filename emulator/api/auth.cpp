@@ -64,7 +64,12 @@ domain::Result<Caller> authenticate(Services& s, const ApiRequest& r) {
     return make_error(ErrorCode::unauthorized, "Authorization header must use the Bearer scheme");
   }
   const auto token = header.substr(kScheme.size());
-  const auto v = domain::jwt_verify(token, s.jwt_key, s.wall_clock.now_ms() / 1000);
+  const std::int64_t now_s = s.wall_clock.now_ms() / 1000;
+  if (auto hit = s.tokens->find(token)) {
+    if (hit->expires_at <= now_s) return make_error(ErrorCode::token_expired, "Token has expired");
+    return std::move(hit->client);
+  }
+  const auto v = domain::jwt_verify(token, s.jwt_key, now_s);
   switch (v.error) {
     case domain::JwtError::none: break;
     case domain::JwtError::expired: return make_error(ErrorCode::token_expired, "Token has expired");
@@ -74,6 +79,7 @@ domain::Result<Caller> authenticate(Services& s, const ApiRequest& r) {
   auto client = s.store.find_client(v.claims.subject);
   if (!client) return make_error(ErrorCode::invalid_token, "Token subject is unknown");
   if (client->status != "ACTIVE") return make_error(ErrorCode::forbidden, "Client is suspended");
+  s.tokens->put(token, {*client, v.claims.expires_at});
   return std::move(*client);
 }
 

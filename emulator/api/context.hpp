@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <string>
 
+#include <memory>
+
+#include "emulator/api/token_cache.hpp"
 #include "emulator/chain/scheduler.hpp"
 #include "emulator/crypto/random.hpp"
 #include "emulator/domain/clock.hpp"
@@ -26,6 +29,7 @@ struct Services {
   std::string jwt_key;
   ApiOptions options;
   chain::Scheduler& scheduler;
+  std::shared_ptr<TokenCache> tokens = std::make_shared<TokenCache>();
 };
 
 }  // namespace paratro::api
