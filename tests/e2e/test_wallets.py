@@ -124,6 +124,9 @@ def test_wallet_limit_zero(api):
 def test_list_pagination_newest_first_and_stable(tenant):
     created = [tenant.create_wallet(f"w{i}")["wallet_id"] for i in range(5)]
     newest_first = list(reversed(created))
+    # Let key generation finish first, so no status flips between the reads compared below.
+    for wallet_id in created:
+        tenant.wait_active(wallet_id)
 
     full = tenant.get("/api/v1/wallets")
     check_list(full, check_wallet)
