@@ -109,6 +109,7 @@ bool decode_clock_state(std::string_view text, ClockState& out) {
   long long v = 0, w = 0;
   double speed = 0;
   if (!(in >> mode >> speed >> v >> w) || (mode != "manual" && mode != "running") || speed <= 0) return false;
+  if (!(in >> std::ws).eof()) return false;  // trailing junk: not a state we wrote
   out.manual = mode == "manual";
   out.speed = speed;
   out.anchor_virtual_ms = v;

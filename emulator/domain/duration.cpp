@@ -47,7 +47,8 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view s) {
     return total;
   }
   i = 1;
-  bool in_time = false, any = false;
+  bool in_time = false, any = false, time_part = false;
+  int last_rank = -1;  // units must appear once each, largest first: W D T H M S
   while (i < s.size()) {
     if (s[i] == 'T') {
       if (in_time) return std::nullopt;
@@ -61,22 +62,25 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view s) {
     std::size_t j = before;
     std::int64_t value = 0;
     std::int64_t unit = 0;
+    int rank = 0;
     switch (s[i]) {
-      case 'D': unit = in_time ? 0 : 86'400'000; break;
-      case 'W': unit = in_time ? 0 : 7 * 86'400'000LL; break;
-      case 'H': unit = in_time ? 3'600'000 : 0; break;
-      case 'M': unit = in_time ? 60'000 : 0; break;
-      case 'S': unit = in_time ? 1000 : 0; break;
+      case 'W': unit = in_time ? 0 : 7 * 86'400'000LL; rank = 0; break;
+      case 'D': unit = in_time ? 0 : 86'400'000; rank = 1; break;
+      case 'H': unit = in_time ? 3'600'000 : 0; rank = 2; break;
+      case 'M': unit = in_time ? 60'000 : 0; rank = 3; break;
+      case 'S': unit = in_time ? 1000 : 0; rank = 4; break;
       default: return std::nullopt;
     }
-    if (unit == 0) return std::nullopt;
+    if (unit == 0 || rank <= last_rank) return std::nullopt;
+    last_rank = rank;
+    time_part = time_part || in_time;
     if (!read_number(s, j, unit, value)) return std::nullopt;
     total += value;
     if (total > kMaxMs) return std::nullopt;
     ++i;
     any = true;
   }
-  if (!any) return std::nullopt;
+  if (!any || (in_time && !time_part)) return std::nullopt;
   return total;
 }
 
@@ -97,7 +101,10 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view s) {
       !num(17, 2, se)) {
     return std::nullopt;
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  if (d < 1 || d > kDays[mo - 1] + (mo == 2 && leap ? 1 : 0)) return std::nullopt;
   std::size_t i = 19;
   std::int64_t ms = 0;
   if (i < s.size() && s[i] == '.') {
