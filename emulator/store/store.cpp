@@ -696,13 +696,7 @@ void Store::apply_one(const TxUpdate& u) {
     if (st->step()) twin = read_tx(*st);
   }
   if (outbound && !twin && on_chain && !u.twin_id.empty()) {
-    std::optional<domain::AccountRecord> receiver;
-    {
-      auto st = db_.use("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE address_key = ? ORDER BY (chain = ?) DESC, seq LIMIT 1");
-      st->bind(1, t.to_address_key).bind(2, t.chain);
-      if (st->step()) receiver = read_account(*st);
-    }
-    if (receiver) {
+    if (auto receiver = owner_of(t.to_address_key, t.chain)) {
       TransactionRecord in = t;
       in.tx_id = u.twin_id;
       in.client_id = receiver->client_id;
@@ -771,22 +765,25 @@ void Store::apply_tx_updates(const std::vector<TxUpdate>& updates) {
   tx.commit();
 }
 
-std::optional<domain::AccountRecord> Store::find_owned_account(std::string_view address_key, std::string_view prefer_chain) {
-  std::lock_guard lock(mu_);
+std::optional<domain::AccountRecord> Store::owner_of(std::string_view address_key, std::string_view prefer_chain) {
   auto st = db_.use("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE address_key = ? ORDER BY (chain = ?) DESC, seq LIMIT 1");
   st->bind(1, address_key).bind(2, prefer_chain);
   if (!st->step()) return std::nullopt;
   return read_account(*st);
 }
 
+std::optional<domain::AccountRecord> Store::find_owned_account(std::string_view address_key, std::string_view prefer_chain) {
+  std::lock_guard lock(mu_);
+  return owner_of(address_key, prefer_chain);
+}
+
 domain::Status Store::create_deposit(TransactionRecord t) {
   std::lock_guard lock(mu_);
   WriteTransaction tx(db_);
   {
-    auto st = db_.use("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE address_key = ? ORDER BY (chain = ?) DESC, seq LIMIT 1");
-    st->bind(1, t.to_address_key).bind(2, t.chain);
-    if (!st->step()) return make_error(ErrorCode::not_found, "No account of the emulator holds this address");
-    const auto acc = read_account(*st);
+    const auto owner = owner_of(t.to_address_key, t.chain);
+    if (!owner) return make_error(ErrorCode::not_found, "No account of the emulator holds this address");
+    const auto& acc = *owner;
     t.client_id = acc.client_id;
     t.wallet_id = acc.wallet_id;
     t.account_id = acc.account_id;
