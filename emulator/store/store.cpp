@@ -680,6 +680,12 @@ void Store::update_transaction(const TransactionRecord& t) {
   st->bind(10, t.required_confirmations).bind(11, t.tx_id).run();
 }
 
+void Store::credit_receiver(const TransactionRecord& t) {
+  LedgerEntry to = ledger_get(t.chain, t.to_address_key, t.token_symbol);
+  if (!domain::checked_add(to.balance, t.amount, to.balance)) to.balance = domain::kMaxAmount;
+  ledger_put(t.chain, t.to_address_key, t.token_symbol, to);
+}
+
 void Store::apply_one(const TxUpdate& u) {
   const TransactionRecord& t = u.tx;
   update_transaction(t);
@@ -742,17 +748,13 @@ void Store::apply_one(const TxUpdate& u) {
     ledger_put(t.chain, domain::address_key_of(t.from_address, t.chain), t.token_symbol, from);
     if (u.settle == Settlement::confirm) {
       if (twin) {
-        LedgerEntry to = ledger_get(t.chain, t.to_address_key, t.token_symbol);
-        if (!domain::checked_add(to.balance, t.amount, to.balance)) to.balance = domain::kMaxAmount;
-        ledger_put(t.chain, t.to_address_key, t.token_symbol, to);
+        credit_receiver(t);
       } else {
         supply_add(t.chain, t.token_symbol, 0, t.amount);
       }
     }
   } else if (t.origin == "deposit" && u.settle == Settlement::confirm) {
-    LedgerEntry to = ledger_get(t.chain, t.to_address_key, t.token_symbol);
-    if (!domain::checked_add(to.balance, t.amount, to.balance)) to.balance = domain::kMaxAmount;
-    ledger_put(t.chain, t.to_address_key, t.token_symbol, to);
+    credit_receiver(t);
     supply_add(t.chain, t.token_symbol, t.amount, 0);
   }
 }

@@ -146,6 +146,8 @@ class Store {
   void insert_transaction(const domain::TransactionRecord& t);
   void update_transaction(const domain::TransactionRecord& t);
   void apply_one(const TxUpdate& u);
+  // Adds a transaction's amount to its destination's ledger balance (saturating at the ceiling).
+  void credit_receiver(const domain::TransactionRecord& t);
   // The account holding an address (preferring one on `prefer_chain`); caller holds mu_.
   std::optional<domain::AccountRecord> owner_of(std::string_view address_key, std::string_view prefer_chain);
 
