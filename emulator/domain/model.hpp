@@ -20,6 +20,9 @@ struct ClientRecord {
   std::string subscription_tier = "SANDBOX";
   std::int64_t max_wallets = 0;
   std::int64_t created_at_ms = 0;
+  std::string webhook_url;                  // "" when no webhook is configured
+  std::string webhook_secret;               // whsec_..., the HMAC key of webhook signatures
+  std::int64_t rate_limit_per_second = 0;  // 0: no per-client limit (a global flag may still apply)
 };
 
 struct WalletRecord {

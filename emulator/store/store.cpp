@@ -24,7 +24,7 @@ namespace {
 
 constexpr std::string_view kClientColumns =
     "client_id, client_name, api_key, secret_salt, secret_hash, status, subscription_tier, max_wallets, "
-    "created_at_ms";
+    "created_at_ms, webhook_url, webhook_secret, rate_limit_per_second";
 
 ClientRecord read_client(Statement& s) {
   ClientRecord c;
@@ -37,6 +37,9 @@ ClientRecord read_client(Statement& s) {
   c.subscription_tier = s.column_text(6);
   c.max_wallets = s.column_int(7);
   c.created_at_ms = s.column_int(8);
+  c.webhook_url = s.column_text(9);
+  c.webhook_secret = s.column_text(10);
+  c.rate_limit_per_second = s.column_int(11);
   return c;
 }
 
@@ -225,7 +228,7 @@ Status Store::create_client(const ClientRecord& c) {
     st->bind(1, c.client_id).bind(2, c.api_key);
     if (st->step()) return make_error(ErrorCode::conflict, "a client with this client_id or api_key already exists");
   }
-  auto st = db_.use(std::string("INSERT INTO clients(").append(kClientColumns).append(") VALUES (?,?,?,?,?,?,?,?,?)"));
+  auto st = db_.use(std::string("INSERT INTO clients(").append(kClientColumns).append(") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
   st->bind(1, c.client_id)
       .bind(2, c.client_name)
       .bind(3, c.api_key)
@@ -235,7 +238,30 @@ Status Store::create_client(const ClientRecord& c) {
       .bind(7, c.subscription_tier)
       .bind(8, c.max_wallets)
       .bind(9, c.created_at_ms)
+      .bind(10, c.webhook_url)
+      .bind(11, c.webhook_secret)
+      .bind(12, c.rate_limit_per_second)
       .run();
+  tx.commit();
+  return domain::ok_status();
+}
+
+Status Store::set_client_webhook(std::string_view client_id, std::string_view url, std::string_view secret) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  auto st = db_.use("UPDATE clients SET webhook_url = ?, webhook_secret = ? WHERE client_id = ?");
+  st->bind(1, url).bind(2, secret).bind(3, client_id).run();
+  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "no such client");
+  tx.commit();
+  return domain::ok_status();
+}
+
+Status Store::set_client_rate_limit(std::string_view client_id, std::int64_t per_second) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  auto st = db_.use("UPDATE clients SET rate_limit_per_second = ? WHERE client_id = ?");
+  st->bind(1, per_second).bind(2, client_id).run();
+  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "no such client");
   tx.commit();
   return domain::ok_status();
 }

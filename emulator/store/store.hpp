@@ -45,6 +45,10 @@ class Store {
   std::optional<domain::ClientRecord> find_client(std::string_view client_id);
   // Inserts; conflict when the client_id or api_key is taken.
   domain::Status create_client(const domain::ClientRecord& client);
+  // Sets (or, with an empty url, removes) a client's webhook endpoint. not_found for unknown ids.
+  domain::Status set_client_webhook(std::string_view client_id, std::string_view url, std::string_view secret);
+  // Sets a client's own rate limit in requests per second (0: none). not_found for unknown ids.
+  domain::Status set_client_rate_limit(std::string_view client_id, std::int64_t per_second);
 
   // ---- wallets
   // Inserts unless the client already holds max_wallets wallets (wallet_limit_reached).
