@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <string>
 
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include "emulator/api/token_cache.hpp"
 #include "emulator/chain/scheduler.hpp"
@@ -30,6 +32,10 @@ struct Services {
   ApiOptions options;
   chain::Scheduler& scheduler;
   std::shared_ptr<TokenCache> tokens = std::make_shared<TokenCache>();
+  // Run after a reset or snapshot restore replaced the database's contents, so that in-memory state
+  // derived from it (caches, rate-limit buckets, the webhook dispatcher) starts over. Registered at
+  // start-up, before the server accepts requests.
+  std::vector<std::function<void()>> reset_hooks;
 };
 
 }  // namespace paratro::api
