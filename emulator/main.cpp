@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
     scheduler.persist_clock();
     // Seeded runs take token times from the virtual clock too, so token bytes repeat as well.
     const domain::Clock& token_clock = seeded ? static_cast<const domain::Clock&>(clock) : wall;
-    api::Services services{store, clock, token_clock, rng, {}, {}, scheduler};
+    api::Services services{store, clock, token_clock, rng, {}, {}, scheduler, std::make_shared<api::TokenCache>(), {}};
     services.options.token_ttl_s = cfg.token_ttl_s;
     services.options.keygen_delay_ms = cfg.keygen_delay_ms;
     services.jwt_key = store.get_or_create_setting("jwt_signing_key", [&] {
