@@ -18,6 +18,8 @@
 #include "emulator/http/log.hpp"
 #include "emulator/http/router.hpp"
 #include "emulator/http/server.hpp"
+#include "emulator/webhooks/dispatcher.hpp"
+#include "emulator/webhooks/listener.hpp"
 
 namespace po = boost::program_options;
 using namespace paratro;
@@ -40,6 +42,14 @@ struct Config {
   std::int64_t sign_delay_ms = 2000;
   std::int64_t broadcast_delay_ms = 1000;
   std::vector<std::string> chain_overrides;
+  std::string webhook_url;
+  std::string webhook_secret;
+  bool webhook_every_confirmation = false;
+  int webhook_max_attempts = 8;
+  std::int64_t webhook_timeout_ms = 10'000;
+  int webhook_max_in_flight = 32;
+  bool webhook_insecure = false;
+  std::int64_t webhook_retention = 10'000;
 };
 
 // Flag name for each PARATRO_EMULATOR_* variable (PARATRO_EMULATOR_LOG_LEVEL -> log-level); other
@@ -53,9 +63,43 @@ std::string env_to_option(const po::options_description& opts, const std::string
   return name;
 }
 
+// `paratro-emulator webhooks listen ...`: the receiver for humans.
+int webhooks_command(int argc, char** argv) {
+  webhooks::ListenerOptions o;
+  po::options_description opts("paratro-emulator webhooks listen [options]");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("host", po::value(&o.host)->default_value(o.host), "address to listen on")
+      ("port", po::value(&o.port)->default_value(o.port), "port to listen on; 0 picks a free one")
+      ("secret", po::value(&o.secret), "webhook secret (whsec_...); without it signatures are not checked")
+      ("status", po::value(&o.status)->default_value(o.status), "HTTP status to answer correctly signed events with")
+      ("tolerance", po::value(&o.tolerance_s)->default_value(o.tolerance_s), "accepted timestamp age, seconds")
+      ("json", po::bool_switch(&o.print_json), "print each raw body instead of a summary line")
+      ("quiet", po::bool_switch(&o.quiet), "print nothing per event");
+  po::variables_map vm;
+  try {
+    if (argc < 3 || std::string(argv[2]) != "listen") throw std::runtime_error("usage: paratro-emulator webhooks listen [options]");
+    po::store(po::parse_command_line(argc - 2, argv + 2, opts), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::cerr << "paratro-emulator: " << e.what() << "\n" << opts << "\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  if (o.status < 100 || o.status > 599) {
+    std::cerr << "paratro-emulator: --status must be an HTTP status code\n";
+    return 2;
+  }
+  return webhooks::run_listener(o);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "webhooks") return webhooks_command(argc, argv);
   Config cfg;
   po::options_description opts("Options (each also read from PARATRO_EMULATOR_<NAME>, e.g. PARATRO_EMULATOR_PORT)");
   opts.add_options()
@@ -79,6 +123,19 @@ int main(int argc, char** argv) {
        "SIGNED -> BROADCAST, virtual ms")
       ("chain", po::value(&cfg.chain_overrides)->composing(),
        "override a chain's timing: NAME:BLOCK_TIME_MS:CONFIRMATIONS (repeatable)")
+      ("webhook-url", po::value(&cfg.webhook_url), "webhook endpoint of the default client (http:// or https://)")
+      ("webhook-secret", po::value(&cfg.webhook_secret), "webhook secret of the default client (whsec_...; generated if absent)")
+      ("webhook-every-confirmation", po::bool_switch(&cfg.webhook_every_confirmation),
+       "send transaction.confirming on every confirmation, not only on entering CONFIRMING")
+      ("webhook-max-attempts", po::value(&cfg.webhook_max_attempts)->default_value(cfg.webhook_max_attempts),
+       "attempts per delivery before it is marked failed")
+      ("webhook-timeout-ms", po::value(&cfg.webhook_timeout_ms)->default_value(cfg.webhook_timeout_ms),
+       "per-attempt timeout of a webhook delivery, real milliseconds")
+      ("webhook-max-in-flight", po::value(&cfg.webhook_max_in_flight)->default_value(cfg.webhook_max_in_flight),
+       "concurrent deliveries per client endpoint")
+      ("webhook-insecure", po::bool_switch(&cfg.webhook_insecure), "do not verify TLS certificates of https:// webhook URLs")
+      ("webhook-retention", po::value(&cfg.webhook_retention)->default_value(cfg.webhook_retention),
+       "finished webhook events kept for inspection (older ones are pruned)")
       ("max-body-bytes", po::value(&cfg.max_body_bytes)->default_value(cfg.max_body_bytes), "request body limit");
   po::variables_map vm;
   try {
@@ -118,6 +175,16 @@ int main(int argc, char** argv) {
       std::cerr << "paratro-emulator: --start-time must look like 2026-01-15T10:40:00Z\n";
       return 2;
     }
+  }
+  if (cfg.webhook_max_attempts < 1 || cfg.webhook_max_attempts > 100 || cfg.webhook_timeout_ms < 1 ||
+      cfg.webhook_max_in_flight < 1 || cfg.webhook_max_in_flight > 1024 || cfg.webhook_retention < 0) {
+    std::cerr << "paratro-emulator: webhook limits out of range (max-attempts 1..100, timeout-ms >= 1, "
+                 "max-in-flight 1..1024, retention >= 0)\n";
+    return 2;
+  }
+  if (auto st = api::check_webhook_config(cfg.webhook_url, cfg.webhook_secret); !st) {
+    std::cerr << "paratro-emulator: --" << st.error().message << "\n";
+    return 2;
   }
   const bool seeded = vm.count("seed") > 0;
   chain::ChainTable chains;
@@ -183,6 +250,27 @@ int main(int argc, char** argv) {
       return crypto::to_hex(key);
     });
     api::ensure_default_client(services);
+    if (!cfg.webhook_url.empty() || !cfg.webhook_secret.empty()) {
+      const auto current = store.find_client(api::kDefaultClientId);
+      std::string url = cfg.webhook_url.empty() ? current->webhook_url : cfg.webhook_url;
+      std::string secret = cfg.webhook_secret.empty() ? current->webhook_secret : cfg.webhook_secret;
+      if (secret.empty()) {
+        std::array<std::uint8_t, 24> bytes{};
+        rng.fill(bytes);
+        secret = "whsec_" + crypto::to_hex(bytes);
+      }
+      store.set_client_webhook(api::kDefaultClientId, url, secret);
+    }
+    store.set_webhook_every_confirmation(cfg.webhook_every_confirmation);
+    webhooks::DispatcherOptions hook_options;
+    hook_options.retry.max_attempts = cfg.webhook_max_attempts;
+    hook_options.http.timeout = std::chrono::milliseconds(cfg.webhook_timeout_ms);
+    hook_options.http.verify_tls = !cfg.webhook_insecure;
+    hook_options.max_in_flight_per_client = cfg.webhook_max_in_flight;
+    hook_options.retention = cfg.webhook_retention;
+    webhooks::Dispatcher dispatcher(store, clock, wall, hook_options);
+    services.webhooks = &dispatcher;
+    services.reset_hooks.push_back([&dispatcher] { dispatcher.reset(); });
 
     http::ServerLimits limits;
     limits.body_limit = cfg.max_body_bytes;
@@ -190,6 +278,7 @@ int main(int argc, char** argv) {
     http::Server server(ioc, {address, cfg.port}, [&](const api::ApiRequest& r) { return http::route(services, r); },
                         limits);
     scheduler.start();
+    dispatcher.start();
     server.start();
 
     const std::string host_for_url = address.is_v6() ? "[" + cfg.host + "]" : cfg.host;
@@ -203,6 +292,9 @@ int main(int argc, char** argv) {
         std::string(api::kDefaultApiKey).c_str(), std::string(api::kDefaultApiSecret).c_str(), cfg.database.c_str(),
         store.journal_mode().c_str(), clock.state().manual ? "manual" : "running",
         domain::format_rfc3339(clock.now_ms()).c_str());
+    if (const auto c = store.find_client(api::kDefaultClientId); c && !c->webhook_url.empty()) {
+      std::printf("  webhooks:   %s (secret %s)\n", c->webhook_url.c_str(), c->webhook_secret.c_str());
+    }
     std::fflush(stdout);
 
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -210,6 +302,7 @@ int main(int argc, char** argv) {
       http::log_line(http::LogLevel::info, "shutting down");
       server.stop();
       scheduler.stop();
+      dispatcher.stop();
       scheduler.persist_clock();
       ioc.stop();
     });

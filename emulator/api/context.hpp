@@ -14,6 +14,7 @@
 #include "emulator/crypto/random.hpp"
 #include "emulator/domain/clock.hpp"
 #include "emulator/store/store.hpp"
+#include "emulator/webhooks/dispatcher.hpp"
 
 namespace paratro::api {
 
@@ -36,6 +37,7 @@ struct Services {
   // derived from it (caches, rate-limit buckets, the webhook dispatcher) starts over. Registered at
   // start-up, before the server accepts requests.
   std::vector<std::function<void()>> reset_hooks;
+  webhooks::Dispatcher* webhooks = nullptr;  // null when deliveries are off (unit tests)
 };
 
 }  // namespace paratro::api

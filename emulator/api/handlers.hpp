@@ -49,6 +49,15 @@ ApiResponse sandbox_create_deposit(Services& s, const ApiRequest& r);
 // action: "confirm", "fail" or "release"
 ApiResponse sandbox_transaction_action(Services& s, std::string_view tx_id, std::string_view action);
 ApiResponse sandbox_ledger(Services& s);
+// sandbox/webhooks.cpp
+// validation_failed unless `url` is "" or an http(s) URL and `secret` is "" or whsec_…
+domain::Status check_webhook_config(std::string_view url, std::string_view secret);
+ApiResponse sandbox_webhook_config(Services& s, const ApiRequest& r, std::string_view client_id);  // GET, PUT
+ApiResponse sandbox_webhook_events(Services& s, const ApiRequest& r);
+ApiResponse sandbox_webhook_event(Services& s, std::string_view event_id);
+ApiResponse sandbox_webhook_deliveries(Services& s, const ApiRequest& r);
+ApiResponse sandbox_redeliver_event(Services& s, std::string_view event_id);
+ApiResponse sandbox_webhook_test(Services& s, const ApiRequest& r);
 
 // Creates the well-known default client on a fresh database (no-op when it exists).
 void ensure_default_client(Services& s);

@@ -33,6 +33,11 @@ class JsonWriter {
   JsonWriter& num(std::int64_t v) { w_.Int64(v); return *this; }
   JsonWriter& boolean(bool v) { w_.Bool(v); return *this; }
   JsonWriter& null() { w_.Null(); return *this; }
+  // Inserts an already serialised JSON object verbatim (e.g. a stored webhook body).
+  JsonWriter& raw_object(std::string_view json) {
+    w_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+    return *this;
+  }
   JsonWriter& field(std::string_view k, std::string_view v) { return key(k).str(v); }
   JsonWriter& field(std::string_view k, const char* v) { return key(k).str(v); }
   JsonWriter& field(std::string_view k, const std::string& v) { return key(k).str(v); }

@@ -80,6 +80,19 @@ ApiResponse route_api(api::Services& s, const ApiRequest& r, const std::array<st
   return r.method == "POST" ? res->create(s, r, *caller) : res->list(s, r, *caller);
 }
 
+ApiResponse route_webhooks(api::Services& s, const ApiRequest& r, const std::array<std::string_view, 5>& seg, int n) {
+  // seg[0] == "_sandbox", seg[1] == "webhooks"
+  const bool get = r.method == "GET";
+  if (n == 3 && seg[2] == "events") return get ? api::sandbox_webhook_events(s, r) : not_allowed(r);
+  if (n == 3 && seg[2] == "deliveries") return get ? api::sandbox_webhook_deliveries(s, r) : not_allowed(r);
+  if (n == 3 && seg[2] == "test") return r.method == "POST" ? api::sandbox_webhook_test(s, r) : not_allowed(r);
+  if (n == 4 && seg[2] == "events") return get ? api::sandbox_webhook_event(s, seg[3]) : not_allowed(r);
+  if (n == 5 && seg[2] == "events" && seg[4] == "redeliver") {
+    return r.method == "POST" ? api::sandbox_redeliver_event(s, seg[3]) : not_allowed(r);
+  }
+  return not_found();
+}
+
 ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const std::array<std::string_view, 5>& seg, int n) {
   if (n == 2 && seg[1] == "clients") return r.method == "POST" ? api::sandbox_create_client(s, r) : not_allowed(r);
   if (n == 2 && seg[1] == "health") return r.method == "GET" ? api::sandbox_health(s) : not_allowed(r);
@@ -95,6 +108,10 @@ ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const std::arra
   if (n == 4 && seg[1] == "assets" && seg[3] == "balance") {
     return r.method == "POST" ? api::sandbox_set_balance(s, r, seg[2]) : not_allowed(r);
   }
+  if (n == 4 && seg[1] == "clients" && seg[3] == "webhook") {
+    return r.method == "GET" || r.method == "PUT" ? api::sandbox_webhook_config(s, r, seg[2]) : not_allowed(r);
+  }
+  if (n >= 3 && seg[1] == "webhooks") return route_webhooks(s, r, seg, n);
   return not_found();
 }
 

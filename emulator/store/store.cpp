@@ -714,7 +714,18 @@ void Store::credit_receiver(const TransactionRecord& t) {
 
 void Store::apply_one(const TxUpdate& u) {
   const TransactionRecord& t = u.tx;
+  std::string old_status;
+  std::int64_t old_confirmations = 0;
+  {
+    auto st = db_.use("SELECT status, confirmations FROM transactions WHERE tx_id = ?");
+    st->bind(1, t.tx_id);
+    if (st->step()) {
+      old_status = st->column_text(0);
+      old_confirmations = st->column_int(1);
+    }
+  }
   update_transaction(t);
+  emit_events(old_status, old_confirmations, t);
   const bool outbound = t.origin == "api";
   const bool on_chain = t.status == "CONFIRMING" || t.status == "CONFIRMED" ||
                         (t.status == "FAILED" && t.block_number > 0);
@@ -748,10 +759,11 @@ void Store::apply_one(const TxUpdate& u) {
       in.next_due_ms = -1;
       in.created_at_ms = t.updated_at_ms;
       insert_transaction(in);
+      emit_events("", 0, in);
       twin = in;
     }
   }
-  if (twin && twin->status != t.status) {
+  if (twin && (twin->status != t.status || twin->confirmations != t.confirmations)) {
     TransactionRecord m = *twin;
     m.status = t.status;
     m.tx_hash = t.tx_hash;
@@ -760,7 +772,9 @@ void Store::apply_one(const TxUpdate& u) {
     m.updated_at_ms = t.updated_at_ms;
     m.confirmed_at_ms = t.confirmed_at_ms;
     m.failure_reason = t.failure_reason;
+    m.required_confirmations = t.required_confirmations;
     update_transaction(m);
+    emit_events(twin->status, twin->confirmations, m);
   }
 
   if (u.settle == Settlement::none) return;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -139,6 +140,68 @@ class Store {
 
   Counts counts();
 
+  // ---- webhooks (webhook_store.cpp)
+  // Whether every further confirmation while CONFIRMING fires another transaction.confirming.
+  void set_webhook_every_confirmation(bool on);
+
+  struct WebhookEvent {
+    std::string event_id, client_id, tx_id, event_type, body;
+    std::int64_t created_at_ms = 0;
+  };
+  struct WebhookDelivery {
+    std::string delivery_id, event_id, client_id, tx_id, event_type;
+    std::string status;  // pending, sending, succeeded, failed
+    std::int64_t attempts = 0;
+    std::int64_t next_attempt_ms = -1;
+    std::int64_t last_status_code = 0;
+    std::string last_error;
+    std::int64_t last_latency_ms = -1;
+    std::int64_t last_attempt_at_ms = -1;
+    std::string last_url;
+    std::int64_t created_at_ms = 0, updated_at_ms = 0;
+  };
+  struct WebhookFilter {
+    std::string client_id, tx_id, event_id, event_type, status;
+    int limit = 50;
+  };
+  // Newest first, with the number of rows matching the filter.
+  std::pair<std::vector<WebhookEvent>, std::int64_t> list_webhook_events(const WebhookFilter& f);
+  std::pair<std::vector<WebhookDelivery>, std::int64_t> list_webhook_deliveries(const WebhookFilter& f);
+  std::optional<WebhookEvent> find_webhook_event(std::string_view event_id);
+
+  // A delivery taken by the dispatcher: the event body and where it goes right now.
+  struct DeliveryJob {
+    std::string delivery_id, event_id, client_id, body, url, secret;
+    std::int64_t attempts = 0;  // attempts made before this one
+  };
+  // Marks up to `limit` pending deliveries due by `now_ms` as sending (earliest first) and returns
+  // them; deliveries of the clients in `skip_clients` are left alone.
+  std::vector<DeliveryJob> claim_due_deliveries(std::int64_t now_ms, int limit,
+                                                const std::vector<std::string>& skip_clients);
+  // After a restart nothing is in flight: deliveries left in `sending` become pending again.
+  int release_claimed_deliveries();
+  struct DeliveryOutcome {
+    std::string delivery_id;
+    std::string status;  // pending (retry at next_attempt_ms), succeeded, failed
+    std::int64_t next_attempt_ms = -1;
+    std::int64_t status_code = 0;
+    std::string error;
+    std::int64_t latency_ms = -1;
+    std::int64_t attempted_at_ms = 0;
+    std::string url;
+  };
+  // Records attempt results (each one more attempt) in one transaction.
+  void record_delivery_outcomes(const std::vector<DeliveryOutcome>& outcomes);
+  // A new pending delivery of an existing event, due at `now_ms`. not_found for unknown events.
+  domain::Result<WebhookDelivery> redeliver_webhook_event(std::string_view event_id, std::int64_t now_ms);
+  // Inserts a free-standing event (the sample of POST /_sandbox/webhooks/test) with one delivery.
+  WebhookDelivery insert_webhook_event(const WebhookEvent& event, std::int64_t now_ms);
+  // Deletes the oldest events (and their deliveries) beyond the newest `keep`, except events with a
+  // delivery still pending or sending. Returns how many events went.
+  std::int64_t prune_webhook_events(std::int64_t keep);
+  // The earliest next attempt of a pending delivery, or -1.
+  std::int64_t next_delivery_due_ms();
+
  private:
   struct LedgerEntry {
     domain::Amount balance = 0;
@@ -154,9 +217,14 @@ class Store {
   void credit_receiver(const domain::TransactionRecord& t);
   // The account holding an address (preferring one on `prefer_chain`); caller holds mu_.
   std::optional<domain::AccountRecord> owner_of(std::string_view address_key, std::string_view prefer_chain);
+  // Writes the webhook events (and first deliveries) a transaction change fires, when its client has
+  // a webhook endpoint; caller holds mu_ inside a write transaction.
+  void emit_events(std::string_view old_status, std::int64_t old_confirmations, const domain::TransactionRecord& now);
+  WebhookDelivery insert_delivery(const WebhookEvent& event, std::int64_t now_ms);
 
   std::mutex mu_;
   Database db_;
+  bool every_confirmation_ = false;
 };
 
 }  // namespace paratro::store

@@ -1,0 +1,116 @@
+// Event selection, ids and bodies of transaction webhooks; see webhook_event.hpp.
+#include "emulator/domain/webhook_event.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "emulator/crypto/hash.hpp"
+#include "emulator/domain/amount.hpp"
+#include "emulator/domain/clock.hpp"
+#include "emulator/domain/registry.hpp"
+
+namespace paratro::domain {
+
+std::string_view event_type_name(EventType type) {
+  switch (type) {
+    case EventType::confirming: return "transaction.confirming";
+    case EventType::confirmed: return "transaction.confirmed";
+    case EventType::failed: return "transaction.failed";
+  }
+  return "transaction.unknown";
+}
+
+bool parse_event_type(std::string_view name, EventType& out) {
+  for (auto t : {EventType::confirming, EventType::confirmed, EventType::failed}) {
+    if (event_type_name(t) == name) {
+      out = t;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<EventType> events_for_change(std::string_view old_status, std::int64_t old_confirmations,
+                                         const TransactionRecord& now, bool every_confirmation) {
+  std::vector<EventType> out;
+  if (now.status == old_status) {
+    if (every_confirmation && now.status == "CONFIRMING" && now.confirmations > old_confirmations) {
+      out.push_back(EventType::confirming);
+    }
+    return out;
+  }
+  if (now.status == "CONFIRMING") out.push_back(EventType::confirming);
+  if (now.status == "CONFIRMED") out.push_back(EventType::confirmed);
+  if (now.status == "FAILED") out.push_back(EventType::failed);
+  return out;
+}
+
+std::string make_event_id(std::string_view tx_id, EventType type, std::int64_t confirmations) {
+  std::string material = "paratro-event/";
+  material.append(tx_id).append("/").append(event_type_name(type)).append("/").append(std::to_string(confirmations));
+  const auto digest = crypto::sha256(material);
+  return "evt_" + crypto::to_hex(std::span(digest.data(), 16));
+}
+
+std::string make_delivery_id(std::string_view event_id, std::int64_t n) {
+  std::string material = "paratro-delivery/";
+  material.append(event_id).append("/").append(std::to_string(n));
+  const auto digest = crypto::sha256(material);
+  return "whd_" + crypto::to_hex(std::span(digest.data(), 16));
+}
+
+std::string render_event_body(const TransactionRecord& tx, EventType type, std::string_view event_id,
+                              std::int64_t event_time_ms) {
+  const ChainInfo* chain = find_chain(tx.chain);
+  const auto token = find_token(tx.token_symbol, tx.chain);
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  auto str = [&w](const char* key, std::string_view value) {
+    w.Key(key);
+    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  };
+  auto num = [&w](const char* key, std::int64_t value) {
+    w.Key(key);
+    w.Int64(value);
+  };
+  w.StartObject();
+  str("event_id", event_id);
+  str("event_type", event_type_name(type));
+  str("event_time", format_rfc3339(event_time_ms));
+  str("source_id", tx.tx_id);
+  str("wallet_id", tx.wallet_id);
+  str("account_id", tx.account_id);
+  str("status", tx.status);
+  str("transaction_type", tx.direction);
+  str("chain", tx.chain);
+  str("network", chain ? chain->network : std::string_view("mainnet"));
+  str("txhash", tx.tx_hash);
+  num("block_number", tx.block_number);
+  str("from", tx.from_address);
+  str("to", tx.to_address);
+  str("symbol", tx.token_symbol);
+  str("contract_address", token ? token->contract_address : std::string_view("0x"));
+  str("amount", format_amount(tx.amount, static_cast<unsigned>(tx.decimals)));
+  num("decimals", tx.decimals);
+  num("confirmations", tx.confirmations);
+  num("required_confirmations", tx.required_confirmations);
+  str("created_at", format_rfc3339(tx.created_at_ms));
+  w.Key("confirmed_at");
+  if (tx.status == "CONFIRMED" && tx.confirmed_at_ms >= 0) {
+    const std::string at = format_rfc3339(tx.confirmed_at_ms);
+    w.String(at.data(), static_cast<rapidjson::SizeType>(at.size()));
+  } else {
+    w.Null();
+  }
+  // The sandbox screens nothing: every transaction is reported as checked and low risk.
+  w.Key("risk_checked");
+  w.Bool(true);
+  w.Key("risk_score");
+  w.Int(0);
+  str("risk_level", "LOW");
+  str("data", tx.memo);
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
+}  // namespace paratro::domain

@@ -1,0 +1,177 @@
+// The webhook delivery loop; see dispatcher.hpp.
+#include "emulator/webhooks/dispatcher.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <future>
+
+#include "emulator/webhooks/endpoint.hpp"
+#include "emulator/webhooks/signature.hpp"
+
+namespace paratro::webhooks {
+
+namespace {
+// Clients whose endpoint is saturated are left out of a claim; the list is capped so the claim
+// query keeps a small set of shapes.
+constexpr std::size_t kMaxSkippedClients = 8;
+constexpr std::size_t kFlushBatch = 256;
+}  // namespace
+
+Dispatcher::Dispatcher(store::Store& store, const domain::Clock& due_clock, const domain::Clock& wall,
+                       DispatcherOptions options)
+    : store_(store), due_clock_(due_clock), wall_(wall), options_(options), timer_(ioc_),
+      client_(std::make_unique<HttpClient>(ioc_, options.http)) {}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::start() {
+  store_.release_claimed_deliveries();
+  schedule_poll();
+  thread_ = std::thread([this] { ioc_.run(); });
+}
+
+void Dispatcher::stop() {
+  if (!thread_.joinable()) return;
+  boost::asio::post(ioc_, [this] {
+    flush();
+    client_->close_idle();
+    ioc_.stop();
+  });
+  thread_.join();
+}
+
+void Dispatcher::notify() {
+  boost::asio::post(ioc_, [this] { poll(); });
+}
+
+void Dispatcher::reset() {
+  std::promise<void> done;
+  auto fut = done.get_future();
+  boost::asio::post(ioc_, [this, &done] {
+    ++generation_;
+    outcomes_.clear();
+    for (auto& [id, q] : queues_) {
+      claimed_ -= static_cast<int>(q.waiting.size());
+      q.waiting.clear();
+    }
+    client_->close_idle();
+    done.set_value();
+  });
+  if (thread_.joinable()) fut.wait();
+  store_.release_claimed_deliveries();
+}
+
+void Dispatcher::schedule_poll() {
+  timer_.expires_after(options_.poll);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    poll();
+    schedule_poll();
+  });
+}
+
+void Dispatcher::poll() {
+  flush();
+  const int room = options_.max_claimed - claimed_;
+  if (room > 0) {
+    std::vector<std::string> skip;
+    for (const auto& [id, q] : queues_) {
+      if (q.in_flight >= options_.max_in_flight_per_client && !q.waiting.empty() && skip.size() < kMaxSkippedClients) {
+        skip.push_back(id);
+      }
+    }
+    auto jobs = store_.claim_due_deliveries(due_clock_.now_ms(), room, skip);
+    for (auto& j : jobs) {
+      ++claimed_;
+      const std::string client = j.client_id;
+      queues_[client].waiting.push_back({std::move(j), generation_});
+    }
+    for (auto& [id, q] : queues_) {
+      if (!q.waiting.empty()) pump(id);
+    }
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_prune_ > std::chrono::seconds(5)) {
+    last_prune_ = now;
+    store_.prune_webhook_events(options_.retention);
+  }
+  for (auto it = queues_.begin(); it != queues_.end();) {
+    it = it->second.in_flight == 0 && it->second.waiting.empty() ? queues_.erase(it) : std::next(it);
+  }
+}
+
+void Dispatcher::pump(const std::string& client_id) {
+  auto& q = queues_[client_id];
+  while (q.in_flight < options_.max_in_flight_per_client && !q.waiting.empty()) {
+    Job job = std::move(q.waiting.front());
+    q.waiting.pop_front();
+    ++q.in_flight;
+    launch(std::move(job));
+  }
+}
+
+void Dispatcher::launch(Job job) {
+  ++counters_.in_flight;
+  ++counters_.attempts;
+  std::string error;
+  const std::string url = job.job.url;
+  auto endpoint = url.empty() ? std::nullopt : parse_endpoint(url, error);
+  if (!endpoint) {
+    HttpResult r;
+    r.error = url.empty() ? "the client has no webhook URL" : "bad webhook URL: " + error;
+    boost::asio::post(ioc_, [this, job = std::move(job), url, r = std::move(r)]() mutable {
+      on_result(std::move(job), url, std::move(r));
+    });
+    return;
+  }
+  const std::int64_t ts = wall_.now_ms() / 1000;
+  HttpClient::Headers headers{{std::string(kTimestampHeader), std::to_string(ts)},
+                              {std::string(kSignatureHeader), sign_payload(job.job.secret, ts, job.job.body)}};
+  std::string body = job.job.body;
+  client_->post(*endpoint, std::move(body), std::move(headers),
+                [this, job = std::move(job), url](HttpResult r) mutable { on_result(std::move(job), url, std::move(r)); });
+}
+
+void Dispatcher::on_result(Job job, std::string url, HttpResult r) {
+  --counters_.in_flight;
+  const std::string client = job.job.client_id;
+  if (auto it = queues_.find(client); it != queues_.end()) --it->second.in_flight;
+  --claimed_;
+  if (job.generation == generation_) {
+    store::Store::DeliveryOutcome o;
+    o.delivery_id = job.job.delivery_id;
+    o.status_code = r.status;
+    o.latency_ms = r.latency_ms;
+    o.attempted_at_ms = due_clock_.now_ms();
+    o.url = std::move(url);
+    const std::int64_t attempt = job.job.attempts + 1;
+    if (r.status >= 200 && r.status <= 299) {
+      o.status = "succeeded";
+      ++counters_.succeeded;
+    } else {
+      o.error = !r.error.empty() ? r.error : "HTTP " + std::to_string(r.status);
+      if (!r.body_excerpt.empty()) o.error += ": " + r.body_excerpt;
+      if (attempt >= options_.retry.max_attempts) {
+        o.status = "failed";
+        ++counters_.failed;
+      } else {
+        o.status = "pending";
+        const bool honour = r.status == 429 || r.status == 503;
+        o.next_attempt_ms = o.attempted_at_ms +
+                            retry_delay_ms(options_.retry, attempt, o.delivery_id, honour ? r.retry_after_s : -1);
+        ++counters_.retried;
+      }
+    }
+    outcomes_.push_back(std::move(o));
+    if (outcomes_.size() >= kFlushBatch) flush();
+  }
+  pump(client);
+}
+
+void Dispatcher::flush() {
+  if (outcomes_.empty()) return;
+  store_.record_delivery_outcomes(outcomes_);
+  outcomes_.clear();
+}
+
+}  // namespace paratro::webhooks

@@ -1,0 +1,96 @@
+// Delivers the webhook outbox. A thread of its own runs an io_context: every `poll` it claims the
+// deliveries due by the virtual clock (bounded: at most `max_claimed` held in memory, at most
+// `max_in_flight_per_client` posting to one client's endpoint at once), signs each attempt with the
+// wall-clock time of that attempt, posts it, and records outcomes in batches. A slow or dead receiver
+// only occupies its own client's slots, never an API thread. After a crash, deliveries that were in
+// flight are sent again (at least once; the event_id lets receivers de-duplicate).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "emulator/domain/clock.hpp"
+#include "emulator/store/store.hpp"
+#include "emulator/webhooks/http_client.hpp"
+#include "emulator/webhooks/retry_policy.hpp"
+
+namespace paratro::webhooks {
+
+struct DispatcherOptions {
+  RetryPolicy retry;
+  HttpClientOptions http;
+  int max_in_flight_per_client = 32;
+  int max_claimed = 2048;
+  std::int64_t retention = 10'000;  // events kept once delivered or failed
+  std::chrono::milliseconds poll{20};
+};
+
+struct DeliveryCounters {
+  std::atomic<std::int64_t> succeeded{0};      // deliveries acknowledged with a 2xx
+  std::atomic<std::int64_t> failed{0};         // deliveries that gave up after the last attempt
+  std::atomic<std::int64_t> retried{0};        // failed attempts followed by a retry
+  std::atomic<std::int64_t> attempts{0};       // attempts made
+  std::atomic<std::int64_t> in_flight{0};      // attempts posting right now
+};
+
+class Dispatcher {
+ public:
+  // `due_clock` decides when deliveries are due (the virtual clock); `wall` stamps signatures.
+  Dispatcher(store::Store& store, const domain::Clock& due_clock, const domain::Clock& wall, DispatcherOptions options);
+  ~Dispatcher();
+
+  void start();
+  void stop();
+  // Look for due deliveries now instead of at the next poll.
+  void notify();
+  // The database was replaced (reset, snapshot restore): forget queued work and ignore the results
+  // of attempts still in flight.
+  void reset();
+
+  const DeliveryCounters& counters() const { return counters_; }
+  const DispatcherOptions& options() const { return options_; }
+
+ private:
+  struct Job {
+    store::Store::DeliveryJob job;
+    std::uint64_t generation = 0;
+  };
+  struct ClientQueue {
+    std::deque<Job> waiting;
+    int in_flight = 0;
+  };
+  void schedule_poll();
+  void poll();
+  void pump(const std::string& client_id);
+  void launch(Job job);
+  void on_result(Job job, std::string url, HttpResult r);
+  void flush();
+
+  store::Store& store_;
+  const domain::Clock& due_clock_;
+  const domain::Clock& wall_;
+  DispatcherOptions options_;
+  boost::asio::io_context ioc_;
+  boost::asio::steady_timer timer_;
+  std::unique_ptr<HttpClient> client_;
+  std::thread thread_;
+  // Touched only on the dispatcher thread.
+  std::map<std::string, ClientQueue> queues_;
+  int claimed_ = 0;
+  std::uint64_t generation_ = 0;
+  std::vector<store::Store::DeliveryOutcome> outcomes_;
+  std::chrono::steady_clock::time_point last_prune_{};
+  DeliveryCounters counters_;
+};
+
+}  // namespace paratro::webhooks
