@@ -35,7 +35,7 @@ std::optional<Endpoint> parse_endpoint(std::string_view url, std::string& error)
     return std::nullopt;
   }
   ep.port = u.has_port() ? std::string(u.port()) : (ep.tls ? "443" : "80");
-  if (ep.port.empty() || u.port_number() == 0) {
+  if (u.has_port() && (ep.port.empty() || u.port_number() == 0)) {
     error = "url has an invalid port";
     return std::nullopt;
   }
