@@ -172,7 +172,6 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
   std::vector<DeliveryJob> jobs;
   if (limit <= 0) return jobs;
   std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
   std::string sql =
       "SELECT d.delivery_id, d.event_id, d.client_id, e.body, c.webhook_url, c.webhook_secret, d.attempts "
       "FROM webhook_deliveries d JOIN webhook_events e ON e.event_id = d.event_id "
@@ -204,6 +203,9 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
       jobs.push_back(std::move(j));
     }
   }
+  if (jobs.empty()) return jobs;  // the usual idle poll: no write transaction at all
+  // Still under mu_, so nothing changed these rows since the read.
+  WriteTransaction tx(db_);
   for (const auto& j : jobs) {
     auto st = db_.use("UPDATE webhook_deliveries SET status = 'sending' WHERE delivery_id = ?");
     st->bind(1, j.delivery_id).run();
