@@ -5,6 +5,8 @@
 #include <boost/program_options.hpp>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -16,6 +18,7 @@
 #include "emulator/domain/duration.hpp"
 #include "emulator/crypto/hash.hpp"
 #include "emulator/http/log.hpp"
+#include "emulator/http/pipeline.hpp"
 #include "emulator/http/router.hpp"
 #include "emulator/http/server.hpp"
 
@@ -40,6 +43,11 @@ struct Config {
   std::int64_t sign_delay_ms = 2000;
   std::int64_t broadcast_delay_ms = 1000;
   std::vector<std::string> chain_overrides;
+  std::int64_t rate_limit = 0;
+  std::size_t journal_size = 1000;
+  bool journal_bodies = false;
+  std::string admin_token;
+  std::string port_file;
 };
 
 // Flag name for each PARATRO_EMULATOR_* variable (PARATRO_EMULATOR_LOG_LEVEL -> log-level); other
@@ -51,6 +59,24 @@ std::string env_to_option(const po::options_description& opts, const std::string
   for (auto& c : name) c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (name == "help" || name == "version" || !opts.find_nothrow(name, false)) return {};
   return name;
+}
+
+// Writes the port to `path` through a temporary file and a rename, so a script polling for the
+// file never reads a half-written one.
+void write_port_file(const std::string& path, unsigned short port) {
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write --port-file " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error("cannot write --port-file " + path);
+  }
 }
 
 }  // namespace
@@ -79,7 +105,15 @@ int main(int argc, char** argv) {
        "SIGNED -> BROADCAST, virtual ms")
       ("chain", po::value(&cfg.chain_overrides)->composing(),
        "override a chain's timing: NAME:BLOCK_TIME_MS:CONFIRMATIONS (repeatable)")
-      ("max-body-bytes", po::value(&cfg.max_body_bytes)->default_value(cfg.max_body_bytes), "request body limit");
+      ("max-body-bytes", po::value(&cfg.max_body_bytes)->default_value(cfg.max_body_bytes), "request body limit")
+      ("rate-limit", po::value(&cfg.rate_limit)->default_value(cfg.rate_limit),
+       "requests per second (and burst) per API client; 0: off. A client's own limit wins")
+      ("journal-size", po::value(&cfg.journal_size)->default_value(cfg.journal_size),
+       "requests kept by GET /_sandbox/requests (max 100000); 0 disables the journal")
+      ("journal-bodies", po::bool_switch(&cfg.journal_bodies), "keep request and response bodies in the journal")
+      ("admin-token", po::value(&cfg.admin_token),
+       "token every /_sandbox request must present; required when --host is not a loopback address")
+      ("port-file", po::value(&cfg.port_file), "write the listening port to this file once ready");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -118,6 +152,26 @@ int main(int argc, char** argv) {
       std::cerr << "paratro-emulator: --start-time must look like 2026-01-15T10:40:00Z\n";
       return 2;
     }
+  }
+  if (cfg.rate_limit < 0 || cfg.rate_limit > api::RateLimiter::kMaxRate) {
+    std::cerr << "paratro-emulator: --rate-limit must be between 0 and " << api::RateLimiter::kMaxRate << "\n";
+    return 2;
+  }
+  if (cfg.journal_size > api::RequestJournal::kMaxCapacity) {
+    std::cerr << "paratro-emulator: --journal-size must be at most " << api::RequestJournal::kMaxCapacity << "\n";
+    return 2;
+  }
+  boost::system::error_code host_ec;
+  const auto address = boost::asio::ip::make_address(cfg.host, host_ec);
+  if (host_ec) {
+    std::cerr << "paratro-emulator: --host must be an IP address, e.g. 127.0.0.1 or 0.0.0.0\n";
+    return 2;
+  }
+  // The control plane can mint clients and balances: off loopback it must not be open to anyone.
+  if (!address.is_loopback() && cfg.admin_token.empty()) {
+    std::cerr << "paratro-emulator: --host " << cfg.host
+              << " is not a loopback address; set --admin-token (or PARATRO_EMULATOR_ADMIN_TOKEN) to protect /_sandbox\n";
+    return 2;
   }
   const bool seeded = vm.count("seed") > 0;
   chain::ChainTable chains;
@@ -183,14 +237,25 @@ int main(int argc, char** argv) {
       return crypto::to_hex(key);
     });
     api::ensure_default_client(services);
+    services.ops->admin_token = cfg.admin_token;
+    services.ops->rate_limiter.set_default_rate(cfg.rate_limit);
+    services.ops->journal.set_capacity(cfg.journal_size);
+    services.ops->journal.set_record_bodies(cfg.journal_bodies);
+    services.reset_hooks.push_back([ops = services.ops] {
+      ops->journal.clear();
+      ops->rate_limiter.clear();
+      ops->faults.clear();
+    });
 
+    // Start-up work first (catching up on what fell due while stopped); only then open the port,
+    // so a connection that succeeds means the emulator is ready.
+    scheduler.start();
     http::ServerLimits limits;
     limits.body_limit = cfg.max_body_bytes;
-    const auto address = boost::asio::ip::make_address(cfg.host);
     http::Server server(ioc, {address, cfg.port}, [&](const api::ApiRequest& r) { return http::route(services, r); },
-                        limits);
-    scheduler.start();
+                        limits, http::make_request_hooks(services));
     server.start();
+    if (!cfg.port_file.empty()) write_port_file(cfg.port_file, server.port());
 
     const std::string host_for_url = address.is_v6() ? "[" + cfg.host + "]" : cfg.host;
     std::printf(
