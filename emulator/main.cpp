@@ -241,11 +241,7 @@ int main(int argc, char** argv) {
     services.ops->rate_limiter.set_default_rate(cfg.rate_limit);
     services.ops->journal.set_capacity(cfg.journal_size);
     services.ops->journal.set_record_bodies(cfg.journal_bodies);
-    services.reset_hooks.push_back([ops = services.ops] {
-      ops->journal.clear();
-      ops->rate_limiter.clear();
-      ops->faults.clear();
-    });
+    api::add_ops_reset_hook(services);
 
     // Start-up work first (catching up on what fell due while stopped); only then open the port,
     // so a connection that succeeds means the emulator is ready.

@@ -65,6 +65,9 @@ ApiResponse sandbox_set_rate_limit(Services& s, const ApiRequest& r, std::string
 std::optional<ApiResponse> check_rate_limit(Services& s, const Caller& c);
 // The 401 to answer when --admin-token is set and the request does not present it.
 std::optional<ApiResponse> check_admin(Services& s, const ApiRequest& r);
+// Registers the reset hook that empties the request journal, the rate-limit buckets and the fault
+// rules (metrics counters are cumulative and stay).
+void add_ops_reset_hook(Services& s);
 
 // Creates the well-known default client on a fresh database (no-op when it exists).
 void ensure_default_client(Services& s);

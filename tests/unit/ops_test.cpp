@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "emulator/api/context.hpp"
+#include "emulator/api/handlers.hpp"
 #include "emulator/api/path_pattern.hpp"
 #include "emulator/api/route_table.hpp"
 #include "emulator/api/sandbox/ops.hpp"
@@ -84,18 +85,24 @@ class FixedClock final : public domain::Clock {
   std::int64_t now_ms() const override { return 1767225600000; }
 };
 
+// Services over an in-memory store with a manual clock, as main() wires them.
+struct World {
+  paratro::store::Store store{":memory:"};
+  FixedClock wall;
+  chain::VirtualClock clock{wall, chain::ClockState{true, 1.0, wall.now_ms(), wall.now_ms()}};
+  chain::ChainTable chains;
+  crypto::SeededRandom rng{7};
+  boost::asio::io_context ioc;
+  chain::Scheduler scheduler{ioc, store, clock, chains, chain::LifecycleTiming{}, rng};
+  api::Services services{store, clock, wall, rng, "key", {}, scheduler, std::make_shared<api::TokenCache>(), {}};
+};
+
 }  // namespace
 
 TEST_CASE("every route template reaches a handler") {
-  // A real router over an in-memory store: a template's path must not be the router's 404.
-  paratro::store::Store store(":memory:");
-  FixedClock wall;
-  chain::VirtualClock clock(wall, chain::ClockState{true, 1.0, wall.now_ms(), wall.now_ms()});
-  chain::ChainTable chains;
-  crypto::SeededRandom rng(7);
-  boost::asio::io_context ioc;
-  chain::Scheduler scheduler(ioc, store, clock, chains, chain::LifecycleTiming{}, rng);
-  api::Services services{store, clock, wall, rng, "key", {}, scheduler, std::make_shared<api::TokenCache>(), {}};
+  // A real router: a template's path must not be the router's own 404.
+  World world;
+  auto& services = world.services;
   for (std::string_view tmpl : api::route_templates()) {
     std::string path(tmpl);
     for (auto open = path.find('{'); open != std::string::npos; open = path.find('{')) {
@@ -307,4 +314,27 @@ TEST_CASE("metrics: counters by label set and a cumulative histogram") {
   CHECK(out.find(h + "_sum{route=\"/api/v1/wallets/{id}\"} 40.003300\n") != std::string::npos);
   CHECK(out.find(h + "_count{route=\"/api/v1/wallets/{id}\"} 3\n") != std::string::npos);
   CHECK(out.find("/api/v1/accounts") == std::string::npos);  // unseen label sets are not written
+}
+
+TEST_CASE("the reset hook empties journal, buckets and fault rules but keeps metrics") {
+  World world;
+  auto& s = world.services;
+  api::add_ops_reset_hook(s);
+  auto& ops = *s.ops;
+  ops.journal.record(1, "GET", "/api/v1/wallets", "", 200, 1, "c_a", "r", "", "");
+  ops.rate_limiter.set_default_rate(1);
+  CHECK(ops.rate_limiter.admit("c_a", 0) == 0);
+  CHECK(ops.rate_limiter.admit("c_a", 0) > 0);
+  api::FaultRuleSpec spec;
+  spec.latency_ms = 5;
+  REQUIRE(ops.faults.add(spec, 0).ok());
+  ops.metrics.record(0, "POST", 200, 10);
+  for (auto& hook : s.reset_hooks) hook();
+  CHECK(ops.journal.size() == 0);
+  CHECK(ops.rate_limiter.size() == 0);
+  CHECK(ops.rate_limiter.admit("c_a", 0) == 0);  // a full burst again
+  CHECK(ops.faults.list().empty());
+  std::string out;
+  ops.metrics.write(out);
+  CHECK(out.find("route=\"/api/v1/auth/token\",method=\"POST\",status=\"200\"} 1") != std::string::npos);
 }

@@ -372,4 +372,12 @@ std::optional<ApiResponse> check_admin(Services& s, const ApiRequest& r) {
   return std::nullopt;
 }
 
+void add_ops_reset_hook(Services& s) {
+  s.reset_hooks.push_back([ops = s.ops] {
+    ops->journal.clear();
+    ops->rate_limiter.clear();
+    ops->faults.clear();
+  });
+}
+
 }  // namespace paratro::api
