@@ -5,6 +5,8 @@
 #include <boost/program_options.hpp>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -12,10 +14,12 @@
 #include <vector>
 
 #include "emulator/api/handlers.hpp"
+#include "emulator/api/sandbox/metrics.hpp"
 #include "emulator/chain/scheduler.hpp"
 #include "emulator/domain/duration.hpp"
 #include "emulator/crypto/hash.hpp"
 #include "emulator/http/log.hpp"
+#include "emulator/http/pipeline.hpp"
 #include "emulator/http/router.hpp"
 #include "emulator/http/server.hpp"
 #include "emulator/webhooks/dispatcher.hpp"
@@ -50,6 +54,11 @@ struct Config {
   int webhook_max_in_flight = 32;
   bool webhook_insecure = false;
   std::int64_t webhook_retention = 10'000;
+  std::int64_t rate_limit = 0;
+  std::size_t journal_size = 1000;
+  bool journal_bodies = false;
+  std::string admin_token;
+  std::string port_file;
 };
 
 // Flag name for each PARATRO_EMULATOR_* variable (PARATRO_EMULATOR_LOG_LEVEL -> log-level); other
@@ -96,6 +105,24 @@ int webhooks_command(int argc, char** argv) {
   return webhooks::run_listener(o);
 }
 
+// Writes the port to `path` through a temporary file and a rename, so a script polling for the
+// file never reads a half-written one.
+void write_port_file(const std::string& path, unsigned short port) {
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write --port-file " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error("cannot write --port-file " + path);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -136,7 +163,15 @@ int main(int argc, char** argv) {
       ("webhook-insecure", po::bool_switch(&cfg.webhook_insecure), "do not verify TLS certificates of https:// webhook URLs")
       ("webhook-retention", po::value(&cfg.webhook_retention)->default_value(cfg.webhook_retention),
        "finished webhook events kept for inspection (older ones are pruned)")
-      ("max-body-bytes", po::value(&cfg.max_body_bytes)->default_value(cfg.max_body_bytes), "request body limit");
+      ("max-body-bytes", po::value(&cfg.max_body_bytes)->default_value(cfg.max_body_bytes), "request body limit")
+      ("rate-limit", po::value(&cfg.rate_limit)->default_value(cfg.rate_limit),
+       "requests per second (and burst) per API client; 0: off. A client's own limit wins")
+      ("journal-size", po::value(&cfg.journal_size)->default_value(cfg.journal_size),
+       "requests kept by GET /_sandbox/requests (max 100000); 0 disables the journal")
+      ("journal-bodies", po::bool_switch(&cfg.journal_bodies), "keep request and response bodies in the journal")
+      ("admin-token", po::value(&cfg.admin_token),
+       "token every /_sandbox request must present; required when --host is not a loopback address")
+      ("port-file", po::value(&cfg.port_file), "write the listening port to this file once ready");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -184,6 +219,26 @@ int main(int argc, char** argv) {
   }
   if (auto st = api::check_webhook_config(cfg.webhook_url, cfg.webhook_secret); !st) {
     std::cerr << "paratro-emulator: --" << st.error().message << "\n";
+    return 2;
+  }
+  if (cfg.rate_limit < 0 || cfg.rate_limit > api::RateLimiter::kMaxRate) {
+    std::cerr << "paratro-emulator: --rate-limit must be between 0 and " << api::RateLimiter::kMaxRate << "\n";
+    return 2;
+  }
+  if (cfg.journal_size > api::RequestJournal::kMaxCapacity) {
+    std::cerr << "paratro-emulator: --journal-size must be at most " << api::RequestJournal::kMaxCapacity << "\n";
+    return 2;
+  }
+  boost::system::error_code host_ec;
+  const auto address = boost::asio::ip::make_address(cfg.host, host_ec);
+  if (host_ec) {
+    std::cerr << "paratro-emulator: --host must be an IP address, e.g. 127.0.0.1 or 0.0.0.0\n";
+    return 2;
+  }
+  // The control plane can mint clients and balances: off loopback it must not be open to anyone.
+  if (!address.is_loopback() && cfg.admin_token.empty()) {
+    std::cerr << "paratro-emulator: --host " << cfg.host
+              << " is not a loopback address; set --admin-token (or PARATRO_EMULATOR_ADMIN_TOKEN) to protect /_sandbox\n";
     return 2;
   }
   const bool seeded = vm.count("seed") > 0;
@@ -271,15 +326,35 @@ int main(int argc, char** argv) {
     webhooks::Dispatcher dispatcher(store, clock, wall, hook_options);
     services.webhooks = &dispatcher;
     services.reset_hooks.push_back([&dispatcher] { dispatcher.reset(); });
+    services.metric_writers.push_back([&dispatcher](std::string& out) {
+      const auto& c = dispatcher.counters();
+      api::write_header(out, "paratro_webhook_deliveries_total", "counter",
+                        "Webhook deliveries finished, by outcome (succeeded: a 2xx; failed: gave up after the last attempt)");
+      api::write_sample(out, "paratro_webhook_deliveries_total", "outcome=\"succeeded\"", std::to_string(c.succeeded.load()));
+      api::write_sample(out, "paratro_webhook_deliveries_total", "outcome=\"failed\"", std::to_string(c.failed.load()));
+      api::write_header(out, "paratro_webhook_attempts_total", "counter", "Webhook delivery attempts made");
+      api::write_sample(out, "paratro_webhook_attempts_total", "", std::to_string(c.attempts.load()));
+      api::write_header(out, "paratro_webhook_retries_total", "counter", "Failed webhook attempts that were scheduled again");
+      api::write_sample(out, "paratro_webhook_retries_total", "", std::to_string(c.retried.load()));
+      api::write_header(out, "paratro_webhook_in_flight", "gauge", "Webhook attempts posting right now");
+      api::write_sample(out, "paratro_webhook_in_flight", "", std::to_string(c.in_flight.load()));
+    });
+    services.ops->admin_token = cfg.admin_token;
+    services.ops->rate_limiter.set_default_rate(cfg.rate_limit);
+    services.ops->journal.set_capacity(cfg.journal_size);
+    services.ops->journal.set_record_bodies(cfg.journal_bodies);
+    api::add_ops_reset_hook(services);
 
+    // Start-up work first (catching up on what fell due while stopped); only then open the port,
+    // so a connection that succeeds means the emulator is ready.
+    scheduler.start();
     http::ServerLimits limits;
     limits.body_limit = cfg.max_body_bytes;
-    const auto address = boost::asio::ip::make_address(cfg.host);
     http::Server server(ioc, {address, cfg.port}, [&](const api::ApiRequest& r) { return http::route(services, r); },
-                        limits);
-    scheduler.start();
+                        limits, http::make_request_hooks(services));
     dispatcher.start();
     server.start();
+    if (!cfg.port_file.empty()) write_port_file(cfg.port_file, server.port());
 
     const std::string host_for_url = address.is_v6() ? "[" + cfg.host + "]" : cfg.host;
     std::printf(

@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "emulator/api/sandbox/ops.hpp"
 #include "emulator/api/token_cache.hpp"
 #include "emulator/chain/scheduler.hpp"
 #include "emulator/crypto/random.hpp"
@@ -38,6 +39,12 @@ struct Services {
   // start-up, before the server accepts requests.
   std::vector<std::function<void()>> reset_hooks;
   webhooks::Dispatcher* webhooks = nullptr;  // null when deliveries are off (unit tests)
+  // Fault rules, rate limiter, request journal and request metrics (see sandbox/ops.hpp).
+  std::shared_ptr<Ops> ops = std::make_shared<Ops>();
+  // Extra sections of GET /_sandbox/metrics: each appends complete Prometheus text (HELP, TYPE and
+  // samples; write_header/write_sample in sandbox/metrics.hpp help) to the string it is given.
+  // Registered at start-up; called on an I/O thread per scrape, so keep them cheap.
+  std::vector<std::function<void(std::string&)>> metric_writers = {};
 };
 
 }  // namespace paratro::api

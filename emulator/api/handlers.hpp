@@ -4,6 +4,7 @@
 // response: success body or the contract's error. None throws for bad input.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "emulator/api/context.hpp"
@@ -58,6 +59,24 @@ ApiResponse sandbox_webhook_event(Services& s, std::string_view event_id);
 ApiResponse sandbox_webhook_deliveries(Services& s, const ApiRequest& r);
 ApiResponse sandbox_redeliver_event(Services& s, std::string_view event_id);
 ApiResponse sandbox_webhook_test(Services& s, const ApiRequest& r);
+// sandbox/ops.cpp — fault rules, request journal, metrics, rate limits
+ApiResponse sandbox_create_fault(Services& s, const ApiRequest& r);
+ApiResponse sandbox_list_faults(Services& s);
+ApiResponse sandbox_delete_faults(Services& s);
+ApiResponse sandbox_delete_fault(Services& s, std::string_view id);
+ApiResponse sandbox_list_requests(Services& s, const ApiRequest& r);
+ApiResponse sandbox_delete_requests(Services& s);
+// GET: the journal's settings; PUT {"bodies": bool}: switch body recording.
+ApiResponse sandbox_journal_config(Services& s, const ApiRequest& r);
+ApiResponse sandbox_metrics(Services& s);
+ApiResponse sandbox_set_rate_limit(Services& s, const ApiRequest& r, std::string_view client_id);
+// The 429 (with Retry-After) to answer when the caller is over its rate limit; nullopt if admitted.
+std::optional<ApiResponse> check_rate_limit(Services& s, const Caller& c);
+// The 401 to answer when --admin-token is set and the request does not present it.
+std::optional<ApiResponse> check_admin(Services& s, const ApiRequest& r);
+// Registers the reset hook that empties the request journal, the rate-limit buckets and the fault
+// rules (metrics counters are cumulative and stay).
+void add_ops_reset_hook(Services& s);
 
 // Creates the well-known default client on a fresh database (no-op when it exists).
 void ensure_default_client(Services& s);

@@ -17,6 +17,7 @@ struct ApiRequest {
   std::string authorization;
   std::string api_key;
   std::string api_secret;
+  std::string admin_token;  // X-Admin-Token (control plane)
   std::string body;
 
   // The first value of a query parameter, or nullptr.
@@ -31,6 +32,7 @@ struct ApiResponse {
   int status = 200;
   std::string body;  // JSON
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string client_id;  // the authenticated caller, if any (for the request journal); not sent
 };
 
 }  // namespace paratro::api

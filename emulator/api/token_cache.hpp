@@ -38,6 +38,12 @@ class TokenCache {
     map_.insert_or_assign(std::string(token), std::move(entry));
   }
 
+  // Forgets every entry, e.g. after a client record changed (the cache holds copies of it).
+  void clear() {
+    std::lock_guard lock(mu_);
+    map_.clear();
+  }
+
  private:
   std::mutex mu_;
   std::size_t capacity_;

@@ -76,8 +76,11 @@ ApiResponse route_api(api::Services& s, const ApiRequest& r, const std::array<st
 
   auto caller = api::authenticate(s, r);
   if (!caller) return error_response(caller.error());
-  if (is_item) return res->get(s, *caller, seg[3]);
-  return r.method == "POST" ? res->create(s, r, *caller) : res->list(s, r, *caller);
+  if (auto limited = api::check_rate_limit(s, *caller)) return std::move(*limited);
+  ApiResponse out = is_item ? res->get(s, *caller, seg[3])
+                            : r.method == "POST" ? res->create(s, r, *caller) : res->list(s, r, *caller);
+  out.client_id = caller->client_id;
+  return out;
 }
 
 ApiResponse route_webhooks(api::Services& s, const ApiRequest& r, const std::array<std::string_view, 5>& seg, int n) {
@@ -112,6 +115,23 @@ ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const std::arra
     return r.method == "GET" || r.method == "PUT" ? api::sandbox_webhook_config(s, r, seg[2]) : not_allowed(r);
   }
   if (n >= 3 && seg[1] == "webhooks") return route_webhooks(s, r, seg, n);
+  if (n == 4 && seg[1] == "clients" && seg[3] == "rate-limit") {
+    return r.method == "PUT" ? api::sandbox_set_rate_limit(s, r, seg[2]) : not_allowed(r);
+  }
+  if (n == 2 && seg[1] == "faults") {
+    if (r.method == "POST") return api::sandbox_create_fault(s, r);
+    if (r.method == "GET") return api::sandbox_list_faults(s);
+    return r.method == "DELETE" ? api::sandbox_delete_faults(s) : not_allowed(r);
+  }
+  if (n == 3 && seg[1] == "faults") return r.method == "DELETE" ? api::sandbox_delete_fault(s, seg[2]) : not_allowed(r);
+  if (n == 2 && seg[1] == "requests") {
+    if (r.method == "GET") return api::sandbox_list_requests(s, r);
+    return r.method == "DELETE" ? api::sandbox_delete_requests(s) : not_allowed(r);
+  }
+  if (n == 3 && seg[1] == "requests" && seg[2] == "config") {
+    return r.method == "GET" || r.method == "PUT" ? api::sandbox_journal_config(s, r) : not_allowed(r);
+  }
+  if (n == 2 && seg[1] == "metrics") return r.method == "GET" ? api::sandbox_metrics(s) : not_allowed(r);
   return not_found();
 }
 
@@ -121,7 +141,10 @@ ApiResponse route(api::Services& s, const ApiRequest& r) {
   std::array<std::string_view, 5> seg{};
   const int n = split_path(r.path, seg);
   if (n >= 2 && seg[0] == "api" && seg[1] == "v1") return route_api(s, r, seg, n);
-  if (n >= 1 && seg[0] == "_sandbox") return route_sandbox(s, r, seg, n);
+  if (n >= 1 && seg[0] == "_sandbox") {
+    if (auto denied = api::check_admin(s, r)) return std::move(*denied);
+    return route_sandbox(s, r, seg, n);
+  }
   return not_found();
 }
 

@@ -3,6 +3,7 @@
 #include "emulator/http/server.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -29,6 +30,7 @@ namespace {
 struct Shared {
   RequestHandler handler;
   ServerLimits limits;
+  RequestHooks hooks;
 };
 
 std::string new_request_id() {
@@ -60,6 +62,7 @@ bool to_api_request(const bhttp::request<bhttp::string_body>& req, api::ApiReque
   if (auto it = req.find(bhttp::field::authorization); it != req.end()) out.authorization = std::string(it->value());
   if (auto it = req.find("X-API-Key"); it != req.end()) out.api_key = std::string(it->value());
   if (auto it = req.find("X-API-Secret"); it != req.end()) out.api_secret = std::string(it->value());
+  if (auto it = req.find("X-Admin-Token"); it != req.end()) out.admin_token = std::string(it->value());
   out.body = req.body();
   return true;
 }
@@ -141,26 +144,55 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     const auto& req = parser_->get();
-    std::string request_id;
     if (auto it = req.find("X-Request-Id"); it != req.end() && sane_request_id(it->value())) {
-      request_id = std::string(it->value());
+      request_id_ = std::string(it->value());
     } else {
-      request_id = new_request_id();
+      request_id_ = new_request_id();
     }
-    api::ApiRequest api_req;
+    api_req_ = {};
+    if (!to_api_request(req, api_req_)) {
+      return finish(api::error_response(domain::ErrorCode::bad_request, "Request target is not a valid URI"), false);
+    }
+    Admission admission;
+    if (shared_->hooks.admit) admission = shared_->hooks.admit(api_req_);
+    if (admission.delay.count() > 0) {
+      // Injected latency: a one-shot timer on this connection's strand that lives only as long as
+      // its own wait (the handler holds it), so nothing outlives the request and no thread sleeps.
+      auto timer = std::make_shared<asio::steady_timer>(stream_.get_executor(), admission.delay);
+      timer->async_wait([self = shared_from_this(), timer, canned = std::move(admission.response)](
+                            beast::error_code) mutable { self->handle(std::move(canned)); });
+      return;
+    }
+    handle(std::move(admission.response));
+  }
+
+  // Runs the handler (unless a canned response replaces it) and answers.
+  void handle(std::optional<api::ApiResponse> canned) {
     api::ApiResponse res;
-    if (!to_api_request(req, api_req)) {
-      res = api::error_response(domain::ErrorCode::bad_request, "Request target is not a valid URI");
+    if (canned) {
+      res = std::move(*canned);
     } else {
       try {
-        res = shared_->handler(api_req);
+        res = shared_->handler(api_req_);
       } catch (const std::exception& e) {
-        log_line(LogLevel::error, std::string("request ") + request_id + " failed: " + e.what());
+        log_line(LogLevel::error, std::string("request ") + request_id_ + " failed: " + e.what());
         res = api::error_response(domain::ErrorCode::internal_error, "Internal server error");
       }
     }
+    finish(std::move(res), true);
+  }
+
+  void finish(api::ApiResponse res, bool observe) {
+    const auto& req = parser_->get();
+    if (observe && shared_->hooks.observe) {
+      shared_->hooks.observe(Exchange{api_req_, res, req.target(), request_id_, elapsed_us()});
+    }
     send(std::move(res), req.keep_alive(), std::string(req.method_string()), std::string(req.target()),
-         std::move(request_id));
+         std::move(request_id_));
+  }
+
+  std::int64_t elapsed_us() const {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
   }
 
   void send(api::ApiResponse r, bool keep_alive, std::string method, std::string target, std::string request_id) {
@@ -174,12 +206,14 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.body() = std::move(r.body);
     res_.prepare_payload();
     if (log_enabled(LogLevel::info)) {
-      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
+      const auto us = elapsed_us();
       std::string line = "access ";
       line.append(method).append(" ").append(target).append(" ").append(std::to_string(r.status)).append(" ");
       line.append(std::to_string(us)).append("us ").append(request_id);
       log_line(LogLevel::info, line);
     }
+    // A fresh write deadline: a slow handler or an injected delay must not eat into it.
+    stream_.expires_after(shared_->limits.body_timeout);
     bhttp::async_write(stream_, res_, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
   }
 
@@ -199,6 +233,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> res_;
+  api::ApiRequest api_req_;  // the request being handled (kept across an injected delay)
+  std::string request_id_;
   std::chrono::steady_clock::time_point started_{std::chrono::steady_clock::now()};
 };
 
@@ -231,8 +267,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::shared_ptr<Shared> shared;
 };
 
-Server::Server(asio::io_context& ioc, const tcp::endpoint& endpoint, RequestHandler handler, ServerLimits limits)
-    : impl_(std::make_shared<Impl>(ioc, endpoint, std::make_shared<Shared>(Shared{std::move(handler), limits}))) {}
+Server::Server(asio::io_context& ioc, const tcp::endpoint& endpoint, RequestHandler handler, ServerLimits limits,
+               RequestHooks hooks)
+    : impl_(std::make_shared<Impl>(ioc, endpoint,
+                                   std::make_shared<Shared>(Shared{std::move(handler), limits, std::move(hooks)}))) {}
 
 Server::~Server() = default;
 

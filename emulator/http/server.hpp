@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "emulator/api/request.hpp"
 
@@ -29,12 +31,34 @@ struct ServerLimits {
 // throws become 500 internal_error.
 using RequestHandler = std::function<api::ApiResponse(const api::ApiRequest&)>;
 
+// What the session should do with a request before handling it (fault and latency injection).
+struct Admission {
+  std::chrono::milliseconds delay{0};        // hold the request this long first; no thread waits
+  std::optional<api::ApiResponse> response;  // answer this instead of calling the handler
+};
+
+// A request and its final response, as the session sends it.
+struct Exchange {
+  const api::ApiRequest& request;
+  const api::ApiResponse& response;
+  std::string_view target;      // as received: path and query
+  std::string_view request_id;  // X-Request-Id of the response
+  std::int64_t latency_us;      // first header byte to response ready, any delay included
+};
+
+// Optional stages around the handler; both run on the I/O thread, must be quick and must not
+// throw. Requests rejected before a handler could run (413, 431, malformed) pass through neither.
+struct RequestHooks {
+  std::function<Admission(const api::ApiRequest&)> admit;
+  std::function<void(const Exchange&)> observe;
+};
+
 class Server {
  public:
   // Binds and listens immediately (so port() is known); accepting starts with start().
   // Throws boost::system::system_error if the address cannot be bound.
   Server(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint, RequestHandler handler,
-         ServerLimits limits);
+         ServerLimits limits, RequestHooks hooks = {});
   ~Server();
   unsigned short port() const;
   void start();

@@ -654,13 +654,15 @@ Counts Store::counts() {
   Counts c;
   auto st = db_.use(
       "SELECT (SELECT COUNT(*) FROM clients), (SELECT COUNT(*) FROM wallets), (SELECT COUNT(*) FROM accounts),"
-      " (SELECT COUNT(*) FROM assets), (SELECT COUNT(*) FROM transactions)");
+      " (SELECT COUNT(*) FROM assets), (SELECT COUNT(*) FROM transactions),"
+      " (SELECT COUNT(*) FROM transactions WHERE status NOT IN ('CONFIRMED', 'FAILED'))");
   if (st->step()) {
     c.clients = st->column_int(0);
     c.wallets = st->column_int(1);
     c.accounts = st->column_int(2);
     c.assets = st->column_int(3);
     c.transactions = st->column_int(4);
+    c.pending_transactions = st->column_int(5);
   }
   return c;
 }

@@ -28,6 +28,7 @@ struct TransactionFilter {
 
 struct Counts {
   std::int64_t clients = 0, wallets = 0, accounts = 0, assets = 0, transactions = 0;
+  std::int64_t pending_transactions = 0;  // not yet CONFIRMED or FAILED (held ones included)
 };
 
 class Store {

@@ -1,7 +1,9 @@
 // The /_sandbox control plane for clients and balances: create further API clients (the key and
 // secret are returned once; only a salted hash of the secret is kept), set an asset's balance
-// directly (the way Anvil's setBalance does), and a health summary.
+// directly (the way Anvil's setBalance does), and the health summary (version, uptime, clock, database,
+// row counts).
 #include <array>
+#include <chrono>
 
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/json.hpp"
@@ -77,12 +79,28 @@ ApiResponse sandbox_set_balance(Services& s, const ApiRequest& r, std::string_vi
 
 ApiResponse sandbox_health(Services& s) {
   const auto counts = s.store.counts();
+  const auto clock = s.scheduler.clock().state();
+  const std::int64_t now = s.clock.now_ms();
+  const auto uptime = std::chrono::steady_clock::now() - s.ops->started;
   JsonWriter w;
   w.begin_object()
       .field("status", "ok")
       .field("version", PARATRO_EMULATOR_VERSION)
-      .field("time", domain::format_rfc3339(s.clock.now_ms()))
-      .field("database", s.store.path())
+      .field("uptime_ms", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(uptime).count()))
+      .field("time", domain::format_rfc3339(now))
+      .key("clock")
+      .begin_object()
+      .field("time", domain::format_rfc3339(now))
+      .field("now_ms", now)
+      .field("mode", clock.manual ? "manual" : "running")
+      .key("speed")
+      .dbl(clock.speed)
+      .end_object()
+      .key("database")
+      .begin_object()
+      .field("path", s.store.path())
+      .field("journal_mode", s.store.journal_mode())
+      .end_object()
       .key("counts")
       .begin_object()
       .field("clients", counts.clients)
@@ -90,6 +108,7 @@ ApiResponse sandbox_health(Services& s) {
       .field("accounts", counts.accounts)
       .field("assets", counts.assets)
       .field("transactions", counts.transactions)
+      .field("pending_transactions", counts.pending_transactions)
       .end_object()
       .end_object();
   return json_response(200, w.take());

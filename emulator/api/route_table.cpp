@@ -1,0 +1,57 @@
+// The list behind route_templates() (see route_table.hpp).
+#include "emulator/api/route_table.hpp"
+
+#include <array>
+
+#include "emulator/api/path_pattern.hpp"
+
+namespace paratro::api {
+
+namespace {
+
+constexpr std::array<std::string_view, 32> kTemplates{{
+    "/api/v1/auth/token",
+    "/api/v1/wallets",
+    "/api/v1/wallets/{id}",
+    "/api/v1/accounts",
+    "/api/v1/accounts/{id}",
+    "/api/v1/assets",
+    "/api/v1/assets/{id}",
+    "/api/v1/transfer",
+    "/api/v1/transactions",
+    "/api/v1/transactions/{id}",
+    "/_sandbox/health",
+    "/_sandbox/clients",
+    "/_sandbox/clients/{id}/rate-limit",
+    "/_sandbox/assets/{id}/balance",
+    "/_sandbox/clock",
+    "/_sandbox/clock/advance",
+    "/_sandbox/deposits",
+    "/_sandbox/ledger",
+    "/_sandbox/transactions/{id}/confirm",
+    "/_sandbox/transactions/{id}/fail",
+    "/_sandbox/transactions/{id}/release",
+    "/_sandbox/faults",
+    "/_sandbox/faults/{id}",
+    "/_sandbox/requests",
+    "/_sandbox/requests/config",
+    "/_sandbox/metrics",
+    "/_sandbox/clients/{id}/webhook",
+    "/_sandbox/webhooks/events",
+    "/_sandbox/webhooks/events/{id}",
+    "/_sandbox/webhooks/events/{id}/redeliver",
+    "/_sandbox/webhooks/deliveries",
+    "/_sandbox/webhooks/test",
+}};
+
+}  // namespace
+
+std::span<const std::string_view> route_templates() { return kTemplates; }
+
+int match_route(std::string_view path) {
+  for (std::size_t i = 0; i < kTemplates.size(); ++i)
+    if (path_matches(kTemplates[i], path)) return static_cast<int>(i);
+  return -1;
+}
+
+}  // namespace paratro::api
