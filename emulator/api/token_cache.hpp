@@ -32,6 +32,12 @@ class TokenCache {
     return it->second;
   }
 
+  // Forgets every token (after a reset or restore, whose clients may differ).
+  void clear() {
+    std::lock_guard lock(mu_);
+    map_.clear();
+  }
+
   void put(std::string_view token, Entry entry) {
     std::lock_guard lock(mu_);
     if (map_.size() >= capacity_) map_.clear();
