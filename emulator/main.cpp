@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "emulator/api/fixture.hpp"
 #include "emulator/api/handlers.hpp"
 #include "emulator/chain/scheduler.hpp"
 #include "emulator/domain/duration.hpp"
@@ -40,6 +41,7 @@ struct Config {
   std::int64_t sign_delay_ms = 2000;
   std::int64_t broadcast_delay_ms = 1000;
   std::vector<std::string> chain_overrides;
+  std::string fixtures;
 };
 
 // Flag name for each PARATRO_EMULATOR_* variable (PARATRO_EMULATOR_LOG_LEVEL -> log-level); other
@@ -53,9 +55,57 @@ std::string env_to_option(const po::options_description& opts, const std::string
   return name;
 }
 
+// Reads a whole file (at most api::kMaxFixtureBytes + 1 bytes, so an oversize one is reported).
+std::optional<std::string> read_file(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return std::nullopt;
+  std::string text;
+  char buf[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && text.size() <= api::kMaxFixtureBytes) text.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return std::nullopt;
+  return text;
+}
+
+// `paratro-emulator fixtures validate FILE`: the loader itself, run against a scratch in-memory
+// database, so "ok" here means --fixtures FILE loads. Exit 0 when valid, 1 when not, 2 on misuse.
+int fixtures_command(int argc, char** argv) {
+  if (argc != 4 || std::string(argv[2]) != "validate") {
+    std::cerr << "usage: paratro-emulator fixtures validate FILE\n";
+    return 2;
+  }
+  const std::string path = argv[3];
+  const auto text = read_file(path);
+  if (!text) {
+    std::cerr << "paratro-emulator: cannot read " << path << "\n";
+    return 2;
+  }
+  try {
+    store::Store scratch(":memory:");
+    domain::SystemClock wall;
+    crypto::SystemRandom rng;
+    chain::ChainTable chains;
+    chains.set_epoch(wall.now_ms());
+    const api::FixtureContext ctx{scratch, rng, chains, wall.now_ms(), 3000, api::ApiOptions{}.default_max_wallets};
+    const auto result = api::load_fixture(ctx, *text);
+    if (!result.ok()) {
+      for (const auto& e : result.errors) std::cout << e.path << ": " << e.message << "\n";
+      return 1;
+    }
+    std::cout << "ok: " << api::describe(result.counts) << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "paratro-emulator: " << e.what() << "\n";
+    return 2;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "fixtures") return fixtures_command(argc, argv);
   Config cfg;
   po::options_description opts("Options (each also read from PARATRO_EMULATOR_<NAME>, e.g. PARATRO_EMULATOR_PORT)");
   opts.add_options()
@@ -79,6 +129,8 @@ int main(int argc, char** argv) {
        "SIGNED -> BROADCAST, virtual ms")
       ("chain", po::value(&cfg.chain_overrides)->composing(),
        "override a chain's timing: NAME:BLOCK_TIME_MS:CONFIRMATIONS (repeatable)")
+      ("fixtures", po::value(&cfg.fixtures),
+       "JSON fixture loaded into a fresh database at start-up (see fixtures/README.md); reset returns to it")
       ("max-body-bytes", po::value(&cfg.max_body_bytes)->default_value(cfg.max_body_bytes), "request body limit");
   po::variables_map vm;
   try {
@@ -174,7 +226,8 @@ int main(int argc, char** argv) {
     scheduler.persist_clock();
     // Seeded runs take token times from the virtual clock too, so token bytes repeat as well.
     const domain::Clock& token_clock = seeded ? static_cast<const domain::Clock&>(clock) : wall;
-    api::Services services{store, clock, token_clock, rng, {}, {}, scheduler, std::make_shared<api::TokenCache>(), {}};
+    api::Services services{store, clock, token_clock, rng, {}, {}, scheduler, std::make_shared<api::TokenCache>(),
+                           {}, std::make_shared<api::Snapshots>()};
     services.options.token_ttl_s = cfg.token_ttl_s;
     services.options.keygen_delay_ms = cfg.keygen_delay_ms;
     services.jwt_key = store.get_or_create_setting("jwt_signing_key", [&] {
@@ -182,7 +235,23 @@ int main(int argc, char** argv) {
       rng.fill(key);
       return crypto::to_hex(key);
     });
-    api::ensure_default_client(services);
+    // Fixture and reset baseline before the listener exists: once the port accepts connections, the
+    // fixture is in place.
+    std::optional<std::string> fixture_text;
+    if (!cfg.fixtures.empty()) {
+      fixture_text = read_file(cfg.fixtures);
+      if (!fixture_text) {
+        std::fprintf(stderr, "paratro-emulator: cannot read --fixtures %s\n", cfg.fixtures.c_str());
+        return 2;
+      }
+    }
+    std::vector<std::string> fixture_errors;
+    if (auto st = api::prepare_start_state(services, fixture_text ? &*fixture_text : nullptr, cfg.fixtures, fixture_errors);
+        !st) {
+      std::fprintf(stderr, "paratro-emulator: %s\n", st.error().message.c_str());
+      for (const auto& e : fixture_errors) std::fprintf(stderr, "  %s\n", e.c_str());
+      return 2;
+    }
 
     http::ServerLimits limits;
     limits.body_limit = cfg.max_body_bytes;
@@ -198,11 +267,12 @@ int main(int argc, char** argv) {
         "  API key:    %s\n"
         "  API secret: %s\n"
         "  database:   %s (journal %s)\n"
-        "  clock:      %s, %s\n",
+        "  clock:      %s, %s\n"
+        "  fixtures:   %s\n",
         PARATRO_EMULATOR_VERSION, host_for_url.c_str(), static_cast<unsigned>(server.port()),
         std::string(api::kDefaultApiKey).c_str(), std::string(api::kDefaultApiSecret).c_str(), cfg.database.c_str(),
         store.journal_mode().c_str(), clock.state().manual ? "manual" : "running",
-        domain::format_rfc3339(clock.now_ms()).c_str());
+        domain::format_rfc3339(clock.now_ms()).c_str(), cfg.fixtures.empty() ? "none" : cfg.fixtures.c_str());
     std::fflush(stdout);
 
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "emulator/api/snapshots.hpp"
 #include "emulator/api/token_cache.hpp"
 #include "emulator/chain/scheduler.hpp"
 #include "emulator/crypto/random.hpp"
@@ -36,6 +37,8 @@ struct Services {
   // derived from it (caches, rate-limit buckets, the webhook dispatcher) starts over. Registered at
   // start-up, before the server accepts requests.
   std::vector<std::function<void()>> reset_hooks;
+  // The reset baseline and saved snapshots (POST /_sandbox/reset, /_sandbox/snapshots).
+  std::shared_ptr<Snapshots> snapshots = std::make_shared<Snapshots>();
 };
 
 }  // namespace paratro::api

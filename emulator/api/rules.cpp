@@ -16,30 +16,42 @@ domain::Result<const domain::ChainInfo*> resolve_chain(std::string_view name) {
   return chain;
 }
 
-domain::Result<AssetKind> resolve_asset(const domain::ChainInfo& account_chain, std::string_view symbol_in,
-                                        const std::optional<std::string>& chain_in) {
-  std::string symbol = ascii_upper(std::string(symbol_in));
-  if (!domain::is_supported_symbol(symbol)) {
-    return make_error(ErrorCode::invalid_parameter, "Unsupported symbol: " + std::string(symbol_in));
-  }
-  const domain::ChainInfo* chain = &account_chain;
+domain::Result<const domain::ChainInfo*> resolve_asset_chain(const domain::ChainInfo& account_chain,
+                                                             const std::optional<std::string>& chain_in) {
   const std::string requested = chain_in ? ascii_lower(*chain_in) : std::string();
   if (account_chain.family == domain::ChainFamily::evm) {
     if (requested.empty()) return make_error(ErrorCode::invalid_parameter, "chain is required for EVM accounts");
-    chain = domain::find_chain(requested);
+    const domain::ChainInfo* chain = domain::find_chain(requested);
     if (!chain) return make_error(ErrorCode::invalid_parameter, "Unsupported chain: " + *chain_in);
     if (chain->family != domain::ChainFamily::evm) {
       return make_error(ErrorCode::invalid_parameter, "chain " + requested + " is not an EVM chain");
     }
-  } else if (!requested.empty() && requested != account_chain.name) {
+    return chain;
+  }
+  if (!requested.empty() && requested != account_chain.name) {
     return make_error(ErrorCode::invalid_parameter, "chain " + requested + " does not match the account's chain " +
                                                         std::string(account_chain.name));
   }
-  const auto token = domain::find_token(symbol, chain->name);
-  if (!token) {
-    return make_error(ErrorCode::invalid_parameter, symbol + " is not available on " + std::string(chain->name));
+  return &account_chain;
+}
+
+domain::Result<AssetKind> resolve_token(const domain::ChainInfo& chain, std::string_view symbol_in) {
+  std::string symbol = ascii_upper(std::string(symbol_in));
+  if (!domain::is_supported_symbol(symbol)) {
+    return make_error(ErrorCode::invalid_parameter, "Unsupported symbol: " + std::string(symbol_in));
   }
-  return AssetKind{chain, *token, std::move(symbol)};
+  const auto token = domain::find_token(symbol, chain.name);
+  if (!token) {
+    return make_error(ErrorCode::invalid_parameter, symbol + " is not available on " + std::string(chain.name));
+  }
+  return AssetKind{&chain, *token, std::move(symbol)};
+}
+
+domain::Result<AssetKind> resolve_asset(const domain::ChainInfo& account_chain, std::string_view symbol_in,
+                                        const std::optional<std::string>& chain_in) {
+  auto chain = resolve_asset_chain(account_chain, chain_in);
+  if (!chain) return chain.error();
+  return resolve_token(**chain, symbol_in);
 }
 
 domain::Result<domain::Amount> parse_amount_field(std::string_view field, std::string_view text, unsigned decimals,

@@ -42,6 +42,11 @@ struct AssetKind {
 // own; the token must exist on that chain. invalid_parameter otherwise.
 domain::Result<AssetKind> resolve_asset(const domain::ChainInfo& account_chain, std::string_view symbol_in,
                                         const std::optional<std::string>& chain_in);
+// The two halves of resolve_asset: the chain an asset of the account may live on, and the token
+// `symbol_in` on that chain.
+domain::Result<const domain::ChainInfo*> resolve_asset_chain(const domain::ChainInfo& account_chain,
+                                                             const std::optional<std::string>& chain_in);
+domain::Result<AssetKind> resolve_token(const domain::ChainInfo& chain, std::string_view symbol_in);
 
 // A balance or amount text at `decimals` places: invalid_parameter naming `field` on bad syntax,
 // too many decimals or a value above the ceiling; with `positive`, zero is refused too.

@@ -916,6 +916,17 @@ std::optional<std::string> Store::get_setting(std::string_view key) {
   return std::string(blob.begin(), blob.end());
 }
 
+std::vector<std::pair<std::string, std::string>> Store::all_settings() {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<std::string, std::string>> out;
+  auto st = db_.use("SELECT key, value FROM settings ORDER BY key");
+  while (st->step()) {
+    auto blob = st->column_blob(1);
+    out.emplace_back(st->column_text(0), std::string(blob.begin(), blob.end()));
+  }
+  return out;
+}
+
 void Store::put_setting(std::string_view key, std::string_view value) {
   std::lock_guard lock(mu_);
   WriteTransaction tx(db_);

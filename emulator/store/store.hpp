@@ -150,6 +150,8 @@ class Store {
   // Settings as text (the clock and chain epoch live here).
   std::optional<std::string> get_setting(std::string_view key);
   void put_setting(std::string_view key, std::string_view value);
+  // Every setting, in key order.
+  std::vector<std::pair<std::string, std::string>> all_settings();
 
   Counts counts();
 
