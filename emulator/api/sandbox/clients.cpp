@@ -75,16 +75,9 @@ ApiResponse sandbox_health(Services& s) {
       .field("status", "ok")
       .field("version", PARATRO_EMULATOR_VERSION)
       .field("time", domain::format_rfc3339(s.clock.now_ms()))
-      .field("database", s.store.path())
-      .key("counts")
-      .begin_object()
-      .field("clients", counts.clients)
-      .field("wallets", counts.wallets)
-      .field("accounts", counts.accounts)
-      .field("assets", counts.assets)
-      .field("transactions", counts.transactions)
-      .end_object()
-      .end_object();
+      .field("database", s.store.path());
+  write_counts(w, counts);
+  w.end_object();
   return json_response(200, w.take());
 }
 

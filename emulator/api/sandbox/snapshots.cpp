@@ -8,6 +8,7 @@
 #include "emulator/api/fixture.hpp"
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/json.hpp"
+#include "emulator/api/params.hpp"
 #include "emulator/api/rules.hpp"
 #include "emulator/chain/virtual_clock.hpp"
 #include "emulator/domain/clock.hpp"
@@ -47,17 +48,6 @@ bool Snapshots::remove(std::string_view id) {
 }
 
 namespace {
-
-void write_counts(JsonWriter& w, const store::Counts& c) {
-  w.key("counts")
-      .begin_object()
-      .field("clients", c.clients)
-      .field("wallets", c.wallets)
-      .field("accounts", c.accounts)
-      .field("assets", c.assets)
-      .field("transactions", c.transactions)
-      .end_object();
-}
 
 void write_snapshot(JsonWriter& w, const SnapshotInfo& x) {
   w.begin_object()
