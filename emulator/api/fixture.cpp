@@ -445,15 +445,13 @@ class Loader {
       auto b = parse_amount_field("balance", *balance_text, kind->token.decimals, false);
       if (b) balance = *b; else ok = fail(path + ".balance", b.error());
     }
-    if (kind && account && balance_text) {
-      // Assets of one address, chain and token share one ledger balance (e.g. USDT on polygon held
-      // through a wallet's ethereum and polygon accounts); it may be given only once.
-      const std::string ledger_key = std::string(kind->chain->name) + " " + account->address_key + " " + kind->symbol;
-      ok &= unique(ledger_keys_, ledger_key, path + ".balance", "balance of one address, chain and token");
-    }
     if (ok && account && kind) {
       const auto a = asset_record(*account, *kind, asset_id, created);
       ok = store(path, [&] { return ctx_.store.create_asset(a); });
+      // Assets of one address, chain and token share one ledger balance (e.g. USDT on polygon held
+      // through a wallet's ethereum and polygon accounts); it may be given only once.
+      const std::string ledger_key = std::string(kind->chain->name) + " " + account->address_key + " " + kind->symbol;
+      if (ok && balance_text) ok = unique(ledger_keys_, ledger_key, path + ".balance", "balance of one address, chain and token");
       if (ok && balance > 0) {
         ok = store(path + ".balance", [&] { return ctx_.store.set_asset_balance(asset_id, balance, ctx_.now_ms); });
       }
