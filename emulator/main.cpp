@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "emulator/api/fixture.hpp"
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/sandbox/metrics.hpp"
 #include "emulator/chain/scheduler.hpp"
@@ -59,6 +60,7 @@ struct Config {
   bool journal_bodies = false;
   std::string admin_token;
   std::string port_file;
+  std::string fixtures;
 };
 
 // Flag name for each PARATRO_EMULATOR_* variable (PARATRO_EMULATOR_LOG_LEVEL -> log-level); other
@@ -123,10 +125,58 @@ void write_port_file(const std::string& path, unsigned short port) {
   }
 }
 
+// Reads a whole file (at most api::kMaxFixtureBytes + 1 bytes, so an oversize one is reported).
+std::optional<std::string> read_file(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return std::nullopt;
+  std::string text;
+  char buf[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && text.size() <= api::kMaxFixtureBytes) text.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return std::nullopt;
+  return text;
+}
+
+// `paratro-emulator fixtures validate FILE`: the loader itself, run against a scratch in-memory
+// database, so "ok" here means --fixtures FILE loads. Exit 0 when valid, 1 when not, 2 on misuse.
+int fixtures_command(int argc, char** argv) {
+  if (argc != 4 || std::string(argv[2]) != "validate") {
+    std::cerr << "usage: paratro-emulator fixtures validate FILE\n";
+    return 2;
+  }
+  const std::string path = argv[3];
+  const auto text = read_file(path);
+  if (!text) {
+    std::cerr << "paratro-emulator: cannot read " << path << "\n";
+    return 2;
+  }
+  try {
+    store::Store scratch(":memory:");
+    domain::SystemClock wall;
+    crypto::SystemRandom rng;
+    chain::ChainTable chains;
+    chains.set_epoch(wall.now_ms());
+    const api::FixtureContext ctx{scratch, rng, chains, wall.now_ms(), 3000, api::ApiOptions{}.default_max_wallets};
+    const auto result = api::load_fixture(ctx, *text);
+    if (!result.ok()) {
+      for (const auto& e : result.errors) std::cout << e.path << ": " << e.message << "\n";
+      return 1;
+    }
+    std::cout << "ok: " << api::describe(result.counts) << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "paratro-emulator: " << e.what() << "\n";
+    return 2;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "webhooks") return webhooks_command(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "fixtures") return fixtures_command(argc, argv);
   Config cfg;
   po::options_description opts("Options (each also read from PARATRO_EMULATOR_<NAME>, e.g. PARATRO_EMULATOR_PORT)");
   opts.add_options()
@@ -171,7 +221,10 @@ int main(int argc, char** argv) {
       ("journal-bodies", po::bool_switch(&cfg.journal_bodies), "keep request and response bodies in the journal")
       ("admin-token", po::value(&cfg.admin_token),
        "token every /_sandbox request must present; required when --host is not a loopback address")
-      ("port-file", po::value(&cfg.port_file), "write the listening port to this file once ready");
+      ("port-file", po::value(&cfg.port_file), "write the listening port to this file once ready")
+
+      ("fixtures", po::value(&cfg.fixtures),
+       "JSON fixture loaded into a fresh database at start-up (see fixtures/README.md); reset returns to it");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -296,7 +349,8 @@ int main(int argc, char** argv) {
     scheduler.persist_clock();
     // Seeded runs take token times from the virtual clock too, so token bytes repeat as well.
     const domain::Clock& token_clock = seeded ? static_cast<const domain::Clock&>(clock) : wall;
-    api::Services services{store, clock, token_clock, rng, {}, {}, scheduler, std::make_shared<api::TokenCache>(), {}};
+    api::Services services{store, clock, token_clock, rng, {}, {}, scheduler, std::make_shared<api::TokenCache>(),
+                           {}, nullptr, std::make_shared<api::Ops>(), {}, std::make_shared<api::Snapshots>()};
     services.options.token_ttl_s = cfg.token_ttl_s;
     services.options.keygen_delay_ms = cfg.keygen_delay_ms;
     services.jwt_key = store.get_or_create_setting("jwt_signing_key", [&] {
@@ -304,18 +358,41 @@ int main(int argc, char** argv) {
       rng.fill(key);
       return crypto::to_hex(key);
     });
-    api::ensure_default_client(services);
-    if (!cfg.webhook_url.empty() || !cfg.webhook_secret.empty()) {
+    // Fixture and reset baseline before the listener exists: once the port accepts connections, the
+    // fixture is in place.
+    std::optional<std::string> fixture_text;
+    if (!cfg.fixtures.empty()) {
+      fixture_text = read_file(cfg.fixtures);
+      if (!fixture_text) {
+        std::fprintf(stderr, "paratro-emulator: cannot read --fixtures %s\n", cfg.fixtures.c_str());
+        return 2;
+      }
+    }
+    std::vector<std::string> fixture_errors;
+    if (auto st = api::prepare_start_state(services, fixture_text ? &*fixture_text : nullptr, cfg.fixtures, fixture_errors);
+        !st) {
+      std::fprintf(stderr, "paratro-emulator: %s\n", st.error().message.c_str());
+      for (const auto& e : fixture_errors) std::fprintf(stderr, "  %s\n", e.c_str());
+      return 2;
+    }
+    // --webhook-url/--webhook-secret configure the default client on every start, and again after a
+    // reset or restore: flags are the process's configuration and win over stored state.
+    auto apply_webhook_flags = [&cfg, &store, &rng] {
+      if (cfg.webhook_url.empty() && cfg.webhook_secret.empty()) return;
       const auto current = store.find_client(api::kDefaultClientId);
+      if (!current) return;
       std::string url = cfg.webhook_url.empty() ? current->webhook_url : cfg.webhook_url;
       std::string secret = cfg.webhook_secret.empty() ? current->webhook_secret : cfg.webhook_secret;
       if (secret.empty()) {
         std::array<std::uint8_t, 24> bytes{};
         rng.fill(bytes);
         secret = "whsec_" + crypto::to_hex(bytes);
+        cfg.webhook_secret = secret;  // the same generated secret after every reset
       }
       store.set_client_webhook(api::kDefaultClientId, url, secret);
-    }
+    };
+    apply_webhook_flags();
+    services.reset_hooks.push_back(apply_webhook_flags);
     store.set_webhook_every_confirmation(cfg.webhook_every_confirmation);
     webhooks::DispatcherOptions hook_options;
     hook_options.retry.max_attempts = cfg.webhook_max_attempts;
@@ -362,11 +439,12 @@ int main(int argc, char** argv) {
         "  API key:    %s\n"
         "  API secret: %s\n"
         "  database:   %s (journal %s)\n"
-        "  clock:      %s, %s\n",
+        "  clock:      %s, %s\n"
+        "  fixtures:   %s\n",
         PARATRO_EMULATOR_VERSION, host_for_url.c_str(), static_cast<unsigned>(server.port()),
         std::string(api::kDefaultApiKey).c_str(), std::string(api::kDefaultApiSecret).c_str(), cfg.database.c_str(),
         store.journal_mode().c_str(), clock.state().manual ? "manual" : "running",
-        domain::format_rfc3339(clock.now_ms()).c_str());
+        domain::format_rfc3339(clock.now_ms()).c_str(), cfg.fixtures.empty() ? "none" : cfg.fixtures.c_str());
     if (const auto c = store.find_client(api::kDefaultClientId); c && !c->webhook_url.empty()) {
       std::printf("  webhooks:   %s (secret %s)\n", c->webhook_url.c_str(), c->webhook_secret.c_str());
     }

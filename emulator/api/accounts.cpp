@@ -2,18 +2,13 @@
 // so every EVM chain of one wallet shares one EIP-55 address; `network` comes from the registry.
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/params.hpp"
+#include "emulator/api/rules.hpp"
 #include "emulator/domain/chain_address.hpp"
 #include "emulator/domain/ids.hpp"
 
 namespace paratro::api {
 
 using domain::ErrorCode;
-
-namespace {
-constexpr std::size_t kMaxId = 36;
-constexpr std::size_t kMaxLabel = 100;
-constexpr std::size_t kMaxAccountType = 32;
-}  // namespace
 
 ApiResponse create_account(Services& s, const ApiRequest& r, const Caller& c) {
   auto body = parse_object(r.body);
@@ -31,8 +26,9 @@ ApiResponse create_account(Services& s, const ApiRequest& r, const Caller& c) {
   if (auto st = check_length("account_type", account_type->value_or(""), kMaxAccountType); !st) {
     return error_response(st.error());
   }
-  const domain::ChainInfo* chain = domain::find_chain(ascii_lower(*chain_name));
-  if (!chain) return error_response(ErrorCode::invalid_parameter, "Unsupported chain: " + *chain_name);
+  auto resolved = resolve_chain(*chain_name);
+  if (!resolved) return error_response(resolved.error());
+  const domain::ChainInfo* chain = *resolved;
 
   auto wallet = s.store.find_wallet(c.client_id, *wallet_id);
   if (!wallet) return error_response(ErrorCode::not_found, "Wallet not found");
@@ -44,18 +40,8 @@ ApiResponse create_account(Services& s, const ApiRequest& r, const Caller& c) {
   if (address.empty()) return error_response(ErrorCode::internal_error, "Wallet key material is unusable");
 
   const std::int64_t now = s.clock.now_ms();
-  domain::AccountRecord a;
-  a.account_id = domain::make_id("acc_", now, s.rng);
-  a.wallet_id = wallet->wallet_id;
-  a.client_id = c.client_id;
-  a.chain = std::string(chain->name);
-  a.network = std::string(chain->network);
-  a.address = address;
-  a.address_key = domain::address_key(chain->family, address);
-  a.address_type = std::string(domain::address_type(chain->family));
-  a.account_type = account_type->value_or("");
-  a.label = label->value_or("");
-  a.created_at_ms = now;
+  const auto a = account_record(*wallet, *chain, address, account_type->value_or(""), label->value_or(""),
+                                domain::make_id("acc_", now, s.rng), now);
   if (auto st = s.store.create_account(a); !st) return error_response(st.error());
   return one_response(a, write_account);
 }

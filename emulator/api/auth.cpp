@@ -19,6 +19,22 @@ std::string hash_secret(std::string_view salt, std::string_view secret) {
   return crypto::to_hex(crypto::hmac_sha256(salt, secret));
 }
 
+domain::ClientRecord client_record(std::string client_id, std::string name, std::string api_key,
+                                   std::string_view api_secret, std::int64_t max_wallets, std::int64_t now_ms,
+                                   crypto::RandomSource& rng) {
+  domain::ClientRecord c;
+  c.client_id = std::move(client_id);
+  c.client_name = std::move(name);
+  c.api_key = std::move(api_key);
+  std::array<std::uint8_t, 16> salt{};
+  rng.fill(salt);
+  c.secret_salt = crypto::to_hex(salt);
+  c.secret_hash = hash_secret(c.secret_salt, api_secret);
+  c.max_wallets = max_wallets;
+  c.created_at_ms = now_ms;
+  return c;
+}
+
 ApiResponse issue_token(Services& s, const ApiRequest& r) {
   if (r.api_key.empty() || r.api_secret.empty()) {
     return error_response(ErrorCode::unauthorized, "X-API-Key and X-API-Secret headers are required");
@@ -85,17 +101,9 @@ domain::Result<Caller> authenticate(Services& s, const ApiRequest& r) {
 
 void ensure_default_client(Services& s) {
   if (s.store.find_client(kDefaultClientId)) return;
-  domain::ClientRecord c;
-  c.client_id = kDefaultClientId;
-  c.client_name = "Sandbox Client";
-  c.api_key = kDefaultApiKey;
-  std::array<std::uint8_t, 16> salt{};
-  s.rng.fill(salt);
-  c.secret_salt = crypto::to_hex(salt);
-  c.secret_hash = hash_secret(c.secret_salt, kDefaultApiSecret);
-  c.max_wallets = s.options.default_max_wallets;
-  c.created_at_ms = s.clock.now_ms();
-  (void)s.store.create_client(c);  // a concurrent creator winning is fine
+  const auto c = client_record(std::string(kDefaultClientId), "Sandbox Client", std::string(kDefaultApiKey),
+                               kDefaultApiSecret, s.options.default_max_wallets, s.clock.now_ms(), s.rng);
+  (void)s.store.create_client(c);  // a concurrent creator winning, or a fixture client holding the key, is fine
 }
 
 }  // namespace paratro::api

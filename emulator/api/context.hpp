@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "emulator/api/sandbox/ops.hpp"
+#include "emulator/api/snapshots.hpp"
 #include "emulator/api/token_cache.hpp"
 #include "emulator/chain/scheduler.hpp"
 #include "emulator/crypto/random.hpp"
@@ -45,6 +46,8 @@ struct Services {
   // samples; write_header/write_sample in sandbox/metrics.hpp help) to the string it is given.
   // Registered at start-up; called on an I/O thread per scrape, so keep them cheap.
   std::vector<std::function<void(std::string&)>> metric_writers = {};
+  // The reset baseline and saved snapshots (POST /_sandbox/reset, /_sandbox/snapshots).
+  std::shared_ptr<Snapshots> snapshots = std::make_shared<Snapshots>();
 };
 
 }  // namespace paratro::api

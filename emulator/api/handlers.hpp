@@ -22,6 +22,10 @@ ApiResponse issue_token(Services& s, const ApiRequest& r);
 domain::Result<Caller> authenticate(Services& s, const ApiRequest& r);
 // Hex HMAC-SHA256(salt, secret): how API secrets are kept at rest.
 std::string hash_secret(std::string_view salt, std::string_view secret);
+// An ACTIVE client record whose secret is kept as a salted hash (the salt drawn from `rng`).
+domain::ClientRecord client_record(std::string client_id, std::string name, std::string api_key,
+                                   std::string_view api_secret, std::int64_t max_wallets, std::int64_t now_ms,
+                                   crypto::RandomSource& rng);
 
 ApiResponse create_wallet(Services& s, const ApiRequest& r, const Caller& c);
 ApiResponse get_wallet(Services& s, const Caller& c, std::string_view id);
@@ -77,6 +81,23 @@ std::optional<ApiResponse> check_admin(Services& s, const ApiRequest& r);
 // Registers the reset hook that empties the request journal, the rate-limit buckets and the fault
 // rules (metrics counters are cumulative and stay).
 void add_ops_reset_hook(Services& s);
+
+// sandbox/snapshots.cpp
+ApiResponse sandbox_reset(Services& s);
+ApiResponse sandbox_create_snapshot(Services& s, const ApiRequest& r);
+ApiResponse sandbox_list_snapshots(Services& s);
+ApiResponse sandbox_restore_snapshot(Services& s, std::string_view id);
+ApiResponse sandbox_delete_snapshot(Services& s, std::string_view id);
+
+// Prepares the state of a start: builds the reset baseline in a scratch in-memory store (the live
+// database's settings, then the fixture `fixture_text` if given, then the default client) and,
+// when the live database is fresh (no wallets, no transactions, no client but the default one,
+// no fixture marker), makes it the live contents; a database already loaded from the same fixture
+// is kept as it is (a restart). Errors: the fixture's own (in `fixture_errors`, status
+// invalid_parameter), or failed_precondition-like conflicts when the database holds other data
+// or came from another fixture. Call before the scheduler and the server start.
+domain::Status prepare_start_state(Services& s, const std::string* fixture_text, const std::string& fixture_name,
+                                   std::vector<std::string>& fixture_errors);
 
 // Creates the well-known default client on a fresh database (no-op when it exists).
 void ensure_default_client(Services& s);

@@ -32,7 +32,7 @@ class JsonWriter {
   JsonWriter& str(std::string_view v) { w_.String(v.data(), static_cast<rapidjson::SizeType>(v.size())); return *this; }
   JsonWriter& num(std::int64_t v) { w_.Int64(v); return *this; }
   JsonWriter& boolean(bool v) { w_.Bool(v); return *this; }
-  JsonWriter& dbl(double v) { w_.Double(v); return *this; }
+  JsonWriter& real(double v) { w_.Double(v); return *this; }
   JsonWriter& null() { w_.Null(); return *this; }
   // Inserts an already serialised JSON object verbatim (e.g. a stored webhook body).
   JsonWriter& raw_object(std::string_view json) {

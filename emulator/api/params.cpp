@@ -107,6 +107,18 @@ void write_transaction(JsonWriter& w, const domain::TransactionRecord& x) {
       .end_object();
 }
 
+void write_counts(JsonWriter& w, const store::Counts& c) {
+  w.key("counts")
+      .begin_object()
+      .field("clients", c.clients)
+      .field("wallets", c.wallets)
+      .field("accounts", c.accounts)
+      .field("assets", c.assets)
+      .field("transactions", c.transactions)
+      .field("pending_transactions", c.pending_transactions)
+      .end_object();
+}
+
 std::string ascii_lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;

@@ -7,6 +7,7 @@
 #include "emulator/api/json.hpp"
 #include "emulator/api/request.hpp"
 #include "emulator/domain/model.hpp"
+#include "emulator/store/store.hpp"
 
 namespace paratro::api {
 
@@ -18,6 +19,9 @@ void write_wallet(JsonWriter& w, const domain::WalletRecord& x);
 void write_account(JsonWriter& w, const domain::AccountRecord& x);
 void write_asset(JsonWriter& w, const domain::AssetRecord& x);
 void write_transaction(JsonWriter& w, const domain::TransactionRecord& x);
+
+// `"counts": {"clients":N,...}`, the row counts the control plane reports.
+void write_counts(JsonWriter& w, const store::Counts& c);
 
 // `{"data":[...],"total":N,"has_more":b}` with each item written by `write`.
 template <typename T, typename Write>

@@ -9,7 +9,7 @@ namespace paratro::api {
 
 namespace {
 
-constexpr std::array<std::string_view, 32> kTemplates{{
+constexpr std::array<std::string_view, 37> kTemplates{{
     "/api/v1/auth/token",
     "/api/v1/wallets",
     "/api/v1/wallets/{id}",
@@ -42,6 +42,11 @@ constexpr std::array<std::string_view, 32> kTemplates{{
     "/_sandbox/webhooks/events/{id}/redeliver",
     "/_sandbox/webhooks/deliveries",
     "/_sandbox/webhooks/test",
+    "/_sandbox/reset",
+    "/_sandbox/snapshots",
+    "/_sandbox/snapshots/{id}",
+    "/_sandbox/snapshots/{id}/restore",
+    "/_sandbox/openapi.yaml",
 }};
 
 }  // namespace

@@ -32,16 +32,17 @@ class TokenCache {
     return it->second;
   }
 
+  // Forgets every token: after a reset or restore (whose clients may differ) or a change to a client
+  // record (the cache holds copies of it).
+  void clear() {
+    std::lock_guard lock(mu_);
+    map_.clear();
+  }
+
   void put(std::string_view token, Entry entry) {
     std::lock_guard lock(mu_);
     if (map_.size() >= capacity_) map_.clear();
     map_.insert_or_assign(std::string(token), std::move(entry));
-  }
-
-  // Forgets every entry, e.g. after a client record changed (the cache holds copies of it).
-  void clear() {
-    std::lock_guard lock(mu_);
-    map_.clear();
   }
 
  private:

@@ -3,17 +3,12 @@
 // key generation ends.
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/params.hpp"
-#include "emulator/crypto/keys.hpp"
+#include "emulator/api/rules.hpp"
 #include "emulator/domain/ids.hpp"
 
 namespace paratro::api {
 
 using domain::ErrorCode;
-
-namespace {
-constexpr std::size_t kMaxWalletName = 100;
-constexpr std::size_t kMaxDescription = 500;
-}  // namespace
 
 ApiResponse create_wallet(Services& s, const ApiRequest& r, const Caller& c) {
   auto body = parse_object(r.body);
@@ -27,22 +22,9 @@ ApiResponse create_wallet(Services& s, const ApiRequest& r, const Caller& c) {
   if (auto st = check_length("description", desc, kMaxDescription); !st) return error_response(st.error());
 
   const std::int64_t now = s.clock.now_ms();
-  domain::WalletRecord w;
-  w.wallet_id = domain::make_id("w_", now, s.rng);
-  w.client_id = c.client_id;
-  w.wallet_name = std::move(*name);
-  w.description = desc;
-  w.key_ready_at_ms = now + s.options.keygen_delay_ms;
-  const bool ready = s.options.keygen_delay_ms <= 0;
-  w.status = ready ? "ACTIVE" : "PROGRESSING";
-  w.key_status = ready ? "ACTIVE" : "GENERATING";
-  w.created_at_ms = now;
-  w.updated_at_ms = now;
-
-  const auto secp = crypto::generate_secp256k1(s.rng);
-  const auto ed = crypto::generate_ed25519(s.rng);
-  domain::WalletKeys keys{{secp.private_key.begin(), secp.private_key.end()}, {ed.seed.begin(), ed.seed.end()}};
-
+  const auto w = wallet_record(c.client_id, std::move(*name), desc, domain::make_id("w_", now, s.rng), now,
+                               s.options.keygen_delay_ms);
+  const auto keys = random_wallet_keys(s.rng);
   if (auto st = s.store.create_wallet(w, keys, c.max_wallets); !st) return error_response(st.error());
   return one_response(w, write_wallet);
 }

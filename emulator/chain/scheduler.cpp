@@ -94,6 +94,19 @@ domain::Status Scheduler::release(std::string_view tx_id) {
   return domain::ok_status();
 }
 
+void Scheduler::exclusive(const std::function<void()>& fn) {
+  std::lock_guard lock(mu_);
+  fn();
+}
+
+void Scheduler::reload_clock() {
+  std::lock_guard lock(mu_);
+  ClockState state;
+  const auto saved = store_.get_setting("clock");
+  if (saved && decode_clock_state(*saved, state)) clock_.resume(state);
+  persist_clock();
+}
+
 void Scheduler::persist_clock() { store_.put_setting("clock", encode_clock_state(clock_.state())); }
 
 std::string encode_clock_state(const ClockState& s) {

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -41,6 +42,13 @@ class Scheduler {
   domain::Status release(std::string_view tx_id);
 
   void persist_clock();
+  // Runs `fn` with no scheduler pass in flight (timer passes, advances and controls wait). For
+  // snapshots: persist_clock() first, then copy, so the copy carries the clock of its rows.
+  void exclusive(const std::function<void()>& fn);
+  // After the database was replaced (reset, snapshot restore): the clock takes the state saved in
+  // the new contents (settings "clock"), resuming from its instant now; the state is persisted.
+  // Call inside exclusive().
+  void reload_clock();
   const LifecycleTiming& timing() const { return timing_; }
   const ChainTable& chains() const { return chains_; }
   VirtualClock& clock() { return clock_; }

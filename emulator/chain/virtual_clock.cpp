@@ -35,6 +35,12 @@ bool VirtualClock::set(std::int64_t virtual_ms) {
   return true;
 }
 
+void VirtualClock::resume(const ClockState& state) {
+  std::lock_guard lock(mu_);
+  s_ = state;
+  s_.anchor_wall_ms = wall_.now_ms();
+}
+
 ClockState VirtualClock::state() const {
   std::lock_guard lock(mu_);
   ClockState copy = s_;

@@ -29,6 +29,10 @@ class VirtualClock final : public domain::Clock {
   // Jumps to `virtual_ms` (may not go backwards: returns false then).
   bool set(std::int64_t virtual_ms);
   ClockState state() const;
+  // Takes `state` as a whole (it may move time backwards): virtual time continues from
+  // state.anchor_virtual_ms at the current wall instant, in the state's mode and speed. For a
+  // snapshot restore, where the saved instant is where the world resumes.
+  void resume(const ClockState& state);
 
  private:
   std::int64_t now_locked() const;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 
+#include "emulator/crypto/hash.hpp"
 #include "emulator/crypto/keys.hpp"
 #include "emulator/domain/address_codec.hpp"
 
@@ -71,6 +72,30 @@ std::string_view address_type(ChainFamily family) {
     case ChainFamily::svm: return "ED25519";
   }
   return "EOA";
+}
+
+std::optional<WalletKeys> wallet_keys_from_seed(std::span<const std::uint8_t, 32> seed) {
+  auto derive = [&](std::string_view label) {
+    std::string input(label);
+    input.append(reinterpret_cast<const char*>(seed.data()), seed.size());
+    return crypto::sha256(input);
+  };
+  const auto secret = derive("paratro-emulator/secp256k1/");
+  if (!crypto::secp256k1_from_private(secret)) return std::nullopt;
+  const auto ed = derive("paratro-emulator/ed25519/");
+  return WalletKeys{{secret.begin(), secret.end()}, {ed.begin(), ed.end()}};
+}
+
+bool is_valid_tx_hash(ChainFamily family, std::string_view hash) {
+  if (family == ChainFamily::svm) {
+    const auto bytes = base58_decode(hash);
+    return bytes && bytes->size() == 64;
+  }
+  if (family == ChainFamily::evm) {
+    if (hash.substr(0, 2) != "0x") return false;
+    hash.remove_prefix(2);
+  }
+  return hash.size() == 64 && crypto::from_hex(hash).has_value();
 }
 
 }  // namespace paratro::domain

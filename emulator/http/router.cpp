@@ -108,6 +108,15 @@ ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const std::arra
   if (n == 4 && seg[1] == "transactions" && (seg[3] == "confirm" || seg[3] == "fail" || seg[3] == "release")) {
     return r.method == "POST" ? api::sandbox_transaction_action(s, seg[2], seg[3]) : not_allowed(r);
   }
+  if (n == 2 && seg[1] == "reset") return r.method == "POST" ? api::sandbox_reset(s) : not_allowed(r);
+  if (n == 2 && seg[1] == "snapshots") {
+    if (r.method == "POST") return api::sandbox_create_snapshot(s, r);
+    return r.method == "GET" ? api::sandbox_list_snapshots(s) : not_allowed(r);
+  }
+  if (n == 3 && seg[1] == "snapshots") return r.method == "DELETE" ? api::sandbox_delete_snapshot(s, seg[2]) : not_allowed(r);
+  if (n == 4 && seg[1] == "snapshots" && seg[3] == "restore") {
+    return r.method == "POST" ? api::sandbox_restore_snapshot(s, seg[2]) : not_allowed(r);
+  }
   if (n == 4 && seg[1] == "assets" && seg[3] == "balance") {
     return r.method == "POST" ? api::sandbox_set_balance(s, r, seg[2]) : not_allowed(r);
   }

@@ -127,15 +127,59 @@ std::string Database::journal_mode() {
   return st->step() ? st->column_text(0) : std::string();
 }
 
-WriteTransaction::WriteTransaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+WriteTransaction::WriteTransaction(Database& db) : db_(db), nested_(sqlite3_get_autocommit(db.db_) == 0) {
+  db_.exec(nested_ ? "SAVEPOINT nested_write" : "BEGIN IMMEDIATE");
+}
 
 WriteTransaction::~WriteTransaction() {
-  if (!done_) sqlite3_exec(db_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (done_) return;
+  if (nested_) {
+    sqlite3_exec(db_.db_, "ROLLBACK TO nested_write; RELEASE nested_write", nullptr, nullptr, nullptr);
+  } else {
+    sqlite3_exec(db_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
 }
 
 void WriteTransaction::commit() {
-  db_.exec("COMMIT");
+  db_.exec(nested_ ? "RELEASE nested_write" : "COMMIT");
   done_ = true;
 }
+
+namespace {
+
+// Copies all of `from` into `to` in one backup step (the destination is written in one transaction).
+void copy_database(sqlite3* from, sqlite3* to, sqlite3* report_on) {
+  sqlite3_backup* b = sqlite3_backup_init(to, "main", from, "main");
+  if (!b) fail(report_on, sqlite3_errcode(to), "backup");
+  const int rc = sqlite3_backup_step(b, -1);
+  sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) fail(report_on, rc, "backup");
+}
+
+}  // namespace
+
+std::int64_t DatabaseImage::bytes() const {
+  std::int64_t n = 0;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size", -1, &st,
+                         nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    n = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  return n;
+}
+
+std::unique_ptr<DatabaseImage> Database::copy_out() {
+  sqlite3* mem = nullptr;
+  const int rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  auto image = std::make_unique<DatabaseImage>(mem);  // owns `mem` even when the open failed
+  if (rc != SQLITE_OK) fail(mem, rc, "open snapshot");
+  copy_database(db_, mem, mem);
+  return image;
+}
+
+void Database::restore(const DatabaseImage& image) { copy_database(image.db_, db_, db_); }
 
 }  // namespace paratro::store

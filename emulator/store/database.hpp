@@ -75,6 +75,23 @@ class StatementUse {
   Statement& s_;
 };
 
+// A private in-memory copy of a whole database (schema and rows), made with SQLite's online backup.
+// Immutable once made; Database::restore() copies it back. Not thread-safe to restore from two
+// threads at once (Store serialises).
+class DatabaseImage {
+ public:
+  explicit DatabaseImage(sqlite3* db) : db_(db) {}
+  ~DatabaseImage() { sqlite3_close(db_); }
+  DatabaseImage(const DatabaseImage&) = delete;
+  DatabaseImage& operator=(const DatabaseImage&) = delete;
+  // Size of the copy in bytes (pages x page size).
+  std::int64_t bytes() const;
+
+ private:
+  friend class Database;
+  sqlite3* db_;
+};
+
 class Database {
  public:
   // Opens (creating if needed) `path`; ":memory:" gives a private in-memory database.
@@ -90,6 +107,12 @@ class Database {
   std::string journal_mode();
   const std::string& path() const { return path_; }
 
+  // Copies the whole database into a new in-memory image. Must not run inside a transaction.
+  std::unique_ptr<DatabaseImage> copy_out();
+  // Replaces the whole database with `image` in one step (readers see the old or the new contents).
+  // Cached statements stay usable: the copy bumps the schema cookie, so SQLite re-prepares them.
+  void restore(const DatabaseImage& image);
+
  private:
   friend class WriteTransaction;
   sqlite3* db_ = nullptr;
@@ -98,7 +121,9 @@ class Database {
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };
 
-// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() ran.
+// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() ran. Inside an open
+// transaction it nests as a SAVEPOINT instead, so several repository operations can form one
+// transaction (Store::write_batch) while a failing inner one still undoes only its own writes.
 class WriteTransaction {
  public:
   explicit WriteTransaction(Database& db);
@@ -110,6 +135,7 @@ class WriteTransaction {
  private:
   Database& db_;
   bool done_ = false;
+  bool nested_ = false;
 };
 
 }  // namespace paratro::store

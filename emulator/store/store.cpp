@@ -181,6 +181,24 @@ Page<T> fetch_page(Database& db, std::string_view count_sql, std::string_view pa
 
 Store::Store(const std::string& path) : db_(path) { apply_migrations(db_, embedded_migrations()); }
 
+Status Store::write_batch(const std::function<Status()>& fn) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  auto st = fn();
+  if (st) tx.commit();
+  return st;
+}
+
+std::shared_ptr<const DatabaseImage> Store::snapshot() {
+  std::lock_guard lock(mu_);
+  return db_.copy_out();
+}
+
+void Store::restore(const DatabaseImage& image) {
+  std::lock_guard lock(mu_);
+  db_.restore(image);
+}
+
 std::string Store::journal_mode() {
   std::lock_guard lock(mu_);
   return db_.journal_mode();
@@ -626,6 +644,30 @@ domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& 
   return t;
 }
 
+Status Store::insert_history_transaction(TransactionRecord t) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  {
+    auto st = db_.use("SELECT wallet_id, account_id, client_id, chain, decimals FROM assets WHERE asset_id = ?");
+    st->bind(1, t.asset_id);
+    if (!st->step()) return make_error(ErrorCode::not_found, "Asset not found");
+    t.wallet_id = st->column_text(0);
+    t.account_id = st->column_text(1);
+    t.client_id = st->column_text(2);
+    t.chain = st->column_text(3);
+    t.decimals = static_cast<int>(st->column_int(4));
+  }
+  {
+    auto st = db_.use("SELECT 1 FROM transactions WHERE tx_id = ?");
+    st->bind(1, t.tx_id);
+    if (st->step()) return make_error(ErrorCode::conflict, "a transaction with this tx_id already exists");
+  }
+  t.next_due_ms = -1;
+  insert_transaction(t);
+  tx.commit();
+  return domain::ok_status();
+}
+
 std::optional<TransactionRecord> Store::find_transaction(std::string_view client_id, std::string_view tx_id) {
   std::lock_guard lock(mu_);
   auto st = db_.use("SELECT " TX_COLUMNS " FROM transactions WHERE tx_id = ? AND client_id = ?");
@@ -888,6 +930,17 @@ std::optional<std::string> Store::get_setting(std::string_view key) {
   if (!st->step()) return std::nullopt;
   auto blob = st->column_blob(0);
   return std::string(blob.begin(), blob.end());
+}
+
+std::vector<std::pair<std::string, std::string>> Store::all_settings() {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<std::string, std::string>> out;
+  auto st = db_.use("SELECT key, value FROM settings ORDER BY key");
+  while (st->step()) {
+    auto blob = st->column_blob(1);
+    out.emplace_back(st->column_text(0), std::string(blob.begin(), blob.end()));
+  }
+  return out;
 }
 
 void Store::put_setting(std::string_view key, std::string_view value) {

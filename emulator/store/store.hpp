@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -38,6 +39,15 @@ class Store {
 
   const std::string& path() const { return db_.path(); }
   std::string journal_mode();
+
+  // Runs `fn` as one transaction: the repository calls it makes nest inside (each still all or
+  // nothing on its own), and everything commits only if `fn` returns ok. Other threads wait.
+  domain::Status write_batch(const std::function<domain::Status()>& fn);
+
+  // The whole database as an in-memory image, and back (see DatabaseImage). Each holds the store's
+  // lock for the copy, so it sees no half-applied operation.
+  std::shared_ptr<const DatabaseImage> snapshot();
+  void restore(const DatabaseImage& image);
 
   // A persisted setting; when absent, `make` produces it and it is stored (first writer wins).
   std::string get_or_create_setting(std::string_view key, const std::function<std::string()>& make);
@@ -97,6 +107,10 @@ class Store {
   domain::Result<domain::TransactionRecord> create_transfer(const TransferRequest& request,
                                                             domain::TransactionRecord tx);
   std::optional<domain::TransactionRecord> find_transaction(std::string_view client_id, std::string_view tx_id);
+  // Records a finished transaction of the past on its asset (`t.asset_id`, which fills wallet,
+  // account, client and chain): no ledger effect, nothing scheduled. not_found for an unknown asset,
+  // conflict for a taken tx_id.
+  domain::Status insert_history_transaction(domain::TransactionRecord t);
   domain::Page<domain::TransactionRecord> list_transactions(std::string_view client_id,
                                                             const TransactionFilter& filter,
                                                             const domain::PageRequest& page);
@@ -138,6 +152,8 @@ class Store {
   // Settings as text (the clock and chain epoch live here).
   std::optional<std::string> get_setting(std::string_view key);
   void put_setting(std::string_view key, std::string_view value);
+  // Every setting, in key order.
+  std::vector<std::pair<std::string, std::string>> all_settings();
 
   Counts counts();
 
@@ -223,7 +239,8 @@ class Store {
   void emit_events(std::string_view old_status, std::int64_t old_confirmations, const domain::TransactionRecord& now);
   WebhookDelivery insert_delivery(const WebhookEvent& event, std::int64_t now_ms);
 
-  std::mutex mu_;
+  // Recursive so that write_batch's callback can call the public methods.
+  std::recursive_mutex mu_;
   Database db_;
   bool every_confirmation_ = false;
 };

@@ -8,6 +8,7 @@
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/json.hpp"
 #include "emulator/api/params.hpp"
+#include "emulator/api/rules.hpp"
 #include "emulator/crypto/hash.hpp"
 #include "emulator/domain/ids.hpp"
 
@@ -22,29 +23,21 @@ ApiResponse sandbox_create_client(Services& s, const ApiRequest& r) {
   if (!name) return error_response(name.error());
   std::int64_t max_wallets = s.options.default_max_wallets;
   if (auto it = body->FindMember("max_wallets"); it != body->MemberEnd() && !it->value.IsNull()) {
-    if (!it->value.IsInt64() || it->value.GetInt64() < 0 || it->value.GetInt64() > 1'000'000) {
+    if (!it->value.IsInt64() || it->value.GetInt64() < 0 || it->value.GetInt64() > kMaxMaxWallets) {
       return error_response(ErrorCode::invalid_parameter, "max_wallets must be an integer between 0 and 1000000");
     }
     max_wallets = it->value.GetInt64();
   }
-  if (auto st = check_length("name", name->value_or(""), 100); !st) return error_response(st.error());
+  if (auto st = check_length("name", name->value_or(""), kMaxClientName); !st) return error_response(st.error());
 
   const std::int64_t now = s.clock.now_ms();
   std::array<std::uint8_t, 24> secret_bytes{};
-  std::array<std::uint8_t, 16> salt{}, key_bytes{};
+  std::array<std::uint8_t, 16> key_bytes{};
   s.rng.fill(secret_bytes);
-  s.rng.fill(salt);
   s.rng.fill(key_bytes);
   const std::string secret = "sk_sandbox_" + crypto::to_hex(secret_bytes);
-
-  domain::ClientRecord c;
-  c.client_id = domain::make_id("c_", now, s.rng);
-  c.client_name = name->value_or("Sandbox client");
-  c.api_key = "pk_sandbox_" + crypto::to_hex(key_bytes);
-  c.secret_salt = crypto::to_hex(salt);
-  c.secret_hash = hash_secret(c.secret_salt, secret);
-  c.max_wallets = max_wallets;
-  c.created_at_ms = now;
+  const auto c = client_record(domain::make_id("c_", now, s.rng), name->value_or("Sandbox client"),
+                               "pk_sandbox_" + crypto::to_hex(key_bytes), secret, max_wallets, now, s.rng);
   if (auto st = s.store.create_client(c); !st) return error_response(st.error());
 
   JsonWriter w;
@@ -94,23 +87,15 @@ ApiResponse sandbox_health(Services& s) {
       .field("now_ms", now)
       .field("mode", clock.manual ? "manual" : "running")
       .key("speed")
-      .dbl(clock.speed)
+      .real(clock.speed)
       .end_object()
       .key("database")
       .begin_object()
       .field("path", s.store.path())
       .field("journal_mode", s.store.journal_mode())
-      .end_object()
-      .key("counts")
-      .begin_object()
-      .field("clients", counts.clients)
-      .field("wallets", counts.wallets)
-      .field("accounts", counts.accounts)
-      .field("assets", counts.assets)
-      .field("transactions", counts.transactions)
-      .field("pending_transactions", counts.pending_transactions)
-      .end_object()
       .end_object();
+  write_counts(w, counts);
+  w.end_object();
   return json_response(200, w.take());
 }
 

@@ -130,7 +130,7 @@ void write_fault(JsonWriter& w, const FaultRule& r) {
   w.field("message", r.spec.message).field("latency_ms", r.spec.latency_ms);
   w.key("count");
   if (r.spec.count) w.num(*r.spec.count); else w.null();
-  w.key("probability").dbl(r.spec.probability);
+  w.key("probability").real(r.spec.probability);
   w.key("retry_after");
   if (r.spec.retry_after_s) w.num(*r.spec.retry_after_s); else w.null();
   w.field("matched", r.matched).field("fired", r.fired);
