@@ -344,7 +344,8 @@ int main(int argc, char** argv) {
     chains.set_epoch(std::stoll(epoch));
 
     boost::asio::io_context ioc(static_cast<int>(cfg.threads));
-    chain::LifecycleTiming timing{std::max<std::int64_t>(0, cfg.sign_delay_ms), std::max<std::int64_t>(0, cfg.broadcast_delay_ms)};
+    chain::LifecycleTiming timing{std::max<std::int64_t>(0, cfg.sign_delay_ms), std::max<std::int64_t>(0, cfg.broadcast_delay_ms),
+                                  cfg.webhook_every_confirmation};
     chain::Scheduler scheduler(ioc, store, clock, chains, timing, rng);
     scheduler.persist_clock();
     // Seeded runs take token times from the virtual clock too, so token bytes repeat as well.

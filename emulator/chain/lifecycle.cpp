@@ -71,8 +71,9 @@ TxUpdate next_step(domain::TransactionRecord t, std::int64_t at_ms, const ChainT
     t.status = "CONFIRMING";
     t.block_number = chains.height_at(*c, at_ms);
     t.confirmations = 1;
-    const std::int64_t blocks_left = t.outcome == "fail_onchain" ? 1 : t.required_confirmations - 1;
-    t.next_due_ms = chains.block_time(*c, t.block_number + blocks_left);
+    std::int64_t blocks_left = t.outcome == "fail_onchain" ? 1 : t.required_confirmations - 1;
+    if (timing.step_every_block) blocks_left = std::min<std::int64_t>(blocks_left, 1);
+    t.next_due_ms = chains.block_time(*c, t.block_number + std::max<std::int64_t>(blocks_left, 0));
     std::string twin = t.origin == "api" ? domain::make_id("tx_", at_ms, rng) : std::string();
     return {std::move(t), Settlement::none, std::move(twin)};
   }
@@ -80,6 +81,13 @@ TxUpdate next_step(domain::TransactionRecord t, std::int64_t at_ms, const ChainT
     if (t.outcome == "fail_onchain") {
       t.confirmations = std::max<std::int64_t>(1, chains.height_at(*c, at_ms) - t.block_number + 1);
       return settle(std::move(t), false, at_ms, "transaction reverted on-chain");
+    }
+    const std::int64_t confirmations = chains.height_at(*c, at_ms) - t.block_number + 1;
+    if (timing.step_every_block && confirmations < t.required_confirmations) {
+      t.confirmations = std::max(t.confirmations, confirmations);
+      t.updated_at_ms = at_ms;
+      t.next_due_ms = chains.block_time(*c, t.block_number + t.confirmations);
+      return {std::move(t), Settlement::none, {}};
     }
     return settle(std::move(t), true, at_ms, {});
   }

@@ -19,6 +19,9 @@ namespace paratro::chain {
 struct LifecycleTiming {
   std::int64_t sign_ms = 2000;       // PENDING -> SIGNED (simulated MPC signing)
   std::int64_t broadcast_ms = 1000;  // SIGNED -> BROADCAST
+  // Take a CONFIRMING step at every new block (so each confirmation is a stored change that can
+  // fire a webhook) instead of one step at the final block.
+  bool step_every_block = false;
 };
 
 inline constexpr std::string_view kMemoFailSigning = "sandbox:fail_signing";

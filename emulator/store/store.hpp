@@ -167,7 +167,7 @@ class Store {
   };
   struct WebhookDelivery {
     std::string delivery_id, event_id, client_id, tx_id, event_type;
-    std::string status;  // pending, sending, succeeded, failed
+    std::string status;  // pending, queued, sending, succeeded, failed
     std::int64_t attempts = 0;
     std::int64_t next_attempt_ms = -1;
     std::int64_t last_status_code = 0;
@@ -191,11 +191,11 @@ class Store {
     std::string delivery_id, event_id, client_id, body, url, secret;
     std::int64_t attempts = 0;  // attempts made before this one
   };
-  // Marks up to `limit` pending deliveries due by `now_ms` as sending (earliest first) and returns
+  // Marks up to `limit` pending deliveries due by `now_ms` as queued (earliest first) and returns
   // them; deliveries of the clients in `skip_clients` are left alone.
   std::vector<DeliveryJob> claim_due_deliveries(std::int64_t now_ms, int limit,
                                                 const std::vector<std::string>& skip_clients);
-  // After a restart nothing is in flight: deliveries left in `sending` become pending again.
+  // After a restart nothing is in flight: deliveries left queued or sending become pending again.
   int release_claimed_deliveries();
   struct DeliveryOutcome {
     std::string delivery_id;
@@ -207,14 +207,15 @@ class Store {
     std::int64_t attempted_at_ms = 0;
     std::string url;
   };
-  // Records attempt results (each one more attempt) in one transaction.
-  void record_delivery_outcomes(const std::vector<DeliveryOutcome>& outcomes);
+  // In one transaction: marks the `launched` queued deliveries as sending, then records attempt
+  // results (each one more attempt).
+  void record_delivery_progress(const std::vector<std::string>& launched, const std::vector<DeliveryOutcome>& outcomes);
   // A new pending delivery of an existing event, due at `now_ms`. not_found for unknown events.
   domain::Result<WebhookDelivery> redeliver_webhook_event(std::string_view event_id, std::int64_t now_ms);
   // Inserts a free-standing event (the sample of POST /_sandbox/webhooks/test) with one delivery.
   WebhookDelivery insert_webhook_event(const WebhookEvent& event, std::int64_t now_ms);
   // Deletes the oldest events (and their deliveries) beyond the newest `keep`, except events with a
-  // delivery still pending or sending. Returns how many events went.
+  // delivery still pending, queued or sending. Returns how many events went.
   std::int64_t prune_webhook_events(std::int64_t keep);
   // The earliest next attempt of a pending delivery, or -1.
   std::int64_t next_delivery_due_ms();

@@ -207,7 +207,7 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
   // Still under mu_, so nothing changed these rows since the read.
   WriteTransaction tx(db_);
   for (const auto& j : jobs) {
-    auto st = db_.use("UPDATE webhook_deliveries SET status = 'sending' WHERE delivery_id = ?");
+    auto st = db_.use("UPDATE webhook_deliveries SET status = 'queued' WHERE delivery_id = ?");
     st->bind(1, j.delivery_id).run();
   }
   tx.commit();
@@ -217,17 +217,22 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
 int Store::release_claimed_deliveries() {
   std::lock_guard lock(mu_);
   WriteTransaction tx(db_);
-  auto st = db_.use("UPDATE webhook_deliveries SET status = 'pending' WHERE status = 'sending'");
+  auto st = db_.use("UPDATE webhook_deliveries SET status = 'pending' WHERE status IN ('queued', 'sending')");
   st->run();
   const auto n = static_cast<int>(db_.changes());
   tx.commit();
   return n;
 }
 
-void Store::record_delivery_outcomes(const std::vector<DeliveryOutcome>& outcomes) {
-  if (outcomes.empty()) return;
+void Store::record_delivery_progress(const std::vector<std::string>& launched,
+                                     const std::vector<DeliveryOutcome>& outcomes) {
+  if (launched.empty() && outcomes.empty()) return;
   std::lock_guard lock(mu_);
   WriteTransaction tx(db_);
+  for (const auto& id : launched) {
+    auto st = db_.use("UPDATE webhook_deliveries SET status = 'sending' WHERE delivery_id = ? AND status = 'queued'");
+    st->bind(1, id).run();
+  }
   for (const auto& o : outcomes) {
     auto st = db_.use(
         "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_ms = ?, "
@@ -278,14 +283,14 @@ std::int64_t Store::prune_webhook_events(std::int64_t keep) {
   WriteTransaction tx(db_);
   const char* kOld =
       "SELECT event_id FROM webhook_events WHERE seq <= ? AND event_id NOT IN "
-      "(SELECT event_id FROM webhook_deliveries WHERE status IN ('pending', 'sending'))";
+      "(SELECT event_id FROM webhook_deliveries WHERE status IN ('pending', 'queued', 'sending'))";
   {
     auto st = db_.use(std::string("DELETE FROM webhook_deliveries WHERE event_id IN (") + kOld + ")");
     st->bind(1, cutoff).run();
   }
   auto st = db_.use(
       "DELETE FROM webhook_events WHERE seq <= ? AND event_id NOT IN "
-      "(SELECT event_id FROM webhook_deliveries WHERE status IN ('pending', 'sending'))");
+      "(SELECT event_id FROM webhook_deliveries WHERE status IN ('pending', 'queued', 'sending'))");
   st->bind(1, cutoff).run();
   const std::int64_t n = db_.changes();
   tx.commit();

@@ -49,6 +49,7 @@ void Dispatcher::reset() {
   auto fut = done.get_future();
   boost::asio::post(ioc_, [this, &done] {
     ++generation_;
+    launched_.clear();
     outcomes_.clear();
     for (auto& [id, q] : queues_) {
       claimed_ -= static_cast<int>(q.waiting.size());
@@ -89,6 +90,7 @@ void Dispatcher::poll() {
     for (auto& [id, q] : queues_) {
       if (!q.waiting.empty()) pump(id);
     }
+    flush();  // mark what just started as sending
   }
   const auto now = std::chrono::steady_clock::now();
   if (now - last_prune_ > std::chrono::seconds(5)) {
@@ -111,6 +113,7 @@ void Dispatcher::pump(const std::string& client_id) {
 }
 
 void Dispatcher::launch(Job job) {
+  launched_.push_back(job.job.delivery_id);
   ++counters_.in_flight;
   ++counters_.attempts;
   std::string error;
@@ -163,14 +166,15 @@ void Dispatcher::on_result(Job job, std::string url, HttpResult r) {
       }
     }
     outcomes_.push_back(std::move(o));
-    if (outcomes_.size() >= kFlushBatch) flush();
+    if (outcomes_.size() + launched_.size() >= kFlushBatch) flush();
   }
   pump(client);
 }
 
 void Dispatcher::flush() {
-  if (outcomes_.empty()) return;
-  store_.record_delivery_outcomes(outcomes_);
+  if (launched_.empty() && outcomes_.empty()) return;
+  store_.record_delivery_progress(launched_, outcomes_);
+  launched_.clear();
   outcomes_.clear();
 }
 

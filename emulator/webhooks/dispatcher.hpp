@@ -88,6 +88,7 @@ class Dispatcher {
   std::map<std::string, ClientQueue> queues_;
   int claimed_ = 0;
   std::uint64_t generation_ = 0;
+  std::vector<std::string> launched_;  // queued deliveries now posting, not yet marked sending
   std::vector<store::Store::DeliveryOutcome> outcomes_;
   std::chrono::steady_clock::time_point last_prune_{};
   DeliveryCounters counters_;

@@ -8,9 +8,13 @@ programmable plan, one entry per request, then `default`:
     Receiver(plan=[(429, {"Retry-After": "120"})])    # throttle once with a Retry-After header
     Receiver(default=HANG)                            # never answer (the dead-receiver case)
 
-Signatures are checked here independently of the emulator: `verify(secret)` recomputes
-HMAC-SHA256(secret, f"{ts}.{raw body}") over the exact bytes received, as the contract says a real
-receiver (the SDK's verify_signature) does.
+Signatures are checked here independently of the emulator: `check_signed(received, secret)`
+recomputes HMAC-SHA256(secret, f"{ts}.{raw body}") over the exact bytes received, as the contract
+says a real receiver (the SDK's verify_signature) does, and checks the timestamp is the wall clock.
+
+Also here: `check_payload` (the contract's 26 fields and JSON types), `Logs` (the emulator's
+/_sandbox/webhooks/events and /deliveries, with waits for delivery outcomes), the `receivers`
+fixture, and `hooked_world` (a manual-clock emulator whose default client posts to a receiver).
 """
 from __future__ import annotations
 
@@ -22,7 +26,9 @@ import re
 import ssl
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+import pytest
 
 HANG = "hang"  # a plan entry: read the request, then never answer (until the receiver closes)
 
@@ -198,7 +204,7 @@ class Receiver:
                 self._cond.wait(left)
             return list(self.received)
 
-    def stays_at(self, n: int, seconds: float = 0.4) -> bool:
+    def stays_at(self, n: int, seconds: float = 0.25) -> bool:
         """True when no request beyond the first `n` arrives within `seconds` (the dispatcher polls
         every 20 ms, so a due delivery would arrive well within this)."""
         deadline = time.monotonic() + seconds
@@ -221,7 +227,7 @@ class Receiver:
 RFC3339_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 AMOUNT_RE = re.compile(r"^(0|[1-9]\d*)(\.\d*[1-9])?$")
 EVENT_TYPES = ("transaction.confirming", "transaction.confirmed", "transaction.failed")
-DELIVERY_STATUSES = ("pending", "sending", "succeeded", "failed")
+DELIVERY_STATUSES = ("pending", "queued", "sending", "succeeded", "failed")
 
 # The 26 payload fields and their JSON types.
 STR, INT, BOOL, NUM, TIME, TIME_OR_NULL = "str", "int", "bool", "num", "time", "time|null"
@@ -354,3 +360,51 @@ class Logs:
         """Waits until `n` deliveries match and none of them is pending or sending."""
         return self.wait_deliveries(lambda ds: len(ds) == n and all(d["status"] in ("succeeded", "failed") for d in ds),
                                     timeout, f"{n} settled deliveries", **params)
+
+
+# ------------------------------------------------------------------------------------------------
+# Fixtures and set-up shared by test_webhooks*.py
+# ------------------------------------------------------------------------------------------------
+
+SECRET = "whsec_e2e_0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+def receivers():
+    """make(plan=..., default=..., tls=...) -> a started Receiver, closed at teardown."""
+    made: list[Receiver] = []
+
+    def make(*args, **kw) -> Receiver:
+        r = Receiver(*args, **kw)
+        made.append(r)
+        return r
+
+    yield make
+    for r in made:
+        r.close()
+
+
+def hooked_world(launch, receiver_url, *extra, secret=SECRET, **kw):
+    """A fresh emulator on a manual clock whose default client posts webhooks to `receiver_url`;
+    returns (server, sandbox, logs)."""
+    from chain_helpers import manual_world
+    args = ["--webhook-url", receiver_url] if receiver_url else []
+    if secret:
+        args += ["--webhook-secret", secret]
+    server, sb = manual_world(launch, *args, *extra, **kw)
+    return server, sb, Logs(server.api)
+
+
+def put_webhook(api, client_id, body):
+    return api.req("PUT", f"/_sandbox/clients/{client_id}/webhook", json=body)
+
+
+def set_webhook(api, client_id, url, secret=None) -> dict:
+    body = {"url": url}
+    if secret is not None:
+        body["secret"] = secret
+    r = put_webhook(api, client_id, body)
+    assert r.status_code == 200, r.text
+    cfg = r.json()
+    assert cfg["client_id"] == client_id and cfg["url"] == url, cfg
+    return cfg

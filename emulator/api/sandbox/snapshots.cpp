@@ -171,7 +171,7 @@ domain::Status prepare_start_state(Services& s, const std::string* fixture_text,
   const bool only_default_client =
       counts.clients == 0 || (counts.clients == 1 && s.store.find_client(kDefaultClientId).has_value());
   const bool fresh = !marker && counts.wallets == 0 && counts.transactions == 0 && only_default_client;
-  if (fresh) {
+  if (fresh && fixture_text) {
     s.store.restore(*baseline);
   } else if (fixture_text && !marker) {
     return domain::make_error(ErrorCode::conflict, "database " + s.store.path() +

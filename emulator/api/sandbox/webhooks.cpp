@@ -36,7 +36,8 @@ void write_delivery(JsonWriter& w, const store::Store::WebhookDelivery& d) {
       .field("client_id", d.client_id)
       .field("status", d.status)
       .field("attempts", d.attempts);
-  time_or_null("next_attempt_at", d.status == "pending" ? d.next_attempt_ms : -1);
+  // Rounded up to the second, so advancing the clock to this instant is sure to release it.
+  time_or_null("next_attempt_at", d.status == "pending" ? (d.next_attempt_ms + 999) / 1000 * 1000 : -1);
   w.key("last_status_code");
   if (d.last_status_code > 0) {
     w.num(d.last_status_code);
