@@ -1,0 +1,415 @@
+"""The OpenAPI document (schema/openapi.yaml) against Redocly's linter and against the real binary.
+
+One module-scoped emulator (manual clock, small body limit) runs a realistic session through every
+operation the document describes, success and error paths, while a requests hook records each
+exchange. validate_responses.mjs (ajv) then checks every recorded response against the document
+as served by the binary at /_sandbox/openapi.yaml. Further tests prove the checks can fail: tampered
+responses and a document that lost a field must be reported, and a broken document must not lint.
+
+The npm tools live in tests/openapi/node_modules, installed by scripts/test (`npm ci`).
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from e2e_helpers import (Server, Tenant, bad_checksum_tron_address, random_evm_address,  # noqa: E402
+                         segwit_encode, solana_address, tron_address)
+
+SPEC = ROOT / "schema" / "openapi.yaml"
+VALIDATOR = HERE / "validate_responses.mjs"
+REDOCLY = HERE / "node_modules" / ".bin" / "redocly"
+START = "2026-01-15T10:40:00Z"
+BODY_LIMIT = 4096
+
+
+def node() -> str:
+    exe = shutil.which("node")
+    if not exe or not (HERE / "node_modules" / "ajv").is_dir() or not REDOCLY.exists():
+        pytest.fail("the OpenAPI tools are not installed: run scripts/test, or `npm ci` in tests/openapi")
+    return exe
+
+
+def validate(spec_path: Path, exchanges: list, tmp: Path) -> dict:
+    """Runs the validator on `exchanges`; returns its report."""
+    path = tmp / f"exchanges-{os.getpid()}-{id(exchanges)}.json"
+    path.write_text(json.dumps(exchanges))
+    p = subprocess.run([node(), str(VALIDATOR), str(spec_path), str(path)], capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode in (0, 1), f"validator crashed (rc={p.returncode}): {p.stderr}"
+    report = json.loads(p.stdout)
+    assert report["checked"] == len(exchanges)
+    assert (p.returncode == 1) == bool(report["violations"]), report
+    return report
+
+
+def lint(spec_path: Path) -> dict:
+    node()
+    env = dict(os.environ, REDOCLY_TELEMETRY="off", REDOCLY_SUPPRESS_UPDATE_NOTICE="true")
+    p = subprocess.run([str(REDOCLY), "lint", "--config", str(HERE / "redocly.yaml"), "--format", "json",
+                        str(spec_path)], capture_output=True, text=True, timeout=120, env=env)
+    try:
+        return json.loads(p.stdout)
+    except json.JSONDecodeError:
+        raise AssertionError(f"redocly printed no JSON (rc={p.returncode}): {p.stdout}\n{p.stderr}")
+
+
+# --------------------------------------------------------------------------------------------
+# The live session
+# --------------------------------------------------------------------------------------------
+
+
+class Recorder:
+    """A requests response hook that keeps every exchange in the validator's format."""
+
+    def __init__(self):
+        self.exchanges: list[dict] = []
+
+    def __call__(self, r, *args, **kwargs):
+        url = urlsplit(r.request.url)
+        body = r.request.body
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", "replace")
+        self.exchanges.append({
+            "method": r.request.method,
+            "path": url.path,
+            "query": parse_qsl(url.query, keep_blank_values=True),
+            "request_body": body,
+            "status": r.status_code,
+            "headers": dict(r.headers),
+            "body": r.content.decode("utf-8", "replace"),
+        })
+
+
+def expect(r, status, code=None):
+    assert r.status_code == status, f"{r.request.method} {r.request.url}: {r.status_code} {r.text}"
+    if code is not None:
+        assert r.json()["code"] == code, r.text
+    return r.json() if r.headers.get("Content-Type") == "application/json" else r.text
+
+
+def drive_session(server: Server, rec: Recorder):
+    api = server.api
+    api.session.hooks["response"].append(rec)
+
+    def advance(**body):
+        return expect(api.req("POST", "/_sandbox/clock/advance", json=body), 200)
+
+    # Auth: the token exchange and its failures.
+    expect(api.token_response("pk_sandbox_paratro_emulator", "sk_sandbox_paratro_emulator"), 200)
+    expect(api.token_response("pk_sandbox_paratro_emulator", "wrong"), 401, "unauthorized")
+    expect(api.req("POST", "/api/v1/auth/token"), 401, "unauthorized")
+
+    # Control plane: clients.
+    expect(api.req("POST", "/_sandbox/clients"), 201)
+    created = expect(api.req("POST", "/_sandbox/clients", json={"name": "OpenAPI tenant", "max_wallets": 5}), 201)
+    expect(api.req("POST", "/_sandbox/clients", json={"max_wallets": -1}), 400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/clients", data="{"), 400, "bad_request")
+    t = Tenant(api, created["client_id"], created["api_key"], created["api_secret"])
+
+    # Bearer failures.
+    expect(api.req("GET", "/api/v1/wallets"), 401, "unauthorized")
+    expect(api.req("GET", "/api/v1/wallets", token="not.a.jwt"), 401, "invalid_token")
+    expect(api.req("GET", "/api/v1/wallets", headers={"Authorization": "Basic abc"}), 401, "unauthorized")
+
+    # Wallets: created PROGRESSING, ACTIVE after the simulated key generation.
+    wallet = expect(t.req("POST", "/api/v1/wallets", json={"wallet_name": "Treasury", "description": "ops"}), 200)
+    assert wallet["status"] == "PROGRESSING"
+    wid = wallet["wallet_id"]
+    plain = expect(t.req("POST", "/api/v1/wallets", json={"wallet_name": "Payroll"}), 200)
+    expect(t.req("POST", "/api/v1/wallets", json={}), 400, "invalid_parameter")
+    expect(t.req("POST", "/api/v1/wallets", data="not json"), 400, "bad_request")
+    expect(t.req("POST", "/api/v1/wallets", json={"wallet_name": "n" * 101}), 400, "validation_failed")
+    expect(t.req("POST", "/api/v1/accounts", json={"wallet_id": wid, "chain": "ethereum"}), 400, "wallet_not_active")
+    expect(t.req("GET", f"/api/v1/wallets/{wid}"), 200)
+    advance(seconds=3)
+    assert expect(t.req("GET", f"/api/v1/wallets/{wid}"), 200)["status"] == "ACTIVE"
+    expect(t.req("GET", "/api/v1/wallets"), 200)
+    expect(t.req("GET", "/api/v1/wallets", params={"page": 1, "page_size": 1}), 200)
+    expect(t.req("GET", "/api/v1/wallets", params={"page": -1}), 400, "invalid_parameter")
+    expect(t.req("GET", "/api/v1/wallets/w_00000000000000000000000000"), 404, "not_found")
+
+    # Accounts on several chains.
+    accounts = {}
+    for chain in ("ethereum", "bsc", "tron", "bitcoin", "solana"):
+        accounts[chain] = expect(t.req("POST", "/api/v1/accounts",
+                                       json={"wallet_id": wid, "chain": chain, "label": f"{chain} hot"}), 200)
+    expect(t.req("POST", "/api/v1/accounts", json={"wallet_id": wid, "chain": "ethereum"}), 409, "conflict")
+    expect(t.req("POST", "/api/v1/accounts", json={"wallet_id": wid, "chain": "dogecoin"}), 400, "invalid_parameter")
+    expect(t.req("POST", "/api/v1/accounts", json={"wallet_id": "w_nope", "chain": "ethereum"}), 404, "not_found")
+    expect(t.req("GET", f"/api/v1/accounts/{accounts['tron']['account_id']}"), 200)
+    expect(t.req("GET", "/api/v1/accounts", params={"wallet_id": wid}), 200)
+    expect(t.req("GET", "/api/v1/accounts", params={"page_size": "x"}), 400, "invalid_parameter")
+    expect(t.req("GET", "/api/v1/accounts/acc_nope"), 404, "not_found")
+
+    # Assets, native and tokens.
+    eth_acc = accounts["ethereum"]["account_id"]
+    eth = expect(t.req("POST", "/api/v1/assets", json={"account_id": eth_acc, "symbol": "ETH", "chain": "ethereum"}), 200)
+    expect(t.req("POST", "/api/v1/assets", json={"account_id": eth_acc, "symbol": "usdt", "chain": "Ethereum"}), 200)
+    expect(t.req("POST", "/api/v1/assets", json={"account_id": accounts["bsc"]["account_id"], "symbol": "BNB",
+                                                 "chain": "bsc"}), 200)
+    trx = expect(t.req("POST", "/api/v1/assets", json={"account_id": accounts["tron"]["account_id"], "symbol": "TRX"}), 200)
+    usdt_tron = expect(t.req("POST", "/api/v1/assets", json={"account_id": accounts["tron"]["account_id"],
+                                                             "symbol": "USDT"}), 200)
+    expect(t.req("POST", "/api/v1/assets", json={"account_id": accounts["bitcoin"]["account_id"], "symbol": "BTC"}), 200)
+    expect(t.req("POST", "/api/v1/assets", json={"account_id": accounts["solana"]["account_id"], "symbol": "SOL",
+                                                 "chain": "solana"}), 200)
+    expect(t.req("POST", "/api/v1/assets", json={"account_id": eth_acc, "symbol": "ETH", "chain": "ethereum"}),
+           400, "asset_already_exists")
+    expect(t.req("POST", "/api/v1/assets", json={"account_id": eth_acc, "symbol": "DOGE", "chain": "ethereum"}),
+           400, "invalid_parameter")
+    expect(t.req("POST", "/api/v1/assets", json={"account_id": "acc_nope", "symbol": "ETH"}), 404, "not_found")
+    expect(t.req("GET", f"/api/v1/assets/{eth['asset_id']}"), 200)
+    expect(t.req("GET", "/api/v1/assets", params={"account_id": eth_acc}), 200)
+    expect(t.req("GET", "/api/v1/assets"), 200)
+    expect(t.req("GET", "/api/v1/assets/ast_nope"), 404, "not_found")
+
+    # Balances through the control plane.
+    expect(api.req("POST", f"/_sandbox/assets/{eth['asset_id']}/balance", json={"balance": "10.5"}), 200)
+    expect(api.req("POST", f"/_sandbox/assets/{trx['asset_id']}/balance", json={"balance": "1000"}), 200)
+    expect(api.req("POST", f"/_sandbox/assets/{eth['asset_id']}/balance", json={"balance": "1e3"}), 400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/assets/ast_nope/balance", json={"balance": "1"}), 404, "not_found")
+
+    # A transfer through its whole lifecycle, read at every step.
+    eth_addr = accounts["ethereum"]["address"]
+    sent = expect(t.transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "1.25", memo="invoice 7"), 200)
+    tx = sent["tx_id"]
+    seen = [expect(t.req("GET", f"/api/v1/transactions/{tx}"), 200)["status"]]
+    for step in (dict(seconds=2), dict(seconds=1), dict(duration="PT12S"), dict(seconds="60"), dict(duration="PT2M")):
+        advance(**step)
+        seen.append(expect(t.req("GET", f"/api/v1/transactions/{tx}"), 200)["status"])
+        expect(t.req("GET", "/api/v1/transactions", params={"wallet_id": wid, "chain": "ethereum"}), 200)
+    assert seen[0] == "PENDING" and seen[-1] == "CONFIRMED", seen
+    assert {"SIGNED", "BROADCAST", "CONFIRMING"} <= set(seen), seen
+    expect(t.req("GET", f"/api/v1/assets/{eth['asset_id']}"), 200)
+
+    # Transfer errors.
+    expect(t.transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "1000"), 400, "insufficient_balance")
+    expect(t.transfer(eth_addr, "0x1234", "ethereum", "ETH", "1"), 400, "invalid_address")
+    expect(t.transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "-1"), 400, "invalid_parameter")
+    expect(t.transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "1", memo="m" * 101), 400, "validation_failed")
+    expect(t.transfer(random_evm_address(), random_evm_address(), "ethereum", "ETH", "1"), 404, "not_found")
+    expect(t.req("POST", "/api/v1/transfer", json={"from_address": eth_addr}), 400, "invalid_parameter")
+
+    # Held, released, forced outcomes on tron.
+    tron_addr = accounts["tron"]["address"]
+    held = expect(t.transfer(tron_addr, tron_address(), "tron", "TRX", "5", memo="sandbox:hold"), 200)["tx_id"]
+    expect(api.req("POST", f"/_sandbox/transactions/{held}/release"), 200)
+    expect(api.req("POST", f"/_sandbox/transactions/{held}/release"), 409, "conflict")
+    expect(api.req("POST", f"/_sandbox/transactions/{held}/confirm"), 200)
+    expect(api.req("POST", f"/_sandbox/transactions/{held}/confirm"), 409, "conflict")
+    doomed = expect(t.transfer(tron_addr, tron_address(), "tron", "TRX", "2.5"), 200)["tx_id"]
+    expect(api.req("POST", f"/_sandbox/transactions/{doomed}/fail"), 200)
+    expect(api.req("POST", f"/_sandbox/transactions/{doomed}/fail"), 409, "conflict")
+    expect(api.req("POST", "/_sandbox/transactions/tx_nope/confirm"), 404, "not_found")
+    expect(t.transfer(tron_addr, bad_checksum_tron_address(), "tron", "TRX", "1"), 400, "invalid_address")
+    # An internal transfer: the receiver gets an INBOUND twin.
+    payroll = expect(t.req("POST", "/api/v1/accounts", json={"wallet_id": plain["wallet_id"], "chain": "ethereum"}), 200)
+    expect(t.transfer(eth_addr, payroll["address"].lower(), "ethereum", "ETH", "0.5"), 200)
+
+    # Deposits from outside.
+    dep = expect(api.req("POST", "/_sandbox/deposits", json={"address": tron_addr, "chain": "tron",
+                                                             "token_symbol": "USDT", "amount": "1500"}), 201)
+    expect(api.req("POST", "/_sandbox/deposits", json={"address": accounts["bitcoin"]["address"], "chain": "bitcoin",
+                                                       "token_symbol": "BTC", "amount": "0.01",
+                                                       "from": segwit_encode("bc", 0, bytes(20))}), 201)
+    expect(api.req("POST", "/_sandbox/deposits", json={"address": accounts["solana"]["address"], "chain": "solana",
+                                                       "token_symbol": "SOL", "amount": "3"}), 201)
+    expect(api.req("POST", "/_sandbox/deposits", json={"address": solana_address(), "chain": "solana",
+                                                       "token_symbol": "SOL", "amount": "3"}), 404, "not_found")
+    expect(api.req("POST", "/_sandbox/deposits", json={"address": tron_addr, "chain": "tron",
+                                                       "token_symbol": "USDT", "amount": "0"}), 400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/deposits", json={"address": tron_addr, "chain": "tron", "token_symbol": "USDT",
+                                                       "amount": "1", "from": "Tnope"}), 400, "invalid_address")
+    expect(api.req("GET", "/_sandbox/clock"), 200)
+    expect(api.req("POST", "/_sandbox/clock/advance", params={"seconds": "30"}), 200)
+    advance(duration="PT1H")
+    expect(api.req("POST", "/_sandbox/clock/advance", json={}), 400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/clock/advance", json={"duration": "soon"}), 400, "invalid_parameter")
+    assert expect(t.req("GET", f"/api/v1/transactions/{dep['tx_id']}"), 200)["status"] == "CONFIRMED"
+    expect(t.req("GET", f"/api/v1/assets/{usdt_tron['asset_id']}"), 200)
+    expect(t.req("GET", "/api/v1/transactions", params={"account_id": accounts["tron"]["account_id"], "page": 1,
+                                                        "page_size": 2}), 200)
+    expect(t.req("GET", "/api/v1/transactions"), 200)
+    expect(t.req("GET", "/api/v1/transactions", params={"page": "two"}), 400, "invalid_parameter")
+    expect(t.req("GET", "/api/v1/transactions/tx_nope"), 404, "not_found")
+    # Another client's resources do not exist for this one.
+    other = api.default_tenant()
+    expect(other.req("GET", f"/api/v1/wallets/{plain['wallet_id']}"), 404, "not_found")
+
+    # The rest of the control plane.
+    expect(api.req("GET", "/_sandbox/health"), 200)
+    assert expect(api.req("GET", "/_sandbox/ledger"), 200)["balanced"] is True
+    expect(api.req("GET", "/_sandbox/clock"), 200)
+    expect(api.req("GET", "/_sandbox/openapi.yaml"), 200)
+
+    # Router errors and the body limit.
+    expect(t.req("DELETE", "/api/v1/wallets"), 405, "method_not_allowed")
+    expect(t.req("PUT", "/api/v1/transfer", json={}), 405, "method_not_allowed")
+    expect(api.req("GET", "/_sandbox/clients"), 405, "method_not_allowed")
+    expect(api.req("POST", "/_sandbox/openapi.yaml"), 405, "method_not_allowed")
+    expect(t.req("GET", "/api/v1/nothing"), 404, "not_found")
+    expect(api.req("GET", "/_sandbox/nothing"), 404, "not_found")
+    big = json.dumps({"wallet_name": "big", "description": "d" * BODY_LIMIT})
+    expect(t.req("POST", "/api/v1/wallets", data=big), 413, "payload_too_large")
+    expect(api.req("POST", "/_sandbox/deposits", data=big), 413, "payload_too_large")
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    """(exchanges, served document path) of one full session against a fresh emulator."""
+    node()
+    workdir = tmp_path_factory.mktemp("openapi")
+    server = Server(["--log-level", "warn", "--manual-clock", "--start-time", START, "--keygen-delay-ms", "3000",
+                     "--max-body-bytes", str(BODY_LIMIT)], workdir / "emulator.db", workdir)
+    try:
+        rec = Recorder()
+        drive_session(server, rec)
+        served = workdir / "served-openapi.yaml"
+        r = server.api.session.get(server.url + "/_sandbox/openapi.yaml", timeout=10)
+        served.write_bytes(r.content)
+        yield rec.exchanges, served
+    finally:
+        server.stop()
+
+
+# --------------------------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------------------------
+
+
+def test_document_lints_clean():
+    report = lint(SPEC)
+    assert report["totals"]["errors"] == 0, json.dumps(report["problems"], indent=1)[:4000]
+    assert report["totals"]["warnings"] == 0, json.dumps(report["problems"], indent=1)[:4000]
+
+
+def test_linter_rejects_a_broken_document(tmp_path):
+    text = SPEC.read_text()
+    # A dangling reference.
+    broken = text.replace("$ref: '#/components/schemas/Wallet'\n", "$ref: '#/components/schemas/Wallett'\n", 1)
+    assert broken != text
+    path = tmp_path / "broken.yaml"
+    path.write_text(broken)
+    assert lint(path)["totals"]["errors"] >= 1
+
+
+def test_served_document_is_the_source_file(session):
+    exchanges, served = session
+    assert served.read_bytes() == SPEC.read_bytes()
+    hit = [e for e in exchanges if e["path"] == "/_sandbox/openapi.yaml" and e["status"] == 200]
+    assert hit and hit[0]["headers"]["Content-Type"] == "application/yaml"
+    assert hit[0]["body"].startswith("openapi: 3.0.3\n")
+
+
+def test_live_responses_conform(session, tmp_path):
+    exchanges, served = session
+    report = validate(served, exchanges, tmp_path)
+    assert report["violations"] == [], json.dumps(report["violations"], indent=1)[:6000]
+    # Every operation of the document was exercised with a success, and every error class the
+    # brief names was seen.
+    missing = [op for op in report["operations"]
+               if not any(200 <= s < 300 for s in report["covered"].get(op, []))]
+    assert missing == [], missing
+    statuses = {e["status"] for e in exchanges}
+    assert {200, 201, 400, 401, 404, 405, 409, 413} <= statuses, statuses
+    assert len(exchanges) > 120
+
+
+def first(exchanges, method, path, status=200):
+    """The first recorded exchange of `method` on `path` (a prefix when it ends in "_" or "/")."""
+    for e in exchanges:
+        hit = e["path"].startswith(path) if path[-1] in "_/" else e["path"] == path
+        if e["method"] == method and hit and e["status"] == status:
+            return copy.deepcopy(e)
+    raise AssertionError(f"no {method} {path} {status} in the session")
+
+
+def with_body(e, fn):
+    """A copy of exchange `e` whose JSON body went through `fn`."""
+    e = copy.deepcopy(e)
+    body = json.loads(e["body"])
+    fn(body)
+    e["body"] = json.dumps(body)
+    return e
+
+
+def tampered(exchanges):
+    """(name, expected message fragment, exchange): each a real response with one thing wrong."""
+    wallet = first(exchanges, "GET", "/api/v1/wallets/w_")
+    asset = first(exchanges, "GET", "/api/v1/assets/ast_")
+    tx = first(exchanges, "GET", "/api/v1/transactions/tx_")
+    listing = first(exchanges, "GET", "/api/v1/transactions")
+    token = first(exchanges, "POST", "/api/v1/auth/token")
+    not_found = first(exchanges, "GET", "/api/v1/assets/ast_", 404)
+    conflict = first(exchanges, "POST", "/_sandbox/transactions/", 409)
+    bad_transfer = first(exchanges, "POST", "/api/v1/transfer", 400)
+    clock = first(exchanges, "GET", "/_sandbox/clock")
+    not_allowed = first(exchanges, "DELETE", "/api/v1/wallets", 405)
+    listed = first(exchanges, "GET", "/api/v1/wallets")
+    return [
+        ("wallet without key_status", "key_status", with_body(wallet, lambda b: b.pop("key_status"))),
+        ("unknown wallet status", "allowed values", with_body(wallet, lambda b: b.update(status="DELETED"))),
+        ("balance as a JSON number", "balance must be string", with_body(asset, lambda b: b.update(balance=1.5))),
+        ("balance in exponent notation", "pattern", with_body(asset, lambda b: b.update(balance="1e3"))),
+        ("contract_address null", "contract_address must be string",
+         with_body(asset, lambda b: b.update(contract_address=None))),
+        ("undocumented field", "fee", with_body(tx, lambda b: b.update(fee="0.1"))),
+        ("tx_hash null", "tx_hash must be string", with_body(tx, lambda b: b.update(tx_hash=None))),
+        ("created_at not RFC 3339", "date-time", with_body(tx, lambda b: b.update(created_at="15/01/2026"))),
+        ("has_more missing", "has_more", with_body(listing, lambda b: b.pop("has_more"))),
+        ("list item broken", "block_number must be integer",
+         with_body(listing, lambda b: b["data"][0].update(block_number="7"))),
+        ("max_wallets as a string", "max_wallets must be integer",
+         with_body(token, lambda b: b["client"].update(max_wallets="100"))),
+        ("error code of another status", "belongs to HTTP 409",
+         with_body(not_found, lambda b: b.update(code="conflict", type="conflict_error"))),
+        ("error type not matching its code", "has type conflict_error",
+         with_body(conflict, lambda b: b.update(type="api_error"))),
+        ("error code the operation never returns", "not listed for this response",
+         with_body(bad_transfer, lambda b: b.update(code="wallet_limit_reached", type="business_error"))),
+        ("next_due a number", "next_due must be string", with_body(clock, lambda b: b.update(next_due=5))),
+        ("undocumented status", "HTTP 202 is not documented", dict(wallet, status=202)),
+        ("wrong media type", "text/plain", dict(wallet, headers={**wallet["headers"], "Content-Type": "text/plain"})),
+        ("no X-Request-Id", "X-Request-Id is missing", dict(wallet, headers={"Content-Type": "application/json"})),
+        ("body not JSON", "not JSON", dict(wallet, body="<html>")),
+        ("405 answered as 404", "expected HTTP 405", dict(not_allowed, status=404)),
+        ("accepted request the document forbids", "query parameter sort", dict(listed, query=[["sort", "asc"]])),
+    ]
+
+
+def test_validator_catches_tampered_responses(session, tmp_path):
+    exchanges, served = session
+    cases = tampered(exchanges)
+    report = validate(served, [e for _, _, e in cases], tmp_path)
+    errors = {v["index"]: " | ".join(v["errors"]) for v in report["violations"]}
+    missed = [(name, errors.get(i)) for i, (name, needle, _) in enumerate(cases) if needle not in errors.get(i, "")]
+    assert missed == [], missed
+    # And the untouched originals of those exchanges pass.
+    assert validate(served, [e for e in exchanges if e["path"].startswith("/api/v1/wallets/")], tmp_path)["violations"] == []
+
+
+def test_validator_catches_a_document_missing_a_field(session, tmp_path):
+    exchanges, served = session
+    text = served.read_text()
+    # Drop `memo` from Transaction: every transaction response now carries an undocumented field.
+    cut = "        memo:\n          type: string\n          description: Emulator extension beyond the contract; \"\" when none.\n"
+    assert text.count(cut) == 1
+    doc = tmp_path / "openapi-without-memo.yaml"
+    doc.write_text(text.replace(cut, "").replace("token_symbol, amount, memo, status", "token_symbol, amount, status"))
+    report = validate(doc, exchanges, tmp_path)
+    flagged = {v["path"] for v in report["violations"]}
+    assert any(p.startswith("/api/v1/transactions") for p in flagged), report["violations"][:3]
+    assert all("memo" in " ".join(v["errors"]) for v in report["violations"]), report["violations"][:3]
