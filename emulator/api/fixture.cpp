@@ -295,14 +295,16 @@ class Loader {
     std::optional<std::string> u, s;
     bool ok = get_string(it->value, wpath, "url", u, true, kMaxWebhookUrl);
     ok &= get_string(it->value, wpath, "secret", s, false, kMaxWebhookSecret);
-    if (u && !(u->starts_with("http://") || u->starts_with("https://")) ) {
-      error(wpath + ".url", "must be an http:// or https:// URL");
-      ok = false;
-    } else if (u && u->find_first_of(" \t\r\n") != std::string::npos) {
-      error(wpath + ".url", "must not contain whitespace");
-      ok = false;
-    }
     if (!ok) return false;
+    // The same rules as PUT /_sandbox/clients/{id}/webhook.
+    if (auto st = check_webhook_config(*u, ""); !st) {
+      error(wpath + ".url", st.error().message);
+      return false;
+    }
+    if (auto st = check_webhook_config("", s.value_or("")); !st) {
+      error(wpath + ".secret", st.error().message);
+      return false;
+    }
     url = *u;
     if (s && !s->empty()) {
       secret = *s;

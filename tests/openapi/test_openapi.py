@@ -1,8 +1,10 @@
 """The OpenAPI document (schema/openapi.yaml) against Redocly's linter and against the real binary.
 
-One module-scoped emulator (manual clock, small body limit) runs a realistic session through every
-operation the document describes, success and error paths, while a requests hook records each
-exchange. validate_responses.mjs (ajv) then checks every recorded response against the document
+One module-scoped emulator (manual clock, small body limit, an admin token on the control plane)
+runs a realistic session through every operation the document describes, success and error paths,
+while a requests hook records each exchange: the API, then the control plane (fault rules with
+injected 503/500/429, a rate limit, the request journal, metrics, webhooks delivered to a receiver
+in this process, snapshots, and a reset last). validate_responses.mjs (ajv) then checks every recorded response against the document
 as served by the binary at /_sandbox/openapi.yaml. Further tests prove the checks can fail: tampered
 responses and a document that lost a field must be reported, and a broken document must not lint.
 
@@ -11,15 +13,21 @@ The npm tools live in tests/openapi/node_modules, installed by scripts/test (`np
 from __future__ import annotations
 
 import copy
+import hashlib
+import hmac
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+import requests
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -33,6 +41,8 @@ VALIDATOR = HERE / "validate_responses.mjs"
 REDOCLY = HERE / "node_modules" / ".bin" / "redocly"
 START = "2026-01-15T10:40:00Z"
 BODY_LIMIT = 4096
+ADMIN_TOKEN = "openapi-admin-token"
+WEBHOOK_SECRET = "whsec_" + "5e" * 16
 
 
 def node() -> str:
@@ -93,6 +103,77 @@ class Recorder:
         })
 
 
+class AdminServer(Server):
+    """A Server started with --admin-token: its readiness probe must present the token."""
+
+    def _wait_ready(self, timeout: float = 10):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"emulator exited: {self.stderr_text()}"
+            try:
+                r = requests.get(self.url + "/_sandbox/health", headers={"X-Admin-Token": ADMIN_TOKEN}, timeout=1)
+                if r.status_code == 200:
+                    return
+                last = r.status_code
+            except requests.RequestException as e:  # not listening yet
+                last = e
+            time.sleep(0.02)
+        raise AssertionError(f"emulator did not answer in time: {last}")
+
+
+class Receiver:
+    """A webhook endpoint in this process: answers every POST with 200 and keeps (headers, body)."""
+
+    def __init__(self):
+        self.received: list[tuple[dict, bytes]] = []
+        self.cond = threading.Condition()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with outer.cond:
+                    outer.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                    outer.cond.notify_all()
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hooks"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def wait_for(self, event_ids, timeout: float = 5):
+        """Waits until a body with each of `event_ids` arrived; returns {event_id: (headers, body)}."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                got = {json.loads(b)["event_id"]: (h, b) for h, b in self.received}
+                missing = set(event_ids) - set(got)
+                if not missing or time.monotonic() >= deadline:
+                    assert not missing, f"webhooks never arrived: {sorted(missing)}"
+                    return got
+                self.cond.wait(max(0.01, deadline - time.monotonic()))
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def check_signature(headers: dict, body: bytes):
+    ts = headers["x-paratro-timestamp"]
+    mac = hmac.new(WEBHOOK_SECRET.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
+    assert headers["x-paratro-signature"] == "v1=" + mac, headers
+
+
 def expect(r, status, code=None):
     assert r.status_code == status, f"{r.request.method} {r.request.url}: {r.status_code} {r.text}"
     if code is not None:
@@ -100,7 +181,7 @@ def expect(r, status, code=None):
     return r.json() if r.headers.get("Content-Type") == "application/json" else r.text
 
 
-def drive_session(server: Server, rec: Recorder):
+def drive_session(server: Server, rec: Recorder, receiver: Receiver):
     api = server.api
     api.session.hooks["response"].append(rec)
 
@@ -118,6 +199,27 @@ def drive_session(server: Server, rec: Recorder):
     expect(api.req("POST", "/_sandbox/clients", json={"max_wallets": -1}), 400, "invalid_parameter")
     expect(api.req("POST", "/_sandbox/clients", data="{"), 400, "bad_request")
     t = Tenant(api, created["client_id"], created["api_key"], created["api_secret"])
+
+    # Control-plane auth (--admin-token): X-Admin-Token (the session's default) or Bearer, else 401.
+    expect(api.req("GET", "/_sandbox/health", headers={"X-Admin-Token": None}), 401, "unauthorized")
+    expect(api.req("GET", "/_sandbox/clock", headers={"X-Admin-Token": "wrong"}), 401, "unauthorized")
+    expect(api.req("POST", "/_sandbox/clients", headers={"X-Admin-Token": None, "Authorization": "Bearer nope"}),
+           401, "unauthorized")
+    expect(api.req("POST", "/_sandbox/clients",
+                   headers={"X-Admin-Token": None, "Authorization": f"Bearer {ADMIN_TOKEN}"}), 201)
+
+    # Webhooks: the tenant's endpoint is the receiver, so every event of the session is delivered.
+    hook_path = f"/_sandbox/clients/{t.client_id}/webhook"
+    hook = expect(api.req("PUT", hook_path, json={"url": receiver.url, "secret": WEBHOOK_SECRET}), 200)
+    assert hook == {"client_id": t.client_id, "url": receiver.url, "secret": WEBHOOK_SECRET}, hook
+    expect(api.req("GET", hook_path), 200)
+    expect(api.req("GET", "/_sandbox/clients/c_sandbox/webhook"), 200)
+    expect(api.req("PUT", hook_path, json={"url": "ftp://example.com/hooks"}), 400, "validation_failed")
+    expect(api.req("PUT", hook_path, json={"url": receiver.url, "secret": "nope"}), 400, "validation_failed")
+    expect(api.req("PUT", hook_path, json={"secret": WEBHOOK_SECRET}), 400, "invalid_parameter")
+    expect(api.req("PUT", hook_path, data="["), 400, "bad_request")
+    expect(api.req("PUT", "/_sandbox/clients/c_nope/webhook", json={"url": None}), 404, "not_found")
+    expect(api.req("GET", "/_sandbox/clients/c_nope/webhook"), 404, "not_found")
 
     # Bearer failures.
     expect(api.req("GET", "/api/v1/wallets"), 401, "unauthorized")
@@ -249,6 +351,146 @@ def drive_session(server: Server, rec: Recorder):
     other = api.default_tenant()
     expect(other.req("GET", f"/api/v1/wallets/{plain['wallet_id']}"), 404, "not_found")
 
+    # Fault rules: an injected 503, 500 and 429, a latency-only rule, one that never fires.
+    wallet_503 = expect(api.req("POST", "/_sandbox/faults", json={
+        "method": "get", "path": "/api/v1/wallets/{id}", "error": "service_unavailable", "count": 1,
+        "retry_after": 2}), 201)
+    assert wallet_503["method"] == "GET" and wallet_503["status"] == 503 and wallet_503["remaining"] == 1
+    transfer_500 = expect(api.req("POST", "/_sandbox/faults", json={
+        "method": "POST", "path": "/api/v1/transfer", "status": 500, "message": "boom", "count": 1}), 201)
+    token_429 = expect(api.req("POST", "/_sandbox/faults", json={
+        "method": "POST", "path": "/api/v1/auth/token", "error": "too_many_requests", "count": 1}), 201)
+    slow = expect(api.req("POST", "/_sandbox/faults", json={"path": "/api/v1/assets/*", "latency_ms": 30,
+                                                            "count": 1}), 201)
+    assert slow["error"] is None and slow["status"] is None, slow
+    expect(api.req("POST", "/_sandbox/faults", json={"error": "conflict", "probability": 0, "method": "*",
+                                                     "message": None}), 201)
+    expect(api.req("POST", "/_sandbox/faults", json={}), 400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/faults", json={"error": "conflict", "path": "/_sandbox/health"}),
+           400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/faults", json={"error": "boom"}), 400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/faults", json={"error": "conflict", "status": 503}), 400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/faults", json={"error": "conflict", "colour": "red"}), 400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/faults", json={"latency_ms": 5, "message": "m" * 501}), 400,
+           "validation_failed")
+    expect(api.req("POST", "/_sandbox/faults", data="{"), 400, "bad_request")
+    expect(api.req("POST", "/_sandbox/faults"), 400, "bad_request")
+    expect(api.req("GET", "/_sandbox/faults"), 200)
+    r = t.req("GET", f"/api/v1/wallets/{wid}")
+    expect(r, 503, "service_unavailable")
+    assert r.headers["X-Emulator-Fault"] == wallet_503["id"] and r.headers["Retry-After"] == "2", r.headers
+    r = t.transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "0.1")
+    assert expect(r, 500, "internal_error")["message"] == "boom"
+    assert r.headers["X-Emulator-Fault"] == transfer_500["id"] and "Retry-After" not in r.headers, r.headers
+    r = api.token_response(t.api_key, t.api_secret)
+    expect(r, 429, "too_many_requests")
+    assert r.headers["X-Emulator-Fault"] == token_429["id"] and r.headers["Retry-After"] == "1", r.headers
+    expect(t.req("GET", f"/api/v1/assets/{eth['asset_id']}"), 200)
+    expect(t.req("GET", f"/api/v1/wallets/{wid}"), 200)
+    rules = expect(api.req("GET", "/_sandbox/faults"), 200)
+    assert [(x["fired"], x["remaining"]) for x in rules["data"][:4]] == [(1, 0)] * 4, rules
+    assert expect(api.req("DELETE", f"/_sandbox/faults/{slow['id']}"), 200) == {"deleted": 1}
+    expect(api.req("DELETE", f"/_sandbox/faults/{slow['id']}"), 404, "not_found")
+    assert expect(api.req("DELETE", "/_sandbox/faults"), 200) == {"deleted": 4}
+
+    # A rate limit of one request per second (burst 1): the second call at once is a 429.
+    limit_path = f"/_sandbox/clients/{t.client_id}/rate-limit"
+    limit = expect(api.req("PUT", limit_path, json={"requests_per_second": 1}), 200)
+    assert limit["effective_requests_per_second"] == 1, limit
+    expect(t.req("GET", "/api/v1/wallets"), 200)
+    r = t.req("GET", "/api/v1/wallets")
+    expect(r, 429, "too_many_requests")
+    assert int(r.headers["Retry-After"]) >= 1 and "X-Emulator-Fault" not in r.headers, r.headers
+    expect(api.req("PUT", limit_path, json={"requests_per_second": 0}), 200)
+    expect(t.req("GET", "/api/v1/wallets"), 200)
+    expect(api.req("PUT", limit_path, json={}), 400, "invalid_parameter")
+    expect(api.req("PUT", limit_path, json={"requests_per_second": -1}), 400, "invalid_parameter")
+    expect(api.req("PUT", limit_path, data="["), 400, "bad_request")
+    expect(api.req("PUT", "/_sandbox/clients/c_nope/rate-limit", json={"requests_per_second": 5}), 404, "not_found")
+
+    # The request journal, with bodies for a while.
+    assert expect(api.req("PUT", "/_sandbox/requests/config", json={"bodies": True}), 200)["bodies"] is True
+    expect(t.req("GET", f"/api/v1/wallets/{wid}"), 200)
+    latest = expect(api.req("GET", "/_sandbox/requests", params={"limit": 3}), 200)
+    assert latest["data"][0]["response_body"].startswith('{"wallet_id"'), latest["data"][0]
+    expect(api.req("GET", "/_sandbox/requests", params={
+        "method": "get", "path_prefix": "/api/v1/wallets", "status": 200, "client_id": t.client_id,
+        "since": "0", "after_seq": 1, "limit": 50}), 200)
+    slowest = expect(api.req("GET", "/_sandbox/requests", params={"path_prefix": "/api/v1/assets/",
+                                                                  "since": "2020-01-01T00:00:00Z"}), 200)
+    assert any(e["latency_us"] >= 30_000 for e in slowest["data"]), slowest
+    expect(api.req("GET", "/_sandbox/requests", params={"status": "ok"}), 400, "invalid_parameter")
+    expect(api.req("GET", "/_sandbox/requests", params={"limit": 0}), 400, "invalid_parameter")
+    expect(api.req("PUT", "/_sandbox/requests/config", json={"bodies": "yes"}), 400, "invalid_parameter")
+    expect(api.req("PUT", "/_sandbox/requests/config", data="x"), 400, "bad_request")
+    expect(api.req("PUT", "/_sandbox/requests/config", json={"bodies": False}), 200)
+    expect(api.req("GET", "/_sandbox/requests/config"), 200)
+    assert expect(api.req("DELETE", "/_sandbox/requests"), 200)["deleted"] > 0
+
+    # Metrics: Prometheus text, not JSON.
+    r = api.req("GET", "/_sandbox/metrics")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8", r.headers
+    assert "paratro_http_requests_total{" in r.text and "paratro_webhook_deliveries_total" in r.text
+
+    # Webhooks of the session: every event reached the receiver, signed, with the payload the log shows.
+    events = expect(api.req("GET", "/_sandbox/webhooks/events", params={"client_id": t.client_id, "limit": 1000}),
+                    200)
+    assert events["total"] >= 8 and not events["has_more"], events["total"]
+    got = receiver.wait_for([e["event_id"] for e in events["data"]])
+    for e in events["data"]:
+        headers, body = got[e["event_id"]]
+        check_signature(headers, body)
+        assert json.loads(body) == e["payload"], (body, e)
+    assert {e["event_type"] for e in events["data"]} == {"transaction.confirming", "transaction.confirmed",
+                                                         "transaction.failed"}
+    sample = expect(api.req("POST", "/_sandbox/webhooks/test", json={"client_id": t.client_id,
+                                                                    "event_type": "transaction.failed"}), 201)
+    evt = sample["event"]["event_id"]
+    redelivered = expect(api.req("POST", f"/_sandbox/webhooks/events/{evt}/redeliver"), 201)
+    assert redelivered["event_id"] == evt and redelivered["delivery_id"] != sample["delivery"]["delivery_id"]
+    expect(api.req("POST", "/_sandbox/webhooks/test"), 400, "invalid_parameter")  # c_sandbox has no url
+    expect(api.req("POST", "/_sandbox/webhooks/test", json={"client_id": t.client_id, "event_type": "tx.bogus"}),
+           400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/webhooks/test", json={"client_id": "c_nope"}), 404, "not_found")
+    expect(api.req("POST", "/_sandbox/webhooks/test", data="["), 400, "bad_request")
+    expect(api.req("POST", "/_sandbox/webhooks/events/evt_nope/redeliver"), 404, "not_found")
+    receiver.wait_for([evt])
+    deadline = time.monotonic() + 5
+    while True:
+        deliveries = expect(api.req("GET", "/_sandbox/webhooks/deliveries",
+                                    params={"client_id": t.client_id, "limit": 1000}), 200)
+        if all(d["status"] == "succeeded" for d in deliveries["data"]) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert {d["status"] for d in deliveries["data"]} == {"succeeded"}, deliveries
+    assert deliveries["total"] == events["total"] + 2, deliveries["total"]
+    expect(api.req("GET", f"/_sandbox/webhooks/events/{evt}"), 200)
+    expect(api.req("GET", "/_sandbox/webhooks/events/evt_nope"), 404, "not_found")
+    expect(api.req("GET", "/_sandbox/webhooks/events", params={"tx_id": tx, "event_type": "transaction.confirmed",
+                                                              "event_id": events["data"][-1]["event_id"]}), 200)
+    expect(api.req("GET", "/_sandbox/webhooks/events", params={"limit": 1001}), 400, "invalid_parameter")
+    expect(api.req("GET", "/_sandbox/webhooks/deliveries", params={"event_id": evt, "status": "succeeded",
+                                                                  "event_type": "transaction.failed",
+                                                                  "tx_id": sample["event"]["tx_id"], "limit": 0}), 200)
+    expect(api.req("GET", "/_sandbox/webhooks/deliveries", params={"limit": "x"}), 400, "invalid_parameter")
+    removed = expect(api.req("PUT", hook_path, json={"url": None}), 200)
+    assert removed["url"] is None and removed["secret"] == WEBHOOK_SECRET, removed
+
+    # Snapshots: save, change, restore (the change is gone), delete.
+    first_snap = expect(api.req("POST", "/_sandbox/snapshots"), 201)
+    second_snap = expect(api.req("POST", "/_sandbox/snapshots", json={"name": "before payouts"}), 201)
+    expect(api.req("POST", "/_sandbox/snapshots", json={"name": 7}), 400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/snapshots", json={"name": "n" * 101}), 400, "validation_failed")
+    expect(api.req("POST", "/_sandbox/snapshots", data="{"), 400, "bad_request")
+    assert expect(api.req("GET", "/_sandbox/snapshots"), 200)["total"] == 2
+    later = expect(t.req("POST", "/api/v1/wallets", json={"wallet_name": "After the snapshot"}), 200)
+    restored = expect(api.req("POST", f"/_sandbox/snapshots/{first_snap['snapshot_id']}/restore"), 200)
+    assert restored["counts"] == first_snap["counts"], (restored, first_snap)
+    expect(t.req("GET", f"/api/v1/wallets/{later['wallet_id']}"), 404, "not_found")
+    expect(api.req("POST", "/_sandbox/snapshots/snap_nope/restore"), 404, "not_found")
+    assert expect(api.req("DELETE", f"/_sandbox/snapshots/{second_snap['snapshot_id']}"), 200)["deleted"] is True
+    expect(api.req("DELETE", f"/_sandbox/snapshots/{second_snap['snapshot_id']}"), 404, "not_found")
+
     # The rest of the control plane.
     expect(api.req("GET", "/_sandbox/health"), 200)
     assert expect(api.req("GET", "/_sandbox/ledger"), 200)["balanced"] is True
@@ -266,23 +508,37 @@ def drive_session(server: Server, rec: Recorder):
     expect(t.req("POST", "/api/v1/wallets", data=big), 413, "payload_too_large")
     expect(api.req("POST", "/_sandbox/deposits", data=big), 413, "payload_too_large")
 
+    # Last: back to the start-up baseline (the default client alone).
+    reset = expect(api.req("POST", "/_sandbox/reset"), 200)
+    assert reset["fixture"] is None and reset["counts"]["clients"] == 1 and reset["clock"] == START, reset
+    expect(t.req("GET", "/api/v1/wallets"), 401, "invalid_token")
+    expect(other.req("GET", "/api/v1/wallets"), 200)
+
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory):
     """(exchanges, served document path) of one full session against a fresh emulator."""
     node()
     workdir = tmp_path_factory.mktemp("openapi")
-    server = Server(["--log-level", "warn", "--manual-clock", "--start-time", START, "--keygen-delay-ms", "3000",
-                     "--max-body-bytes", str(BODY_LIMIT)], workdir / "emulator.db", workdir)
+    receiver = Receiver()
+    try:
+        server = AdminServer(["--log-level", "warn", "--manual-clock", "--start-time", START, "--keygen-delay-ms",
+                              "3000", "--max-body-bytes", str(BODY_LIMIT), "--admin-token", ADMIN_TOKEN],
+                             workdir / "emulator.db", workdir)
+    except BaseException:
+        receiver.close()
+        raise
+    server.api.session.headers["X-Admin-Token"] = ADMIN_TOKEN
     try:
         rec = Recorder()
-        drive_session(server, rec)
+        drive_session(server, rec, receiver)
         served = workdir / "served-openapi.yaml"
         r = server.api.session.get(server.url + "/_sandbox/openapi.yaml", timeout=10)
         served.write_bytes(r.content)
         yield rec.exchanges, served
     finally:
         server.stop()
+        receiver.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -324,7 +580,7 @@ def test_live_responses_conform(session, tmp_path):
                if not any(200 <= s < 300 for s in report["covered"].get(op, []))]
     assert missing == [], missing
     statuses = {e["status"] for e in exchanges}
-    assert {200, 201, 400, 401, 404, 405, 409, 413} <= statuses, statuses
+    assert {200, 201, 400, 401, 404, 405, 409, 413, 429, 500, 503} <= statuses, statuses
     assert len(exchanges) > 120
 
 
@@ -359,6 +615,11 @@ def tampered(exchanges):
     clock = first(exchanges, "GET", "/_sandbox/clock")
     not_allowed = first(exchanges, "DELETE", "/api/v1/wallets", 405)
     listed = first(exchanges, "GET", "/api/v1/wallets")
+    limited = first(exchanges, "GET", "/api/v1/wallets", 429)
+    fault = first(exchanges, "POST", "/_sandbox/faults", 201)
+    event = first(exchanges, "GET", "/_sandbox/webhooks/events/evt_")
+    health = first(exchanges, "GET", "/_sandbox/health")
+    metrics = first(exchanges, "GET", "/_sandbox/metrics")
     return [
         ("wallet without key_status", "key_status", with_body(wallet, lambda b: b.pop("key_status"))),
         ("unknown wallet status", "allowed values", with_body(wallet, lambda b: b.update(status="DELETED"))),
@@ -387,6 +648,15 @@ def tampered(exchanges):
         ("body not JSON", "not JSON", dict(wallet, body="<html>")),
         ("405 answered as 404", "expected HTTP 405", dict(not_allowed, status=404)),
         ("accepted request the document forbids", "query parameter sort", dict(listed, query=[["sort", "asc"]])),
+        ("429 without Retry-After", "Retry-After is missing",
+         dict(limited, headers={k: v for k, v in limited["headers"].items() if k.lower() != "retry-after"})),
+        ("fault rule with an unknown error", "allowed values", with_body(fault, lambda b: b.update(error="boom"))),
+        ("webhook payload without data", "required property 'data'",
+         with_body(event, lambda b: b["payload"].pop("data"))),
+        ("health without pending_transactions", "pending_transactions",
+         with_body(health, lambda b: b["counts"].pop("pending_transactions"))),
+        ("metrics answered as JSON", "application/json",
+         dict(metrics, headers={**metrics["headers"], "Content-Type": "application/json"}, body="{}")),
     ]
 
 

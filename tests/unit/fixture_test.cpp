@@ -25,7 +25,7 @@ const std::string kBase = R"({
   "version": 1,
   "clients": [{
     "client_id": "c_test", "client_name": "Test Co", "api_key": "pk_test", "api_secret": "sk_test",
-    "max_wallets": 2, "webhook": {"url": "http://127.0.0.1:9/hook", "secret": "whsec_x"},
+    "max_wallets": 2, "webhook": {"url": "http://127.0.0.1:9/hook", "secret": "whsec_fixture_1"},
     "wallets": [{
       "wallet_id": "w_main", "wallet_name": "Main", "created_at": "-P10D",
       "key_seed": "0101010101010101010101010101010101010101010101010101010101010101",
@@ -80,7 +80,7 @@ TEST_CASE("a valid fixture loads with its pinned ids, balances and history") {
   CHECK(client->api_key == "pk_test");
   CHECK(client->max_wallets == 2);
   CHECK(client->webhook_url == "http://127.0.0.1:9/hook");
-  CHECK(client->webhook_secret == "whsec_x");
+  CHECK(client->webhook_secret == "whsec_fixture_1");
   CHECK(client->secret_hash != "sk_test");  // only a salted hash is kept
 
   const auto wallet = l.store.find_wallet("c_test", "w_main");
@@ -169,7 +169,9 @@ TEST_CASE("broken fixtures are reported at the offending path and load nothing")
        "$.clients[0].wallets[0].accounts[0]", "Wallet is not in active state"},
       {R"("key_seed": "0101)", R"("key_seed": "zz01)", "$.clients[0].wallets[0].key_seed", "must be 64 hex characters"},
       {R"("url": "http://127.0.0.1:9/hook")", R"("url": "ftp://example.com")", "$.clients[0].webhook.url",
-       "must be an http:// or https:// URL"},
+       "webhook url: url must start with http:// or https://"},
+      {R"("secret": "whsec_fixture_1")", R"("secret": "hunter2")", "$.clients[0].webhook.secret",
+       "webhook secret must be whsec_ followed by 8 to 122 characters"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.path);
