@@ -50,6 +50,8 @@ BANNER_RE = re.compile(r"^paratro-emulator (\S+) listening on (http://127\.0\.0\
 class Server:
     """One running emulator process started on a free port."""
 
+    probe_headers: dict = {}  # sent with the readiness probe (e.g. an admin token)
+
     def __init__(self, args, db_path, workdir: Path, env=None):
         self.db_path = str(db_path)
         self.args = list(args)
@@ -111,7 +113,7 @@ class Server:
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"emulator exited: {self.stderr_text()}"
             try:
-                r = requests.get(self.url + "/_sandbox/health", timeout=1)
+                r = requests.get(self.url + "/_sandbox/health", headers=self.probe_headers, timeout=1)
                 if r.status_code == 200:
                     return
                 last = r.status_code

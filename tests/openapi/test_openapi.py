@@ -106,20 +106,7 @@ class Recorder:
 class AdminServer(Server):
     """A Server started with --admin-token: its readiness probe must present the token."""
 
-    def _wait_ready(self, timeout: float = 10):
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, f"emulator exited: {self.stderr_text()}"
-            try:
-                r = requests.get(self.url + "/_sandbox/health", headers={"X-Admin-Token": ADMIN_TOKEN}, timeout=1)
-                if r.status_code == 200:
-                    return
-                last = r.status_code
-            except requests.RequestException as e:  # not listening yet
-                last = e
-            time.sleep(0.02)
-        raise AssertionError(f"emulator did not answer in time: {last}")
+    probe_headers = {"X-Admin-Token": ADMIN_TOKEN}
 
 
 class Receiver:
