@@ -385,9 +385,7 @@ int main(int argc, char** argv) {
       std::string url = cfg.webhook_url.empty() ? current->webhook_url : cfg.webhook_url;
       std::string secret = cfg.webhook_secret.empty() ? current->webhook_secret : cfg.webhook_secret;
       if (secret.empty()) {
-        std::array<std::uint8_t, 24> bytes{};
-        rng.fill(bytes);
-        secret = "whsec_" + crypto::to_hex(bytes);
+        secret = api::new_webhook_secret(rng);
         cfg.webhook_secret = secret;  // the same generated secret after every reset
       }
       store.set_client_webhook(api::kDefaultClientId, url, secret);

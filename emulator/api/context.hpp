@@ -16,7 +16,10 @@
 #include "emulator/crypto/random.hpp"
 #include "emulator/domain/clock.hpp"
 #include "emulator/store/store.hpp"
-#include "emulator/webhooks/dispatcher.hpp"
+
+namespace paratro::webhooks {
+class Dispatcher;
+}
 
 namespace paratro::api {
 

@@ -309,9 +309,7 @@ class Loader {
     if (s && !s->empty()) {
       secret = *s;
     } else {
-      std::array<std::uint8_t, 24> bytes{};
-      ctx_.rng.fill(bytes);
-      secret = "whsec_" + crypto::to_hex(bytes);
+      secret = new_webhook_secret(ctx_.rng);
     }
     return true;
   }

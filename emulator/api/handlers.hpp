@@ -57,6 +57,8 @@ ApiResponse sandbox_ledger(Services& s);
 // sandbox/webhooks.cpp
 // validation_failed unless `url` is "" or an http(s) URL and `secret` is "" or whsec_…
 domain::Status check_webhook_config(std::string_view url, std::string_view secret);
+// A fresh signing secret: whsec_ + 48 hex characters from `rng`.
+std::string new_webhook_secret(crypto::RandomSource& rng);
 ApiResponse sandbox_webhook_config(Services& s, const ApiRequest& r, std::string_view client_id);  // GET, PUT
 ApiResponse sandbox_webhook_events(Services& s, const ApiRequest& r);
 ApiResponse sandbox_webhook_event(Services& s, std::string_view event_id);

@@ -2,9 +2,9 @@
 #include "emulator/api/params.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include "emulator/domain/clock.hpp"
+#include "emulator/domain/number.hpp"
 
 namespace paratro::api {
 
@@ -17,8 +17,7 @@ domain::Result<std::int64_t> page_number(const ApiRequest& r, const char* name, 
   const std::string* v = r.query_param(name);
   if (!v || v->empty()) return fallback;
   std::int64_t n = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (ec != std::errc() || p != v->data() + v->size() || n < 0 || n > 1'000'000'000) {
+  if (!domain::parse_digits(*v, n) || n > 1'000'000'000) {
     return make_error(ErrorCode::invalid_parameter, std::string(name) + " must be a positive integer");
   }
   return n == 0 ? fallback : n;

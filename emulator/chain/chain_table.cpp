@@ -2,7 +2,8 @@
 #include "emulator/chain/chain_table.hpp"
 
 #include <algorithm>
-#include <charconv>
+
+#include "emulator/domain/number.hpp"
 
 namespace paratro::chain {
 
@@ -49,10 +50,7 @@ bool ChainTable::apply_override(std::string_view spec, std::string& error) {
     error = "unknown chain '" + std::string(name) + "'";
     return false;
   }
-  auto number = [](std::string_view s, std::int64_t& out) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && p == s.data() + s.size() && out >= 1;
-  };
+  auto number = [](std::string_view s, std::int64_t& out) { return domain::parse_digits(s, out) && out >= 1; };
   std::int64_t bt = 0, conf = 0;
   if (!number(spec.substr(a + 1, b - a - 1), bt) || !number(spec.substr(b + 1), conf)) {
     error = "block time and confirmations must be positive integers in '" + std::string(spec) + "'";

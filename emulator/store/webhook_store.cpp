@@ -62,6 +62,23 @@ struct Where {
   }
 };
 
+// The rows of `select` (which must end in "LIMIT ?") filtered by `w`, and how many match in all.
+template <class Row>
+std::pair<std::vector<Row>, std::int64_t> filtered_rows(Database& db, const std::string& count, const std::string& select,
+                                                        const Where& w, int limit, Row (*read)(Statement&)) {
+  std::pair<std::vector<Row>, std::int64_t> out{{}, 0};
+  {
+    auto st = db.use(count);
+    w.bind(*st);
+    if (st->step()) out.second = st->column_int(0);
+  }
+  auto st = db.use(select);
+  w.bind(*st);
+  st->bind(static_cast<int>(w.values.size() + 1), static_cast<std::int64_t>(limit));
+  while (st->step()) out.first.push_back(read(*st));
+  return out;
+}
+
 }  // namespace
 
 void Store::set_webhook_every_confirmation(bool on) {
@@ -124,17 +141,9 @@ std::pair<std::vector<Store::WebhookEvent>, std::int64_t> Store::list_webhook_ev
   w.add("tx_id", f.tx_id);
   w.add("event_id", f.event_id);
   w.add("event_type", f.event_type);
-  std::pair<std::vector<WebhookEvent>, std::int64_t> out{{}, 0};
-  {
-    auto st = db_.use("SELECT COUNT(*) FROM webhook_events" + w.sql);
-    w.bind(*st);
-    if (st->step()) out.second = st->column_int(0);
-  }
-  auto st = db_.use("SELECT " EVENT_COLUMNS " FROM webhook_events" + w.sql + " ORDER BY seq DESC LIMIT ?");
-  w.bind(*st);
-  st->bind(static_cast<int>(w.values.size() + 1), static_cast<std::int64_t>(f.limit));
-  while (st->step()) out.first.push_back(read_event(*st));
-  return out;
+  return filtered_rows(db_, "SELECT COUNT(*) FROM webhook_events" + w.sql,
+                       "SELECT " EVENT_COLUMNS " FROM webhook_events" + w.sql + " ORDER BY seq DESC LIMIT ?", w, f.limit,
+                       read_event);
 }
 
 std::pair<std::vector<Store::WebhookDelivery>, std::int64_t> Store::list_webhook_deliveries(const WebhookFilter& f) {
@@ -146,17 +155,9 @@ std::pair<std::vector<Store::WebhookDelivery>, std::int64_t> Store::list_webhook
   w.add("e.event_type", f.event_type);
   w.add("d.status", f.status);
   const std::string from = " FROM webhook_deliveries d JOIN webhook_events e ON e.event_id = d.event_id";
-  std::pair<std::vector<WebhookDelivery>, std::int64_t> out{{}, 0};
-  {
-    auto st = db_.use("SELECT COUNT(*)" + from + w.sql);
-    w.bind(*st);
-    if (st->step()) out.second = st->column_int(0);
-  }
-  auto st = db_.use("SELECT " DELIVERY_COLUMNS + from + w.sql + " ORDER BY d.seq DESC LIMIT ?");
-  w.bind(*st);
-  st->bind(static_cast<int>(w.values.size() + 1), static_cast<std::int64_t>(f.limit));
-  while (st->step()) out.first.push_back(read_delivery(*st));
-  return out;
+  return filtered_rows(db_, "SELECT COUNT(*)" + from + w.sql,
+                       "SELECT " DELIVERY_COLUMNS + from + w.sql + " ORDER BY d.seq DESC LIMIT ?", w, f.limit,
+                       read_delivery);
 }
 
 std::optional<Store::WebhookEvent> Store::find_webhook_event(std::string_view event_id) {
@@ -281,18 +282,19 @@ std::int64_t Store::prune_webhook_events(std::int64_t keep) {
     cutoff = st->column_int(0);
   }
   WriteTransaction tx(db_);
-  const char* kOld =
-      "SELECT event_id FROM webhook_events WHERE seq <= ? AND event_id NOT IN "
-      "(SELECT event_id FROM webhook_deliveries WHERE status IN ('pending', 'queued', 'sending'))";
   {
-    auto st = db_.use(std::string("DELETE FROM webhook_deliveries WHERE event_id IN (") + kOld + ")");
+    auto st = db_.use(
+        "DELETE FROM webhook_events WHERE seq <= ? AND event_id NOT IN "
+        "(SELECT event_id FROM webhook_deliveries WHERE status IN ('pending', 'queued', 'sending'))");
     st->bind(1, cutoff).run();
   }
-  auto st = db_.use(
-      "DELETE FROM webhook_events WHERE seq <= ? AND event_id NOT IN "
-      "(SELECT event_id FROM webhook_deliveries WHERE status IN ('pending', 'queued', 'sending'))");
-  st->bind(1, cutoff).run();
   const std::int64_t n = db_.changes();
+  if (n > 0) {
+    auto st = db_.use(
+        "DELETE FROM webhook_deliveries WHERE NOT EXISTS "
+        "(SELECT 1 FROM webhook_events e WHERE e.event_id = webhook_deliveries.event_id)");
+    st->run();
+  }
   tx.commit();
   return n;
 }

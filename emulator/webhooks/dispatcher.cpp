@@ -51,10 +51,7 @@ void Dispatcher::reset() {
     ++generation_;
     launched_.clear();
     outcomes_.clear();
-    for (auto& [id, q] : queues_) {
-      claimed_ -= static_cast<int>(q.waiting.size());
-      q.waiting.clear();
-    }
+    for (auto& [id, q] : queues_) q.waiting.clear();
     client_->close_idle();
     done.set_value();
   });
@@ -73,7 +70,9 @@ void Dispatcher::schedule_poll() {
 
 void Dispatcher::poll() {
   flush();
-  const int room = options_.max_claimed - claimed_;
+  int held = 0;  // claimed deliveries in memory: waiting or posting
+  for (const auto& [id, q] : queues_) held += static_cast<int>(q.waiting.size()) + q.in_flight;
+  const int room = options_.max_claimed - held;
   if (room > 0) {
     std::vector<std::string> skip;
     for (const auto& [id, q] : queues_) {
@@ -83,7 +82,6 @@ void Dispatcher::poll() {
     }
     auto jobs = store_.claim_due_deliveries(due_clock_.now_ms(), room, skip);
     for (auto& j : jobs) {
-      ++claimed_;
       const std::string client = j.client_id;
       queues_[client].waiting.push_back({std::move(j), generation_});
     }
@@ -139,7 +137,6 @@ void Dispatcher::on_result(Job job, std::string url, HttpResult r) {
   --counters_.in_flight;
   const std::string client = job.job.client_id;
   if (auto it = queues_.find(client); it != queues_.end()) --it->second.in_flight;
-  --claimed_;
   if (job.generation == generation_) {
     store::Store::DeliveryOutcome o;
     o.delivery_id = job.job.delivery_id;

@@ -86,7 +86,6 @@ class Dispatcher {
   std::thread thread_;
   // Touched only on the dispatcher thread.
   std::map<std::string, ClientQueue> queues_;
-  int claimed_ = 0;
   std::uint64_t generation_ = 0;
   std::vector<std::string> launched_;  // queued deliveries now posting, not yet marked sending
   std::vector<store::Store::DeliveryOutcome> outcomes_;

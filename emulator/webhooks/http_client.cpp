@@ -9,6 +9,8 @@
 
 #include <optional>
 
+#include "emulator/webhooks/retry_policy.hpp"
+
 namespace paratro::webhooks {
 
 namespace asio = boost::asio;
@@ -29,7 +31,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(HttpClient& client, const Endpoint& ep)
       : client_(client), resolver_(client.ioc_), key_(ep.key()) {
     if (ep.tls) {
-      tls_.emplace(client.ioc_, client.tls_);
+      tls_.emplace(client.ioc_, *client.tls_);
     } else {
       plain_.emplace(client.ioc_);
     }
@@ -121,17 +123,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     auto& res = response_->get();
     HttpResult r;
     r.status = static_cast<int>(res.result_int());
-    if (auto it = res.find("Retry-After"); it != res.end()) {
-      const std::string v(it->value());
-      std::int64_t s = 0;
-      try {
-        std::size_t used = 0;
-        s = std::stoll(v, &used);
-        r.retry_after_s = used == v.size() && s >= 0 ? s : -1;
-      } catch (const std::exception&) {
-        r.retry_after_s = -1;
-      }
-    }
+    if (auto it = res.find(http::field::retry_after); it != res.end()) r.retry_after_s = parse_retry_after(it->value());
     if (r.status < 200 || r.status > 299) r.body_excerpt = res.body().substr(0, 200);
     const bool keep = res.keep_alive();
     lowest().expires_never();
@@ -168,12 +160,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 HttpClient::HttpClient(asio::io_context& ioc, HttpClientOptions options)
-    : ioc_(ioc), options_(options), tls_(asio::ssl::context::tls_client) {
+    : ioc_(ioc), options_(options), tls_(std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client)) {
   if (options_.verify_tls) {
-    tls_.set_default_verify_paths();
-    tls_.set_verify_mode(asio::ssl::verify_peer);
+    tls_->set_default_verify_paths();
+    tls_->set_verify_mode(asio::ssl::verify_peer);
   } else {
-    tls_.set_verify_mode(asio::ssl::verify_none);
+    tls_->set_verify_mode(asio::ssl::verify_none);
   }
 }
 

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ssl/context.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -17,6 +16,11 @@
 #include <vector>
 
 #include "emulator/webhooks/endpoint.hpp"
+
+// Declared here and included only by http_client.cpp, so OpenSSL headers stay out of this header.
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace paratro::webhooks {
 
@@ -55,7 +59,7 @@ class HttpClient {
 
   boost::asio::io_context& ioc_;
   HttpClientOptions options_;
-  boost::asio::ssl::context tls_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;
   std::map<std::string, std::vector<std::shared_ptr<Connection>>> idle_;
 };
 

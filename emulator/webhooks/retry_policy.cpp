@@ -2,10 +2,10 @@
 #include "emulator/webhooks/retry_policy.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <string>
 
 #include "emulator/crypto/hash.hpp"
+#include "emulator/domain/number.hpp"
 
 namespace paratro::webhooks {
 
@@ -27,10 +27,7 @@ std::int64_t parse_retry_after(std::string_view value) {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
   std::int64_t s = 0;
-  const auto* end = value.data() + value.size();
-  auto [ptr, ec] = std::from_chars(value.data(), end, s);
-  if (value.empty() || ec != std::errc{} || ptr != end || s < 0) return -1;
-  return s;
+  return domain::parse_digits(value, s) ? s : -1;
 }
 
 }  // namespace paratro::webhooks

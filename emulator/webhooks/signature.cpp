@@ -1,9 +1,8 @@
 // HMAC signing and checking of webhook bodies; see signature.hpp.
 #include "emulator/webhooks/signature.hpp"
 
-#include <charconv>
-
 #include "emulator/crypto/hash.hpp"
+#include "emulator/domain/number.hpp"
 
 namespace paratro::webhooks {
 
@@ -27,9 +26,7 @@ std::string_view verdict_text(Verdict v) {
 Verdict verify_payload(std::string_view secret, std::string_view timestamp_header, std::string_view signature_header,
                        std::string_view body, std::int64_t now_s, std::int64_t tolerance_s) {
   std::int64_t ts = 0;
-  const auto* end = timestamp_header.data() + timestamp_header.size();
-  auto [ptr, ec] = std::from_chars(timestamp_header.data(), end, ts);
-  if (timestamp_header.empty() || ec != std::errc{} || ptr != end) return Verdict::malformed;
+  if (!domain::parse_digits(timestamp_header, ts)) return Verdict::malformed;
   if (signature_header.substr(0, 3) != "v1=" || signature_header.size() != 3 + 64) return Verdict::malformed;
   const std::string expected = sign_payload(secret, ts, body);
   if (!crypto::constant_time_equal(expected, signature_header)) return Verdict::mismatch;

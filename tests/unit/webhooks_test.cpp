@@ -9,6 +9,7 @@
 #include <string>
 
 #include "emulator/domain/webhook_event.hpp"
+#include "emulator/store/store.hpp"
 #include "emulator/webhooks/endpoint.hpp"
 #include "emulator/webhooks/retry_policy.hpp"
 #include "emulator/webhooks/signature.hpp"
@@ -192,4 +193,40 @@ TEST_CASE("webhook URLs are taken apart or refused with a reason") {
     CHECK_FALSE(wh::parse_endpoint(bad, err));
     CHECK_FALSE(err.empty());
   }
+}
+
+TEST_CASE("pruning keeps the newest events and every event still being delivered") {
+  paratro::store::Store store(":memory:");
+  std::vector<std::string> delivery_ids;
+  for (int i = 0; i < 5; ++i) {
+    paratro::store::Store::WebhookEvent e;
+    e.event_id = "evt_" + std::to_string(i);
+    e.client_id = "c_1";
+    e.tx_id = "tx_" + std::to_string(i);
+    e.event_type = "transaction.confirmed";
+    e.body = "{}";
+    e.created_at_ms = i;
+    delivery_ids.push_back(store.insert_webhook_event(e, i).delivery_id);
+  }
+  // Events 0, 1 and 3 are delivered; 2 is still pending; 4 is the newest.
+  std::vector<paratro::store::Store::DeliveryOutcome> done;
+  for (int i : {0, 1, 3}) {
+    paratro::store::Store::DeliveryOutcome o;
+    o.delivery_id = delivery_ids[static_cast<std::size_t>(i)];
+    o.status = "succeeded";
+    o.status_code = 200;
+    done.push_back(o);
+  }
+  store.record_delivery_progress({}, done);
+  CHECK(store.prune_webhook_events(1) == 3);
+  paratro::store::Store::WebhookFilter all;
+  all.limit = 100;
+  const auto [events, total] = store.list_webhook_events(all);
+  CHECK(total == 2);
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].event_id == "evt_4");
+  CHECK(events[1].event_id == "evt_2");
+  const auto [deliveries, delivery_total] = store.list_webhook_deliveries(all);
+  CHECK(delivery_total == 2);
+  CHECK(store.prune_webhook_events(1) == 0);  // what is left is newest or unfinished
 }

@@ -10,6 +10,7 @@
 #include "emulator/api/path_pattern.hpp"
 #include "emulator/crypto/hash.hpp"
 #include "emulator/domain/duration.hpp"
+#include "emulator/domain/number.hpp"
 
 namespace paratro::api {
 
@@ -191,11 +192,7 @@ domain::Result<JournalFilter> parse_journal_filter(const ApiRequest& r, std::siz
   using domain::make_error;
   JournalFilter f;
   f.limit = 100;
-  auto number = [](const std::string& text, std::int64_t& out) {
-    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) return false;
-    out = std::stoll(text);
-    return true;
-  };
+  const auto number = domain::parse_digits;
   std::int64_t n = 0;
   if (const auto* v = r.query_param("method")) f.method = ascii_upper(*v);
   if (const auto* v = r.query_param("path_prefix")) f.path_prefix = *v;

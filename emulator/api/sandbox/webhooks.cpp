@@ -2,15 +2,16 @@
 // logs (the outbox as the dispatcher sees it), redelivery of an event, and a sample event for
 // checking a receiver.
 #include <array>
-#include <charconv>
 
 #include <rapidjson/document.h>
 
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/json.hpp"
 #include "emulator/crypto/hash.hpp"
+#include "emulator/domain/number.hpp"
 #include "emulator/domain/registry.hpp"
 #include "emulator/domain/webhook_event.hpp"
+#include "emulator/webhooks/dispatcher.hpp"
 #include "emulator/webhooks/endpoint.hpp"
 
 namespace paratro::api {
@@ -80,20 +81,13 @@ domain::Result<store::Store::WebhookFilter> read_filter(const ApiRequest& r) {
   f.event_type = text("event_type");
   f.status = text("status");
   if (const std::string* v = r.query_param("limit")) {
-    int n = 0;
-    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc{} || p != v->data() + v->size() || n < 0 || n > 1000) {
+    std::int64_t n = 0;
+    if (!domain::parse_digits(*v, n) || n > 1000) {
       return domain::make_error(ErrorCode::invalid_parameter, "limit must be an integer between 0 and 1000");
     }
-    f.limit = n;
+    f.limit = static_cast<int>(n);
   }
   return f;
-}
-
-std::string new_secret(crypto::RandomSource& rng) {
-  std::array<std::uint8_t, 24> bytes{};
-  rng.fill(bytes);
-  return "whsec_" + crypto::to_hex(bytes);
 }
 
 void write_webhook_config(JsonWriter& w, const domain::ClientRecord& c) {
@@ -113,6 +107,12 @@ void write_webhook_config(JsonWriter& w, const domain::ClientRecord& c) {
 }
 
 }  // namespace
+
+std::string new_webhook_secret(crypto::RandomSource& rng) {
+  std::array<std::uint8_t, 24> bytes{};
+  rng.fill(bytes);
+  return "whsec_" + crypto::to_hex(bytes);
+}
 
 domain::Status check_webhook_config(std::string_view url, std::string_view secret) {
   if (!url.empty()) {
@@ -143,7 +143,7 @@ ApiResponse sandbox_webhook_config(Services& s, const ApiRequest& r, std::string
     if (auto st = check_webhook_config(url, secret->value_or("")); !st) return error_response(st.error());
     // Keep the current secret unless a new one is given; a first endpoint gets a fresh one.
     std::string key = secret->value_or(client->webhook_secret);
-    if (key.empty() && !url.empty()) key = new_secret(s.rng);
+    if (key.empty() && !url.empty()) key = new_webhook_secret(s.rng);
     if (auto st = s.store.set_client_webhook(client_id, url, key); !st) return error_response(st.error());
     client->webhook_url = url;
     client->webhook_secret = key;
