@@ -61,6 +61,7 @@ struct Config {
   std::string admin_token;
   std::string port_file;
   std::string fixtures;
+  std::string api_version = "2026-04";
 };
 
 // Flag name for each PARATRO_EMULATOR_* variable (PARATRO_EMULATOR_LOG_LEVEL -> log-level); other
@@ -158,7 +159,8 @@ int fixtures_command(int argc, char** argv) {
     crypto::SystemRandom rng;
     chain::ChainTable chains;
     chains.set_epoch(wall.now_ms());
-    const api::FixtureContext ctx{scratch, rng, chains, wall.now_ms(), 3000, api::ApiOptions{}.default_max_wallets};
+    const api::FixtureContext ctx{scratch, rng, chains, wall.now_ms(), 3000, api::ApiOptions{}.default_max_wallets,
+                                  domain::kDefaultApiVersion};
     const auto result = api::load_fixture(ctx, *text);
     if (!result.ok()) {
       for (const auto& e : result.errors) std::cout << e.path << ": " << e.message << "\n";
@@ -223,6 +225,8 @@ int main(int argc, char** argv) {
        "token every /_sandbox request must present; required when --host is not a loopback address")
       ("port-file", po::value(&cfg.port_file), "write the listening port to this file once ready")
 
+      ("api-version", po::value(&cfg.api_version)->default_value(cfg.api_version),
+       "API version of the default client and of new clients that name none: 2026-04 or 2026-09")
       ("fixtures", po::value(&cfg.fixtures),
        "JSON fixture loaded into a fresh database at start-up (see fixtures/README.md); reset returns to it");
   po::variables_map vm;
@@ -280,6 +284,11 @@ int main(int argc, char** argv) {
   }
   if (cfg.journal_size > api::RequestJournal::kMaxCapacity) {
     std::cerr << "paratro-emulator: --journal-size must be at most " << api::RequestJournal::kMaxCapacity << "\n";
+    return 2;
+  }
+  const auto api_version = domain::parse_api_version(cfg.api_version);
+  if (!api_version) {
+    std::cerr << "paratro-emulator: --api-version must be one of " << domain::api_version_list() << "\n";
     return 2;
   }
   boost::system::error_code host_ec;
@@ -354,6 +363,7 @@ int main(int argc, char** argv) {
                            {}, nullptr, std::make_shared<api::Ops>(), {}, std::make_shared<api::Snapshots>()};
     services.options.token_ttl_s = cfg.token_ttl_s;
     services.options.keygen_delay_ms = cfg.keygen_delay_ms;
+    services.options.default_api_version = *api_version;
     services.jwt_key = store.get_or_create_setting("jwt_signing_key", [&] {
       std::array<std::uint8_t, 32> key{};
       rng.fill(key);
@@ -392,6 +402,13 @@ int main(int argc, char** argv) {
     };
     apply_webhook_flags();
     services.reset_hooks.push_back(apply_webhook_flags);
+    // --api-version pins the default client, like the webhook flags on every start and reset.
+    auto apply_version_flag = [&vm, &store, &services] {
+      if (vm["api-version"].defaulted()) return;
+      (void)store.set_client_api_version(api::kDefaultClientId, services.options.default_api_version);
+    };
+    apply_version_flag();
+    services.reset_hooks.push_back(apply_version_flag);
     store.set_webhook_every_confirmation(cfg.webhook_every_confirmation);
     webhooks::DispatcherOptions hook_options;
     hook_options.retry.max_attempts = cfg.webhook_max_attempts;

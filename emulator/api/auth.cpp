@@ -101,8 +101,9 @@ domain::Result<Caller> authenticate(Services& s, const ApiRequest& r) {
 
 void ensure_default_client(Services& s) {
   if (s.store.find_client(kDefaultClientId)) return;
-  const auto c = client_record(std::string(kDefaultClientId), "Sandbox Client", std::string(kDefaultApiKey),
-                               kDefaultApiSecret, s.options.default_max_wallets, s.clock.now_ms(), s.rng);
+  auto c = client_record(std::string(kDefaultClientId), "Sandbox Client", std::string(kDefaultApiKey),
+                         kDefaultApiSecret, s.options.default_max_wallets, s.clock.now_ms(), s.rng);
+  c.api_version = s.options.default_api_version;
   (void)s.store.create_client(c);  // a concurrent creator winning, or a fixture client holding the key, is fine
 }
 

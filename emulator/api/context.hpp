@@ -27,6 +27,9 @@ struct ApiOptions {
   std::int64_t token_ttl_s = 900;       // `expires_in` of issued tokens
   std::int64_t keygen_delay_ms = 3000;  // simulated MPC key generation time of a new wallet (virtual)
   std::int64_t default_max_wallets = 100;
+  // The version of clients created through POST /_sandbox/clients without one (--api-version also
+  // pins the default client to it).
+  domain::ApiVersion default_api_version = domain::kDefaultApiVersion;
 };
 
 struct Services {

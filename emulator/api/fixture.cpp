@@ -244,7 +244,7 @@ class Loader {
     if (!obj.IsObject()) return error(path, "must be an object");
     ++out_.counts.clients;
     known_fields(obj, path, {"client_id", "client_name", "api_key", "api_secret", "status", "subscription_tier",
-                             "max_wallets", "rate_limit_per_second", "webhook", "wallets"});
+                             "max_wallets", "rate_limit_per_second", "webhook", "api_version", "wallets"});
     std::optional<std::string> name, key, secret, tier;
     bool ok = get_string(obj, path, "client_name", name, true, kMaxClientName);
     ok &= get_string(obj, path, "api_key", key, true, kMaxCredential) && credential(path + ".api_key", *key);
@@ -260,6 +260,8 @@ class Loader {
     ok &= get_id(obj, path, "client_id", "c_", ctx_.now_ms, client_id);
     std::string webhook_url, webhook_secret;
     ok &= webhook(obj, path, webhook_url, webhook_secret);
+    std::string version(domain::api_version_name(ctx_.default_api_version));
+    ok &= get_enum(obj, path, "api_version", version, {"2026-04", "2026-09"}, false);
 
     if (ok) {
       auto c = client_record(client_id, *name, *key, *secret, max_wallets, ctx_.now_ms, ctx_.rng);
@@ -268,6 +270,7 @@ class Loader {
       c.rate_limit_per_second = rate;
       c.webhook_url = webhook_url;
       c.webhook_secret = webhook_secret;
+      c.api_version = domain::parse_api_version(version).value_or(ctx_.default_api_version);
       ok = store(path, [&] { return ctx_.store.create_client(c); });
     }
     const Value* wallets = get_array(obj, path, "wallets");

@@ -40,6 +40,7 @@ struct FixtureContext {
   std::int64_t now_ms;                // the load instant on the virtual clock; history must precede it
   std::int64_t keygen_delay_ms;       // a PROGRESSING wallet finishes key generation this long after the load
   std::int64_t default_max_wallets;
+  domain::ApiVersion default_api_version;  // of clients that do not name one
 };
 
 inline constexpr std::size_t kMaxFixtureErrors = 100;

@@ -45,6 +45,8 @@ ApiResponse list_transactions(Services& s, const ApiRequest& r, const Caller& c)
 
 // sandbox/*.cpp — the emulator's control plane, no Bearer token.
 ApiResponse sandbox_create_client(Services& s, const ApiRequest& r);
+// GET: the client's API version; PUT {"api_version": "2026-09"}: pins the client to a version.
+ApiResponse sandbox_client_api_version(Services& s, const ApiRequest& r, std::string_view client_id);
 ApiResponse sandbox_set_balance(Services& s, const ApiRequest& r, std::string_view asset_id);
 ApiResponse sandbox_health(Services& s);
 // sandbox/chain.cpp

@@ -64,6 +64,18 @@ domain::Result<std::string> required_string(const rapidjson::Value& obj, const c
   return std::move(**v);
 }
 
+domain::Result<std::optional<domain::ApiVersion>> optional_api_version(const rapidjson::Value& obj) {
+  auto text = optional_string(obj, "api_version");
+  if (!text) return text.error();
+  if (!text->has_value()) return std::optional<domain::ApiVersion>();
+  auto v = domain::parse_api_version(**text);
+  if (!v) {
+    return make_error(ErrorCode::invalid_parameter,
+                      "api_version must be one of " + std::string(domain::api_version_list()));
+  }
+  return std::optional<domain::ApiVersion>(*v);
+}
+
 namespace {
 // Characters, not bytes: the documented limits are "max N characters" and names may be non-ASCII.
 std::size_t utf8_length(std::string_view s) {

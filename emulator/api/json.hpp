@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "emulator/api/request.hpp"
+#include "emulator/domain/api_version.hpp"
 #include "emulator/domain/error.hpp"
 
 namespace paratro::api {
@@ -61,6 +62,8 @@ domain::Result<rapidjson::Document> parse_object(std::string_view body, bool all
 domain::Result<std::optional<std::string>> optional_string(const rapidjson::Value& obj, const char* name);
 // Reads a required, non-empty string field: absent, null or "" -> invalid_parameter.
 domain::Result<std::string> required_string(const rapidjson::Value& obj, const char* name);
+// The optional "api_version" member: absent/null -> nullopt; not a known version -> invalid_parameter.
+domain::Result<std::optional<domain::ApiVersion>> optional_api_version(const rapidjson::Value& obj);
 // validation_failed naming the field when `value` is longer than `max_chars` characters.
 domain::Status check_length(std::string_view field, std::string_view value, std::size_t max_chars);
 

@@ -9,7 +9,7 @@ namespace paratro::api {
 
 namespace {
 
-constexpr std::array<std::string_view, 37> kTemplates{{
+constexpr std::array<std::string_view, 38> kTemplates{{
     "/api/v1/auth/token",
     "/api/v1/wallets",
     "/api/v1/wallets/{id}",
@@ -23,6 +23,7 @@ constexpr std::array<std::string_view, 37> kTemplates{{
     "/_sandbox/health",
     "/_sandbox/clients",
     "/_sandbox/clients/{id}/rate-limit",
+    "/_sandbox/clients/{id}/api-version",
     "/_sandbox/assets/{id}/balance",
     "/_sandbox/clock",
     "/_sandbox/clock/advance",

@@ -27,8 +27,11 @@ const ErrorInfo& error_info(ErrorCode code) {
       {400, "concurrency_error", "business_error"},
       {500, "internal_error", "api_error"},
       {503, "service_unavailable", "api_error"},
+      {403, "address_blacklisted", "permission_error"},
+      // The gateway keeps code invalid_parameter and says what happened in the type.
+      {410, "invalid_parameter", "endpoint_retired"},
   };
-  static_assert(sizeof(table) / sizeof(table[0]) == static_cast<int>(ErrorCode::service_unavailable) + 1);
+  static_assert(sizeof(table) / sizeof(table[0]) == static_cast<int>(ErrorCode::endpoint_retired) + 1);
   return table[static_cast<int>(code)];
 }
 

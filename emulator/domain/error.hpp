@@ -33,6 +33,8 @@ enum class ErrorCode {
   concurrency_error,
   internal_error,
   service_unavailable,
+  address_blacklisted,  // 403: a destination on the client's blacklist (2026-09 SDKs know the code)
+  endpoint_retired,     // 410: a route the client's API version no longer serves
 };
 
 struct ErrorInfo {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "emulator/domain/amount.hpp"
+#include "emulator/domain/api_version.hpp"
 
 namespace paratro::domain {
 
@@ -23,6 +24,7 @@ struct ClientRecord {
   std::string webhook_url;                  // "" when no webhook is configured
   std::string webhook_secret;               // whsec_..., the HMAC key of webhook signatures
   std::int64_t rate_limit_per_second = 0;  // 0: no per-client limit (a global flag may still apply)
+  ApiVersion api_version = kDefaultApiVersion;  // what the client's requests and webhooks look like
 };
 
 struct WalletRecord {

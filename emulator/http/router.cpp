@@ -77,6 +77,12 @@ ApiResponse route_api(api::Services& s, const ApiRequest& r, const std::array<st
   auto caller = api::authenticate(s, r);
   if (!caller) return error_response(caller.error());
   if (auto limited = api::check_rate_limit(s, *caller)) return std::move(*limited);
+  if (res->name == "transfer" && domain::traits(caller->api_version).transfer_retired) {
+    ApiResponse retired = error_response(ErrorCode::endpoint_retired,
+                                         "This endpoint has been retired. Use POST /api/v1/transactions (operation=TRANSFER).");
+    retired.client_id = caller->client_id;
+    return retired;
+  }
   ApiResponse out = is_item ? res->get(s, *caller, seg[3])
                             : r.method == "POST" ? res->create(s, r, *caller) : res->list(s, r, *caller);
   out.client_id = caller->client_id;
@@ -120,6 +126,9 @@ ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const std::arra
   }
   if (n == 4 && seg[1] == "assets" && seg[3] == "balance") {
     return r.method == "POST" ? api::sandbox_set_balance(s, r, seg[2]) : not_allowed(r);
+  }
+  if (n == 4 && seg[1] == "clients" && seg[3] == "api-version") {
+    return r.method == "GET" || r.method == "PUT" ? api::sandbox_client_api_version(s, r, seg[2]) : not_allowed(r);
   }
   if (n == 4 && seg[1] == "clients" && seg[3] == "webhook") {
     return r.method == "GET" || r.method == "PUT" ? api::sandbox_webhook_config(s, r, seg[2]) : not_allowed(r);

@@ -24,7 +24,7 @@ namespace {
 
 constexpr std::string_view kClientColumns =
     "client_id, client_name, api_key, secret_salt, secret_hash, status, subscription_tier, max_wallets, "
-    "created_at_ms, webhook_url, webhook_secret, rate_limit_per_second";
+    "created_at_ms, webhook_url, webhook_secret, rate_limit_per_second, api_version";
 
 ClientRecord read_client(Statement& s) {
   ClientRecord c;
@@ -40,6 +40,7 @@ ClientRecord read_client(Statement& s) {
   c.webhook_url = s.column_text(9);
   c.webhook_secret = s.column_text(10);
   c.rate_limit_per_second = s.column_int(11);
+  c.api_version = domain::parse_api_version(s.column_text(12)).value_or(domain::kDefaultApiVersion);
   return c;
 }
 
@@ -246,7 +247,7 @@ Status Store::create_client(const ClientRecord& c) {
     st->bind(1, c.client_id).bind(2, c.api_key);
     if (st->step()) return make_error(ErrorCode::conflict, "a client with this client_id or api_key already exists");
   }
-  auto st = db_.use(std::string("INSERT INTO clients(").append(kClientColumns).append(") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
+  auto st = db_.use(std::string("INSERT INTO clients(").append(kClientColumns).append(") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   st->bind(1, c.client_id)
       .bind(2, c.client_name)
       .bind(3, c.api_key)
@@ -259,6 +260,7 @@ Status Store::create_client(const ClientRecord& c) {
       .bind(10, c.webhook_url)
       .bind(11, c.webhook_secret)
       .bind(12, c.rate_limit_per_second)
+      .bind(13, domain::api_version_name(c.api_version))
       .run();
   tx.commit();
   return domain::ok_status();
@@ -279,6 +281,16 @@ Status Store::set_client_rate_limit(std::string_view client_id, std::int64_t per
   WriteTransaction tx(db_);
   auto st = db_.use("UPDATE clients SET rate_limit_per_second = ? WHERE client_id = ?");
   st->bind(1, per_second).bind(2, client_id).run();
+  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "no such client");
+  tx.commit();
+  return domain::ok_status();
+}
+
+Status Store::set_client_api_version(std::string_view client_id, domain::ApiVersion version) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  auto st = db_.use("UPDATE clients SET api_version = ? WHERE client_id = ?");
+  st->bind(1, domain::api_version_name(version)).bind(2, client_id).run();
   if (db_.changes() == 0) return make_error(ErrorCode::not_found, "no such client");
   tx.commit();
   return domain::ok_status();

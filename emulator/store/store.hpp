@@ -61,6 +61,8 @@ class Store {
   domain::Status set_client_webhook(std::string_view client_id, std::string_view url, std::string_view secret);
   // Sets a client's own rate limit in requests per second (0: none). not_found for unknown ids.
   domain::Status set_client_rate_limit(std::string_view client_id, std::int64_t per_second);
+  // Pins a client to an API version. not_found for unknown ids.
+  domain::Status set_client_api_version(std::string_view client_id, domain::ApiVersion version);
 
   // ---- wallets
   // Inserts unless the client already holds max_wallets wallets (wallet_limit_reached).

@@ -178,12 +178,14 @@ class Api:
         assert r.status_code == 200, r.text
         return r.json()["token"]
 
-    def create_client(self, name=None, max_wallets=None) -> dict:
+    def create_client(self, name=None, max_wallets=None, api_version=None) -> dict:
         body = {}
         if name is not None:
             body["name"] = name
         if max_wallets is not None:
             body["max_wallets"] = max_wallets
+        if api_version is not None:
+            body["api_version"] = api_version
         r = self.req("POST", "/_sandbox/clients", json=body)
         assert r.status_code == 201, r.text
         c = r.json()
@@ -191,8 +193,9 @@ class Api:
             assert isinstance(c[k], str) and c[k], c
         return c
 
-    def new_tenant(self, name=None, max_wallets=None) -> "Tenant":
-        c = self.create_client(name=name or f"e2e-{secrets.token_hex(3)}", max_wallets=max_wallets)
+    def new_tenant(self, name=None, max_wallets=None, api_version=None) -> "Tenant":
+        c = self.create_client(name=name or f"e2e-{secrets.token_hex(3)}", max_wallets=max_wallets,
+                               api_version=api_version)
         return Tenant(self, c["client_id"], c["api_key"], c["api_secret"])
 
     def default_tenant(self) -> "Tenant":

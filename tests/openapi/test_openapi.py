@@ -395,6 +395,15 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
     expect(api.req("PUT", limit_path, data="["), 400, "bad_request")
     expect(api.req("PUT", "/_sandbox/clients/c_nope/rate-limit", json={"requests_per_second": 5}), 404, "not_found")
 
+    # API versions: pin the tenant to 2026-09, where POST /transfer is retired, and back.
+    version_path = f"/_sandbox/clients/{t.client_id}/api-version"
+    assert expect(api.req("GET", version_path), 200)["api_version"] == "2026-04"
+    assert expect(api.req("PUT", version_path, json={"api_version": "2026-09"}), 200)["api_version"] == "2026-09"
+    expect(t.req("POST", "/api/v1/transfer", json={}), 410, "invalid_parameter")
+    expect(api.req("PUT", version_path, json={"api_version": "2026-04"}), 200)
+    expect(api.req("PUT", version_path, json={"api_version": "1999-01"}), 400, "invalid_parameter")
+    expect(api.req("GET", "/_sandbox/clients/c_nope/api-version"), 404, "not_found")
+
     # The request journal, with bodies for a while.
     assert expect(api.req("PUT", "/_sandbox/requests/config", json={"bodies": True}), 200)["bodies"] is True
     expect(t.req("GET", f"/api/v1/wallets/{wid}"), 200)

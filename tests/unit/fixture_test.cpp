@@ -64,7 +64,7 @@ struct Loaded {
 
   explicit Loaded(const std::string& text) {
     chains.set_epoch(kNow);
-    result = a::load_fixture({store, rng, chains, kNow, 3000, 100}, text);
+    result = a::load_fixture({store, rng, chains, kNow, 3000, 100, paratro::domain::kDefaultApiVersion}, text);
   }
 };
 

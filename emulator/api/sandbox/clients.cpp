@@ -29,6 +29,8 @@ ApiResponse sandbox_create_client(Services& s, const ApiRequest& r) {
     max_wallets = it->value.GetInt64();
   }
   if (auto st = check_length("name", name->value_or(""), kMaxClientName); !st) return error_response(st.error());
+  auto version = optional_api_version(*body);
+  if (!version) return error_response(version.error());
 
   const std::int64_t now = s.clock.now_ms();
   std::array<std::uint8_t, 24> secret_bytes{};
@@ -36,8 +38,9 @@ ApiResponse sandbox_create_client(Services& s, const ApiRequest& r) {
   s.rng.fill(secret_bytes);
   s.rng.fill(key_bytes);
   const std::string secret = "sk_sandbox_" + crypto::to_hex(secret_bytes);
-  const auto c = client_record(domain::make_id("c_", now, s.rng), name->value_or("Sandbox client"),
-                               "pk_sandbox_" + crypto::to_hex(key_bytes), secret, max_wallets, now, s.rng);
+  auto c = client_record(domain::make_id("c_", now, s.rng), name->value_or("Sandbox client"),
+                         "pk_sandbox_" + crypto::to_hex(key_bytes), secret, max_wallets, now, s.rng);
+  c.api_version = version->value_or(s.options.default_api_version);
   if (auto st = s.store.create_client(c); !st) return error_response(st.error());
 
   JsonWriter w;
@@ -49,9 +52,33 @@ ApiResponse sandbox_create_client(Services& s, const ApiRequest& r) {
       .field("status", c.status)
       .field("subscription_tier", c.subscription_tier)
       .field("max_wallets", c.max_wallets)
+      .field("api_version", domain::api_version_name(c.api_version))
       .field("created_at", domain::format_rfc3339(now))
       .end_object();
   return json_response(201, w.take());
+}
+
+ApiResponse sandbox_client_api_version(Services& s, const ApiRequest& r, std::string_view client_id) {
+  auto client = s.store.find_client(client_id);
+  if (!client) return error_response(ErrorCode::not_found, "Client not found");
+  if (r.method == "PUT") {
+    auto body = parse_object(r.body);
+    if (!body) return error_response(body.error());
+    auto version = optional_api_version(*body);
+    if (!version) return error_response(version.error());
+    if (!*version) return error_response(ErrorCode::invalid_parameter, "api_version is required");
+    if (auto st = s.store.set_client_api_version(client_id, **version); !st) return error_response(st.error());
+    // Cached tokens carry a copy of the client record; drop them so the new version applies at once.
+    s.tokens->clear();
+    client->api_version = **version;
+  }
+  JsonWriter w;
+  w.begin_object()
+      .field("client_id", client->client_id)
+      .field("api_version", domain::api_version_name(client->api_version))
+      .field("default_api_version", domain::api_version_name(s.options.default_api_version))
+      .end_object();
+  return json_response(200, w.take());
 }
 
 ApiResponse sandbox_set_balance(Services& s, const ApiRequest& r, std::string_view asset_id) {

@@ -157,7 +157,7 @@ domain::Status prepare_start_state(Services& s, const std::string* fixture_text,
   }
   if (fixture_text) {
     const FixtureContext ctx{scratch, s.rng, s.scheduler.chains(), s.clock.now_ms(), s.options.keygen_delay_ms,
-                             s.options.default_max_wallets};
+                             s.options.default_max_wallets, s.options.default_api_version};
     const auto result = load_fixture(ctx, *fixture_text);
     for (const auto& e : result.errors) fixture_errors.push_back(e.path + ": " + e.message);
     if (!result.ok()) return domain::make_error(ErrorCode::invalid_parameter, fixture_name + " is not a valid fixture");
