@@ -691,16 +691,67 @@ std::optional<TransactionRecord> Store::find_transaction(std::string_view client
 Page<TransactionRecord> Store::list_transactions(std::string_view client_id, const TransactionFilter& f,
                                                  const PageRequest& p) {
   std::lock_guard lock(mu_);
-  constexpr std::string_view where =
-      " WHERE client_id = ?1 AND (?2 = '' OR wallet_id = ?2) AND (?3 = '' OR account_id = ?3)"
-      " AND (?4 = '' OR chain = ?4)";
-  const std::string count_sql = std::string("SELECT COUNT(*) FROM transactions").append(where);
-  const std::string page_sql =
-      std::string("SELECT " TX_COLUMNS " FROM transactions").append(where).append(" ORDER BY seq DESC LIMIT ?5 OFFSET ?6");
-  return fetch_page<TransactionRecord>(
-      db_, count_sql, page_sql, 4, p,
-      [&](Statement& s) { s.bind(1, client_id).bind(2, f.wallet_id).bind(3, f.account_id).bind(4, f.chain); },
-      read_tx);
+  const int filters = int(!f.wallet_id.empty()) + int(!f.account_id.empty()) + int(!f.chain.empty());
+  if (filters > 1) {
+    // Combined filters: counted and paged by scanning the most selective list's index.
+    constexpr std::string_view where =
+        " WHERE client_id = ?1 AND (?2 = '' OR wallet_id = ?2) AND (?3 = '' OR account_id = ?3)"
+        " AND (?4 = '' OR chain = ?4)";
+    const std::string count_sql = std::string("SELECT COUNT(*) FROM transactions").append(where);
+    const std::string page_sql = std::string("SELECT " TX_COLUMNS " FROM transactions")
+                                     .append(where)
+                                     .append(" ORDER BY seq DESC LIMIT ?5 OFFSET ?6");
+    return fetch_page<TransactionRecord>(
+        db_, count_sql, page_sql, 4, p,
+        [&](Statement& s) { s.bind(1, client_id).bind(2, f.wallet_id).bind(3, f.account_id).bind(4, f.chain); },
+        read_tx);
+  }
+  // One list (migration 005): its length is a counter and page P is a seek on its rank. A wallet or
+  // account of another client has no list here (its rows are that client's).
+  struct List {
+    std::string_view scope;
+    std::string id;         // the list's key in list_counters
+    std::string_view key;   // ?4 of page_sql ("" for the client's whole list)
+    const char* owned_sql;  // nullptr: the caller's own list
+    const char* page_sql;   // ?1 client_id, ?2 highest rank, ?3 limit, ?4 key
+  };
+  const List list =
+      !f.wallet_id.empty()
+          ? List{"wallet", f.wallet_id, f.wallet_id, "SELECT 1 FROM wallets WHERE wallet_id = ?1 AND client_id = ?2",
+                 "SELECT " TX_COLUMNS " FROM transactions WHERE wallet_id = ?4 AND client_id = ?1 AND wallet_rank <= ?2"
+                 " ORDER BY wallet_rank DESC LIMIT ?3"}
+      : !f.account_id.empty()
+          ? List{"account", f.account_id, f.account_id,
+                 "SELECT 1 FROM accounts WHERE account_id = ?1 AND client_id = ?2",
+                 "SELECT " TX_COLUMNS " FROM transactions WHERE account_id = ?4 AND client_id = ?1 AND account_rank <= ?2"
+                 " ORDER BY account_rank DESC LIMIT ?3"}
+      : !f.chain.empty()
+          ? List{"chain", std::string(client_id).append("/").append(f.chain), f.chain, nullptr,
+                 "SELECT " TX_COLUMNS " FROM transactions WHERE client_id = ?1 AND chain = ?4 AND chain_rank <= ?2"
+                 " ORDER BY chain_rank DESC LIMIT ?3"}
+          : List{"client", std::string(client_id), "", nullptr,
+                 "SELECT " TX_COLUMNS " FROM transactions WHERE client_id = ?1 AND client_rank <= ?2"
+                 " ORDER BY client_rank DESC LIMIT ?3"};
+  Page<TransactionRecord> page;
+  if (list.owned_sql) {
+    auto st = db_.use(list.owned_sql);
+    st->bind(1, list.id).bind(2, client_id);
+    if (!st->step()) return page;
+  }
+  {
+    auto st = db_.use("SELECT n FROM list_counters WHERE scope = ? AND id = ?");
+    st->bind(1, list.scope).bind(2, list.id);
+    if (st->step()) page.total = st->column_int(0);
+  }
+  const std::int64_t top = page.total - offset_of(p);
+  if (top > 0) {
+    auto st = db_.use(list.page_sql);
+    st->bind(1, client_id).bind(2, top).bind(3, p.page_size);
+    if (!list.key.empty()) st->bind(4, list.key);
+    while (st->step()) page.items.push_back(read_tx(*st));
+  }
+  page.has_more = offset_of(p) + static_cast<std::int64_t>(page.items.size()) < page.total;
+  return page;
 }
 
 Counts Store::counts() {
