@@ -1,10 +1,13 @@
 // The API's handlers, one file per resource (auth.cpp, wallets.cpp, accounts.cpp, assets.cpp,
-// transfers.cpp, transactions.cpp; sandbox/ for the /_sandbox control plane). Each takes the
-// services, the request and, for /api/v1 resources, the authenticated client, and returns the full
-// response: success body or the contract's error. None throws for bad input.
+// transfers.cpp, transactions.cpp, operations.cpp; sandbox/ for the /_sandbox control plane). Each
+// takes the services, the request and, for /api/v1 resources, the authenticated client, and returns
+// the full response: success body or the contract's error. None throws for bad input.
 #pragma once
 
+#include <rapidjson/fwd.h>
+
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "emulator/api/context.hpp"
@@ -40,8 +43,22 @@ ApiResponse get_asset(Services& s, const Caller& c, std::string_view id);
 ApiResponse list_assets(Services& s, const ApiRequest& r, const Caller& c);
 
 ApiResponse create_transfer(Services& s, const ApiRequest& r, const Caller& c);
+// The TRANSFER rules shared by POST /api/v1/transfer and POST /api/v1/transactions: validates
+// `body` (an object), then refuses a used `reference_id` ("" for none), locks the amount and records
+// a PENDING transaction in one store step. Returns the stored record or the error to answer.
+domain::Result<domain::TransactionRecord> submit_transfer(Services& s, const rapidjson::Value& body, const Caller& c,
+                                                          std::string reference_id);
+// 200 {"tx_id","status","message":"Transfer task created"}, plus "tx_hash" for POST /transactions.
+ApiResponse transfer_created(const domain::TransactionRecord& tx, bool with_tx_hash);
+// POST /api/v1/transactions, the unified entry: `operation` TRANSFER (the default), PROGRAM_CALL or
+// CONTRACT_CALL, honouring Idempotency-Key.
+ApiResponse create_transaction(Services& s, const ApiRequest& r, const Caller& c);
 ApiResponse get_transaction(Services& s, const Caller& c, std::string_view id);
 ApiResponse list_transactions(Services& s, const ApiRequest& r, const Caller& c);
+// operations.cpp: POST /api/v1/transactions with operation PROGRAM_CALL or CONTRACT_CALL (`body` is
+// the request object, `operation` one of those two names): the whole answer, success or error.
+ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, const Caller& c,
+                                  std::string_view operation);
 
 // sandbox/*.cpp — the emulator's control plane, no Bearer token.
 ApiResponse sandbox_create_client(Services& s, const ApiRequest& r);

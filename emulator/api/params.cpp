@@ -106,6 +106,33 @@ void write_transaction(JsonWriter& w, const domain::TransactionRecord& x) {
       .end_object();
 }
 
+void write_transaction_dto(JsonWriter& w, const domain::TransactionRecord& x) {
+  // OUTBOUND for what the client sent, INTERNAL for a payment received from another account the
+  // emulator hosts (the inbound twin of an internal transfer), INBOUND for deposits from outside.
+  const std::string_view type = x.direction == "OUTBOUND" ? "OUTBOUND" : x.origin == "internal" ? "INTERNAL" : "INBOUND";
+  w.begin_object()
+      .field("tx_id", x.tx_id)
+      .field("wallet_id", x.wallet_id)
+      .field("client_id", x.client_id)
+      .field("chain", x.chain)
+      .field("transaction_type", type)
+      .field("from_address", x.from_address)
+      .field("to_address", x.to_address)
+      .field("token_symbol", x.token_symbol)
+      .field("amount", domain::format_amount(x.amount, static_cast<unsigned>(x.decimals)))
+      .field("status", x.status)
+      .field("tx_hash", x.tx_hash)
+      .field("created_at", domain::format_rfc3339(x.created_at_ms))
+      .field("risk_score", kUnscannedRiskScore)
+      .field("risk_level", kUnscannedRiskLevel)
+      .end_object();
+}
+
+TransactionWriter transaction_writer(domain::ApiVersion v) {
+  return domain::traits(v).transaction_shape == domain::TransactionShape::dto ? write_transaction_dto
+                                                                              : write_transaction;
+}
+
 void write_counts(JsonWriter& w, const store::Counts& c) {
   w.key("counts")
       .begin_object()

@@ -18,7 +18,19 @@ domain::Result<domain::PageRequest> parse_page(const ApiRequest& r);
 void write_wallet(JsonWriter& w, const domain::WalletRecord& x);
 void write_account(JsonWriter& w, const domain::AccountRecord& x);
 void write_asset(JsonWriter& w, const domain::AssetRecord& x);
+// The 2026-04 shape: transaction_type TRANSFER plus direction, block_number, confirmations, memo,
+// account_id and updated_at.
 void write_transaction(JsonWriter& w, const domain::TransactionRecord& x);
+// The 2026-09 shape, the gateway's dto.TransactionResponse: exactly tx_id, wallet_id, client_id,
+// chain, transaction_type (OUTBOUND / INBOUND / INTERNAL), from_address, to_address, token_symbol,
+// amount, status, tx_hash, created_at, risk_score and risk_level (both strings; the emulator scans
+// nothing, so "0" and "UNSCANNED").
+void write_transaction_dto(JsonWriter& w, const domain::TransactionRecord& x);
+inline constexpr std::string_view kUnscannedRiskScore = "0";
+inline constexpr std::string_view kUnscannedRiskLevel = "UNSCANNED";
+using TransactionWriter = void (*)(JsonWriter&, const domain::TransactionRecord&);
+// The shape a client of API version `v` reads (VersionTraits::transaction_shape).
+TransactionWriter transaction_writer(domain::ApiVersion v);
 
 // `"counts": {"clients":N,...}`, the row counts the control plane reports.
 void write_counts(JsonWriter& w, const store::Counts& c);

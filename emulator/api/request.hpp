@@ -3,6 +3,7 @@
 // directly.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,7 @@ struct ApiRequest {
   std::string api_key;
   std::string api_secret;
   std::string admin_token;  // X-Admin-Token (control plane)
+  std::optional<std::string> idempotency_key;  // Idempotency-Key, when sent (even empty)
   std::string body;
 
   // The first value of a query parameter, or nullptr.
@@ -33,6 +35,7 @@ struct ApiResponse {
   std::string body;  // JSON
   std::vector<std::pair<std::string, std::string>> headers;
   std::string client_id;  // the authenticated caller, if any (for the request journal); not sent
+  bool idempotent_replay = false;  // answered from the Idempotency-Key store (for the journal); not sent
 };
 
 }  // namespace paratro::api

@@ -109,6 +109,10 @@ struct TransactionRecord {
   std::string to_address_key;
   std::string failure_reason;
   std::int64_t confirmed_at_ms = -1;
+  // POST /api/v1/transactions: the caller's reference ("" when none; unique per client otherwise)
+  // and the operation that created the row.
+  std::string reference_id;
+  std::string operation = "TRANSFER";
 };
 
 template <typename T>

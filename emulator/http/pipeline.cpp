@@ -21,7 +21,7 @@ Admission admit(api::Services& s, const api::ApiRequest& r) {
   auto d = s.ops->faults.decide(r.method, r.path, s.rng);
   a.delay = std::chrono::milliseconds(d.delay_ms);
   if (d.error) {
-    auto res = api::error_response(*d.error, d.message.empty() ? "Injected fault (rule " + d.rule_id + ")" : d.message);
+    auto res = api::error_response(*d.error, d.message.empty() ? api::default_fault_message(d, r.method, r.path) : d.message);
     if (d.retry_after_s) {
       res.headers.emplace_back("Retry-After", std::to_string(*d.retry_after_s));
     } else if (*d.error == domain::ErrorCode::too_many_requests) {
@@ -42,7 +42,7 @@ void observe(api::Services& s, const Exchange& ex) {
   const auto now_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   s.ops->journal.record(now_ms, req.method, req.path, query, ex.response.status, ex.latency_us, ex.response.client_id,
-                        ex.request_id, req.body, ex.response.body);
+                        ex.request_id, req.body, ex.response.body, ex.response.idempotent_replay);
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ constexpr std::array<Resource, 5> kResources{{
     {"wallets", api::create_wallet, api::list_wallets, api::get_wallet},
     {"accounts", api::create_account, api::list_accounts, api::get_account},
     {"assets", api::create_asset, api::list_assets, api::get_asset},
-    {"transactions", nullptr, api::list_transactions, api::get_transaction},
+    {"transactions", api::create_transaction, api::list_transactions, api::get_transaction},
     {"transfer", api::create_transfer, nullptr, nullptr},
 }};
 

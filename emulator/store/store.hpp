@@ -103,9 +103,11 @@ class Store {
     std::string to_address_key;
     std::string memo;
   };
-  // One atomic step: find the source asset, check wallet/account state, decimals and balance, move
-  // the amount from balance to locked_balance and insert a PENDING transaction. `tx` supplies the
-  // id and times; the rest is filled from the asset. Returns the stored record.
+  // One atomic step: refuse a `tx.reference_id` the client has used before (invalid_parameter
+  // "Duplicate reference_id: ...", whatever that transaction's status; checked first), find the
+  // source asset, check wallet/account state, decimals and balance, move the amount from balance to
+  // locked_balance and insert a PENDING transaction. `tx` supplies the id, times, reference_id and
+  // operation; the rest is filled from the asset. Returns the stored record.
   domain::Result<domain::TransactionRecord> create_transfer(const TransferRequest& request,
                                                             domain::TransactionRecord tx);
   std::optional<domain::TransactionRecord> find_transaction(std::string_view client_id, std::string_view tx_id);
@@ -116,6 +118,22 @@ class Store {
   domain::Page<domain::TransactionRecord> list_transactions(std::string_view client_id,
                                                             const TransactionFilter& filter,
                                                             const domain::PageRequest& page);
+
+  // ---- idempotency keys (idempotency_store.cpp)
+  struct IdempotentResponse {
+    std::string route;  // the route template that answered, e.g. "/api/v1/transactions"
+    int status = 200;   // the original HTTP status (a replay is always 200)
+    std::string body;   // the exact bytes sent
+    std::int64_t created_at_ms = 0;
+    std::int64_t expires_at_ms = 0;
+  };
+  // The response kept under (client, key), unless it expired by `now_ms`.
+  std::optional<IdempotentResponse> find_idempotent_response(std::string_view client_id, std::string_view key,
+                                                             std::int64_t now_ms);
+  // Keeps `response` under (client, key), replacing an expired one. First deletes every row expired
+  // by `now_ms`; if `max_rows` rows are still kept, the oldest are evicted to make room.
+  void save_idempotent_response(std::string_view client_id, std::string_view key, const IdempotentResponse& response,
+                                std::int64_t now_ms, std::int64_t max_rows);
 
   // ---- the simulated chain
   // Non-terminal transactions due by `until_ms`, earliest first (ties in creation order), at most

@@ -134,10 +134,14 @@ def test_invalid_page_invalid_parameter(history, params):
     assert_error(history["tenant"].req("GET", "/api/v1/transactions", params=params), "invalid_parameter")
 
 
-def test_transactions_collection_is_read_only(history):
-    r = history["tenant"].req("POST", "/api/v1/transactions", json={})
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+def test_transactions_collection_allows_only_get_and_post(history, method):
+    # POST is the unified entry (test_transactions_api.py); nothing else changes the collection.
+    before = history["tenant"].snapshot()
+    r = history["tenant"].req(method, "/api/v1/transactions", json={})
     assert r.status_code == 405
     assert set(r.json()) == {"code", "type", "message"}
+    assert history["tenant"].snapshot() == before
 
 
 def test_lifecycle_reaches_confirmed_and_releases_the_lock(launch):

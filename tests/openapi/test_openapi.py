@@ -292,6 +292,23 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
     expect(t.transfer(random_evm_address(), random_evm_address(), "ethereum", "ETH", "1"), 404, "not_found")
     expect(t.req("POST", "/api/v1/transfer", json={"from_address": eth_addr}), 400, "invalid_parameter")
 
+    # The unified entry: a transfer with a reference and an Idempotency-Key, its replay, its errors.
+    unified = {"operation": "TRANSFER", "reference_id": "openapi-1", "from_address": eth_addr,
+               "to_address": random_evm_address(), "chain": "ethereum", "token_symbol": "ETH", "amount": "0.5"}
+    idem = {"Idempotency-Key": "openapi-key"}
+    created = expect(t.req("POST", "/api/v1/transactions", json=unified, headers=idem), 200)
+    replayed = t.req("POST", "/api/v1/transactions", json=unified, headers=idem)
+    assert expect(replayed, 200) == created and replayed.headers["Idempotent-Replayed"] == "true"
+    expect(t.req("POST", "/api/v1/transactions", json=unified), 400, "invalid_parameter")
+    expect(t.req("POST", "/api/v1/transactions", json={**unified, "operation": "X402"}), 400, "invalid_parameter")
+    expect(t.req("POST", "/api/v1/transactions", json={**unified, "reference_id": "openapi-2", "amount": "1000"}),
+           400, "insufficient_balance")
+    expect(t.req("POST", "/api/v1/transactions", json={"operation": "PROGRAM_CALL"}), 403, "forbidden")
+    expect(t.req("POST", "/api/v1/transactions", json=unified, headers={"Idempotency-Key": "k" * 256}),
+           400, "invalid_parameter")
+    expect(t.req("POST", "/api/v1/wallets", json={"wallet_name": "q", "threshold": 3, "total_shares": 2}),
+           400, "invalid_parameter")
+
     # Held, released, forced outcomes on tron.
     tron_addr = accounts["tron"]["address"]
     held = expect(t.transfer(tron_addr, tron_address(), "tron", "TRX", "5", memo="sandbox:hold"), 200)["tx_id"]
@@ -400,6 +417,9 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
     assert expect(api.req("GET", version_path), 200)["api_version"] == "2026-04"
     assert expect(api.req("PUT", version_path, json={"api_version": "2026-09"}), 200)["api_version"] == "2026-09"
     expect(t.req("POST", "/api/v1/transfer", json={}), 410, "invalid_parameter")
+    # ...where transactions read as the gateway's DTO.
+    assert set(expect(t.req("GET", f"/api/v1/transactions/{tx}"), 200)) >= {"risk_score", "risk_level"}
+    expect(t.req("GET", "/api/v1/transactions"), 200)
     expect(api.req("PUT", version_path, json={"api_version": "2026-04"}), 200)
     expect(api.req("PUT", version_path, json={"api_version": "1999-01"}), 400, "invalid_parameter")
     expect(api.req("GET", "/_sandbox/clients/c_nope/api-version"), 404, "not_found")

@@ -592,3 +592,46 @@ TEST_CASE("rank lists equal the filtered table, newest first, on every page") {
     }
   }
 }
+
+TEST_CASE("idempotency keys: kept until they expire, per client, bounded with the oldest evicted") {
+  s::Store store(":memory:");
+  auto keep = [&](std::string_view client, std::string_view key, std::int64_t now, std::int64_t max_rows) {
+    s::Store::IdempotentResponse r{"/api/v1/transactions", 200, numbered("{\"n\":", now) + "}", now, now + 100};
+    store.save_idempotent_response(client, key, r, now, max_rows);
+  };
+  keep("c1", "k", 0, 10);
+  SUBCASE("found before its expiry, not at it, and only for its client") {
+    const auto found = store.find_idempotent_response("c1", "k", 99);
+    REQUIRE(found.has_value());
+    CHECK(found->body == "{\"n\":0}");
+    CHECK(found->status == 200);
+    CHECK(found->route == "/api/v1/transactions");
+    CHECK(found->expires_at_ms == 100);
+    CHECK_FALSE(store.find_idempotent_response("c1", "k", 100).has_value());
+    CHECK_FALSE(store.find_idempotent_response("c2", "k", 50).has_value());
+  }
+  SUBCASE("an expired key is replaced") {
+    keep("c1", "k", 150, 10);
+    const auto found = store.find_idempotent_response("c1", "k", 160);
+    REQUIRE(found.has_value());
+    CHECK(found->body == "{\"n\":150}");
+  }
+  SUBCASE("at the cap the oldest keys make room") {
+    keep("c1", "k2", 1, 3);
+    keep("c2", "k", 2, 3);
+    keep("c2", "k4", 3, 3);  // the fourth: c1/k (the oldest) goes
+    CHECK_FALSE(store.find_idempotent_response("c1", "k", 4).has_value());
+    for (auto [client, key] : {std::pair{"c1", "k2"}, {"c2", "k"}, {"c2", "k4"}}) {
+      CAPTURE(key);
+      CHECK(store.find_idempotent_response(client, key, 4).has_value());
+    }
+  }
+  SUBCASE("expired keys are pruned before anything is evicted") {
+    keep("c1", "k2", 1, 2);
+    keep("c1", "k3", 120, 2);  // k (expired at 100) and k2 (at 101) are pruned, nothing evicted
+    CHECK(store.find_idempotent_response("c1", "k3", 121).has_value());
+    keep("c1", "k4", 121, 2);
+    CHECK(store.find_idempotent_response("c1", "k3", 122).has_value());
+    CHECK(store.find_idempotent_response("c1", "k4", 122).has_value());
+  }
+}

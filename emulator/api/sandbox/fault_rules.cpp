@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "emulator/api/path_pattern.hpp"
+#include "emulator/domain/engine_error.hpp"
 
 namespace paratro::api {
 
@@ -70,6 +71,14 @@ FaultDecision FaultRules::decide(std::string_view method, std::string_view path,
     }
   }
   return d;
+}
+
+std::string default_fault_message(const FaultDecision& d, std::string_view method, std::string_view path) {
+  if (d.error == domain::ErrorCode::service_unavailable && method == "POST" &&
+      path_matches("/api/v1/transactions", path)) {
+    return std::string(domain::kChainRpcUnavailable);
+  }
+  return "Injected fault (rule " + d.rule_id + ")";
 }
 
 }  // namespace paratro::api

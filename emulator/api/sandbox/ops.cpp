@@ -179,6 +179,7 @@ void write_entry(JsonWriter& w, const JournalEntry& e) {
   w.key("client_id");
   if (e.client_id.empty()) w.null(); else w.str(e.client_id);
   w.field("request_id", e.request_id);
+  if (e.idempotent_replay) w.field("idempotent_replay", true);
   if (e.has_bodies) {
     w.field("request_body", valid_utf8(e.request_body))
         .field("request_body_truncated", e.request_body_truncated)

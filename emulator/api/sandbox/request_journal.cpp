@@ -41,7 +41,7 @@ std::size_t RequestJournal::capacity() {
 void RequestJournal::record(std::int64_t time_ms, std::string_view method, std::string_view path,
                             std::string_view query, int status, std::int64_t latency_us, std::string_view client_id,
                             std::string_view request_id, std::string_view request_body,
-                            std::string_view response_body) {
+                            std::string_view response_body, bool idempotent_replay) {
   const bool bodies = record_bodies();
   std::lock_guard lock(mu_);
   if (capacity_ == 0) return;
@@ -59,6 +59,7 @@ void RequestJournal::record(std::int64_t time_ms, std::string_view method, std::
   e.latency_us = latency_us;
   e.client_id.assign(client_id);
   e.request_id.assign(request_id);
+  e.idempotent_replay = idempotent_replay;
   e.has_bodies = bodies;
   if (bodies) {
     keep_body(e.request_body, e.request_body_truncated, request_body);

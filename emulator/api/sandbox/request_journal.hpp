@@ -26,6 +26,7 @@ struct JournalEntry {
   std::int64_t latency_us = 0;  // first header byte to response ready, injected latency included
   std::string client_id;        // "" unless the request was authenticated
   std::string request_id;
+  bool idempotent_replay = false;  // answered from the Idempotency-Key store
   bool has_bodies = false;
   std::string request_body;
   std::string response_body;
@@ -58,7 +59,7 @@ class RequestJournal {
 
   void record(std::int64_t time_ms, std::string_view method, std::string_view path, std::string_view query, int status,
               std::int64_t latency_us, std::string_view client_id, std::string_view request_id,
-              std::string_view request_body, std::string_view response_body);
+              std::string_view request_body, std::string_view response_body, bool idempotent_replay = false);
 
   // Matching entries, newest first, at most filter.limit; `matched` receives how many matched.
   std::vector<JournalEntry> query(const JournalFilter& filter, std::size_t& matched);
