@@ -50,11 +50,26 @@ struct Resource {
   Item get;           // GET /name/{id}
 };
 
+// temporary until the unified handler lands: POST /api/v1/transactions for PROGRAM_CALL /
+// CONTRACT_CALL only (part A's handler replaces it at merge).
+ApiResponse create_transaction_operation_call(api::Services& s, const ApiRequest& r, const api::Caller& c) {
+  auto body = api::parse_object(r.body);
+  if (!body) return error_response(body.error());
+  auto op = body->FindMember("operation");
+  const std::string_view operation =
+      op != body->MemberEnd() && op->value.IsString() ? std::string_view(op->value.GetString(), op->value.GetStringLength()) : "";
+  if (operation != domain::kProgramCall && operation != domain::kContractCall) {
+    return error_response(ErrorCode::invalid_parameter,
+                          "Unsupported operation: only TRANSFER, PROGRAM_CALL and CONTRACT_CALL are available");
+  }
+  return api::create_operation_call(s, *body, c, operation);
+}
+
 constexpr std::array<Resource, 5> kResources{{
     {"wallets", api::create_wallet, api::list_wallets, api::get_wallet},
     {"accounts", api::create_account, api::list_accounts, api::get_account},
     {"assets", api::create_asset, api::list_assets, api::get_asset},
-    {"transactions", nullptr, api::list_transactions, api::get_transaction},
+    {"transactions", create_transaction_operation_call, api::list_transactions, api::get_transaction},  // temporary until the unified handler lands
     {"transfer", api::create_transfer, nullptr, nullptr},
 }};
 
@@ -126,6 +141,9 @@ ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const std::arra
   }
   if (n == 4 && seg[1] == "assets" && seg[3] == "balance") {
     return r.method == "POST" ? api::sandbox_set_balance(s, r, seg[2]) : not_allowed(r);
+  }
+  if (n == 4 && seg[1] == "clients" && seg[3] == "operations-policy") {
+    return r.method == "GET" || r.method == "PUT" ? api::sandbox_client_operations_policy(s, r, seg[2]) : not_allowed(r);
   }
   if (n == 4 && seg[1] == "clients" && seg[3] == "api-version") {
     return r.method == "GET" || r.method == "PUT" ? api::sandbox_client_api_version(s, r, seg[2]) : not_allowed(r);

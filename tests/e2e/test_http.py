@@ -80,7 +80,7 @@ def test_unknown_route_404_json(api, path):
 
 @pytest.mark.parametrize("method,path", [("DELETE", "/api/v1/wallets"), ("PUT", "/api/v1/wallets"),
                                          ("PATCH", "/api/v1/wallets/w_1"), ("POST", "/api/v1/wallets/w_1"),
-                                         ("GET", "/api/v1/transfer"), ("POST", "/api/v1/transactions"),
+                                         ("GET", "/api/v1/transfer"), ("PUT", "/api/v1/transactions"),
                                          ("DELETE", "/api/v1/accounts/acc_1"), ("PUT", "/api/v1/assets"),
                                          ("GET", "/api/v1/auth/token"), ("GET", "/_sandbox/clients")])
 def test_method_not_allowed_405_json(api, method, path):

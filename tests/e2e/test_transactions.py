@@ -134,8 +134,8 @@ def test_invalid_page_invalid_parameter(history, params):
     assert_error(history["tenant"].req("GET", "/api/v1/transactions", params=params), "invalid_parameter")
 
 
-def test_transactions_collection_is_read_only(history):
-    r = history["tenant"].req("POST", "/api/v1/transactions", json={})
+def test_transactions_collection_cannot_be_replaced(history):
+    r = history["tenant"].req("PUT", "/api/v1/transactions", json={})
     assert r.status_code == 405
     assert set(r.json()) == {"code", "type", "message"}
 
