@@ -244,7 +244,8 @@ class Loader {
     if (!obj.IsObject()) return error(path, "must be an object");
     ++out_.counts.clients;
     known_fields(obj, path, {"client_id", "client_name", "api_key", "api_secret", "status", "subscription_tier",
-                             "max_wallets", "rate_limit_per_second", "webhook", "api_version", "wallets"});
+                             "max_wallets", "rate_limit_per_second", "webhook", "api_version", "operations_policy",
+                             "wallets"});
     std::optional<std::string> name, key, secret, tier;
     bool ok = get_string(obj, path, "client_name", name, true, kMaxClientName);
     ok &= get_string(obj, path, "api_key", key, true, kMaxCredential) && credential(path + ".api_key", *key);
@@ -262,6 +263,16 @@ class Loader {
     ok &= webhook(obj, path, webhook_url, webhook_secret);
     std::string version(domain::api_version_name(ctx_.default_api_version));
     ok &= get_enum(obj, path, "api_version", version, {"2026-04", "2026-09"}, false);
+    std::string operations_policy;
+    if (auto it = obj.FindMember("operations_policy"); it != obj.MemberEnd() && !it->value.IsNull()) {
+      // The rules of PUT /_sandbox/clients/{id}/operations-policy.
+      if (auto policy = parse_operations_policy(it->value)) {
+        operations_policy = domain::encode_operations_policy(*policy);
+      } else {
+        error(path + ".operations_policy", policy.error().message);
+        ok = false;
+      }
+    }
 
     if (ok) {
       auto c = client_record(client_id, *name, *key, *secret, max_wallets, ctx_.now_ms, ctx_.rng);
@@ -271,6 +282,7 @@ class Loader {
       c.webhook_url = webhook_url;
       c.webhook_secret = webhook_secret;
       c.api_version = domain::parse_api_version(version).value_or(ctx_.default_api_version);
+      c.operations_policy = operations_policy;
       ok = store(path, [&] { return ctx_.store.create_client(c); });
     }
     const Value* wallets = get_array(obj, path, "wallets");

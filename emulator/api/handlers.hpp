@@ -13,6 +13,7 @@
 #include "emulator/api/context.hpp"
 #include "emulator/api/request.hpp"
 #include "emulator/domain/model.hpp"
+#include "emulator/domain/operation_call.hpp"
 
 namespace paratro::api {
 
@@ -54,6 +55,11 @@ ApiResponse transfer_created(const domain::TransactionRecord& tx, bool with_tx_h
 // CONTRACT_CALL, honouring Idempotency-Key.
 ApiResponse create_transaction(Services& s, const ApiRequest& r, const Caller& c);
 ApiResponse get_transaction(Services& s, const Caller& c, std::string_view id);
+// operations.cpp: operation PROGRAM_CALL or CONTRACT_CALL of POST /api/v1/transactions, `body` the
+// parsed request object. 403 forbidden unless the caller's operations policy allows it; otherwise
+// validated, locked and (normally) signed and broadcast before answering 200 BROADCAST + tx_hash,
+// or 202 PENDING when the magic memo makes the signing engine slow.
+ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, const Caller& c, std::string_view operation);
 ApiResponse list_transactions(Services& s, const ApiRequest& r, const Caller& c);
 // operations.cpp: POST /api/v1/transactions with operation PROGRAM_CALL or CONTRACT_CALL (`body` is
 // the request object, `operation` one of those two names): the whole answer, success or error.
@@ -64,6 +70,12 @@ ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, con
 ApiResponse sandbox_create_client(Services& s, const ApiRequest& r);
 // GET: the client's API version; PUT {"api_version": "2026-09"}: pins the client to a version.
 ApiResponse sandbox_client_api_version(Services& s, const ApiRequest& r, std::string_view client_id);
+// GET: the client's operations policy; PUT {"operations": [...], "chains"?: [...]} replaces it
+// ("operations": [] removes it).
+ApiResponse sandbox_client_operations_policy(Services& s, const ApiRequest& r, std::string_view client_id);
+// An operations policy object {"operations": [...], "chains"?: [...]} as the control endpoint and
+// the fixture accept it; invalid_parameter naming the bad member.
+domain::Result<domain::OperationsPolicy> parse_operations_policy(const rapidjson::Value& v);
 ApiResponse sandbox_set_balance(Services& s, const ApiRequest& r, std::string_view asset_id);
 ApiResponse sandbox_health(Services& s);
 // sandbox/chain.cpp

@@ -9,7 +9,7 @@ namespace paratro::api {
 
 namespace {
 
-constexpr std::array<std::string_view, 38> kTemplates{{
+constexpr std::array<std::string_view, 39> kTemplates{{
     "/api/v1/auth/token",
     "/api/v1/wallets",
     "/api/v1/wallets/{id}",
@@ -24,6 +24,7 @@ constexpr std::array<std::string_view, 38> kTemplates{{
     "/_sandbox/clients",
     "/_sandbox/clients/{id}/rate-limit",
     "/_sandbox/clients/{id}/api-version",
+    "/_sandbox/clients/{id}/operations-policy",
     "/_sandbox/assets/{id}/balance",
     "/_sandbox/clock",
     "/_sandbox/clock/advance",

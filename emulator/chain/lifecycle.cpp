@@ -48,6 +48,14 @@ TxUpdate settle(domain::TransactionRecord t, bool confirm, std::int64_t at_ms, s
 
 }  // namespace
 
+void broadcast(domain::TransactionRecord& t, std::int64_t at_ms, const ChainTable& chains, const ChainParams& c,
+               crypto::RandomSource& rng) {
+  t.status = "BROADCAST";
+  t.tx_hash = make_tx_hash(c.family, rng);
+  t.updated_at_ms = at_ms;
+  t.next_due_ms = chains.block_time(c, chains.height_at(c, at_ms) + 1);
+}
+
 TxUpdate next_step(domain::TransactionRecord t, std::int64_t at_ms, const ChainTable& chains,
                    const LifecycleTiming& timing, crypto::RandomSource& rng) {
   const ChainParams* c = chains.find(t.chain);
@@ -62,9 +70,7 @@ TxUpdate next_step(domain::TransactionRecord t, std::int64_t at_ms, const ChainT
     return {std::move(t), Settlement::none, {}};
   }
   if (t.status == "SIGNED") {
-    t.status = "BROADCAST";
-    t.tx_hash = make_tx_hash(c->family, rng);
-    t.next_due_ms = chains.block_time(*c, chains.height_at(*c, at_ms) + 1);
+    broadcast(t, at_ms, chains, *c, rng);
     return {std::move(t), Settlement::none, {}};
   }
   if (t.status == "BROADCAST") {

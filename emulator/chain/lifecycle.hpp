@@ -27,6 +27,9 @@ struct LifecycleTiming {
 inline constexpr std::string_view kMemoFailSigning = "sandbox:fail_signing";
 inline constexpr std::string_view kMemoFailOnChain = "sandbox:fail_onchain";
 inline constexpr std::string_view kMemoHold = "sandbox:hold";
+// PROGRAM_CALL / CONTRACT_CALL only: the signing engine "does not answer in time", so the call is
+// answered 202 PENDING and then signed and broadcast like a transfer.
+inline constexpr std::string_view kMemoEngineTimeout = "sandbox:engine_timeout";
 
 // "", "fail_signing", "fail_onchain" or "hold", from magic tokens anywhere in the memo.
 std::string outcome_from_memo(std::string_view memo);
@@ -34,6 +37,10 @@ std::string outcome_from_memo(std::string_view memo);
 // A transaction hash in the chain's own format (0x+64 hex for EVM, 64 hex for Tron and Bitcoin,
 // base58 of a 64-byte signature for Solana).
 std::string make_tx_hash(domain::ChainFamily family, crypto::RandomSource& rng);
+
+// Signs and broadcasts `t` at `at_ms`: BROADCAST with a fresh hash, due at the chain's next block.
+void broadcast(domain::TransactionRecord& t, std::int64_t at_ms, const ChainTable& chains, const ChainParams& c,
+               crypto::RandomSource& rng);
 
 // The step of `t` that fell due at `at_ms` (its next_due_ms). Terminal or unknown states give an
 // update that leaves it unscheduled.

@@ -25,6 +25,7 @@ struct ClientRecord {
   std::string webhook_secret;               // whsec_..., the HMAC key of webhook signatures
   std::int64_t rate_limit_per_second = 0;  // 0: no per-client limit (a global flag may still apply)
   ApiVersion api_version = kDefaultApiVersion;  // what the client's requests and webhooks look like
+  std::string operations_policy;  // encode_operations_policy() text; "" = no OPERATION_RULES policy
 };
 
 struct WalletRecord {
@@ -109,10 +110,11 @@ struct TransactionRecord {
   std::string to_address_key;
   std::string failure_reason;
   std::int64_t confirmed_at_ms = -1;
-  // POST /api/v1/transactions: the caller's reference ("" when none; unique per client otherwise)
-  // and the operation that created the row.
+  // POST /api/v1/transactions: the caller's reference ("" when none), the operation that created the
+  // row (TRANSFER, PROGRAM_CALL, CONTRACT_CALL) and its call data (0x-hex, "" for transfers).
   std::string reference_id;
   std::string operation = "TRANSFER";
+  std::string call_data;
 };
 
 template <typename T>

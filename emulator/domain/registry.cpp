@@ -3,6 +3,7 @@
 #include "emulator/domain/registry.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 
 namespace paratro::domain {
@@ -78,6 +79,18 @@ std::optional<TokenInfo> find_token(std::string_view symbol, std::string_view ch
     }
     for (const TokenDeployment& t : kTokens) {
         if (t.chain == chain && t.info.symbol == symbol) return t.info;
+    }
+    return std::nullopt;
+}
+
+std::optional<TokenInfo> find_token_by_contract(std::string_view contract, std::string_view chain) {
+    const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+    for (const TokenDeployment& t : kTokens) {
+        if (t.chain != chain || t.info.contract_address.size() != contract.size()) continue;
+        if (std::equal(contract.begin(), contract.end(), t.info.contract_address.begin(),
+                       [&](char a, char b) { return lower(a) == lower(b); })) {
+            return t.info;
+        }
     }
     return std::nullopt;
 }

@@ -42,6 +42,9 @@ struct TokenInfo {
 // a token deployed there. nullopt when the pair does not exist (e.g. USDC on tron, ETH on bsc).
 std::optional<TokenInfo> find_token(std::string_view symbol, std::string_view chain);
 
+// The token (never a native asset) deployed on `chain` at `contract` (compared case-insensitively).
+std::optional<TokenInfo> find_token_by_contract(std::string_view contract, std::string_view chain);
+
 // Whether `symbol` is one of the asset symbols the gateway knows on some chain.
 bool is_supported_symbol(std::string_view symbol);
 

@@ -127,6 +127,9 @@ ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const std::arra
   if (n == 4 && seg[1] == "assets" && seg[3] == "balance") {
     return r.method == "POST" ? api::sandbox_set_balance(s, r, seg[2]) : not_allowed(r);
   }
+  if (n == 4 && seg[1] == "clients" && seg[3] == "operations-policy") {
+    return r.method == "GET" || r.method == "PUT" ? api::sandbox_client_operations_policy(s, r, seg[2]) : not_allowed(r);
+  }
   if (n == 4 && seg[1] == "clients" && seg[3] == "api-version") {
     return r.method == "GET" || r.method == "PUT" ? api::sandbox_client_api_version(s, r, seg[2]) : not_allowed(r);
   }

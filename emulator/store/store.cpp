@@ -24,7 +24,7 @@ namespace {
 
 constexpr std::string_view kClientColumns =
     "client_id, client_name, api_key, secret_salt, secret_hash, status, subscription_tier, max_wallets, "
-    "created_at_ms, webhook_url, webhook_secret, rate_limit_per_second, api_version";
+    "created_at_ms, webhook_url, webhook_secret, rate_limit_per_second, api_version, operations_policy";
 
 ClientRecord read_client(Statement& s) {
   ClientRecord c;
@@ -41,6 +41,7 @@ ClientRecord read_client(Statement& s) {
   c.webhook_secret = s.column_text(10);
   c.rate_limit_per_second = s.column_int(11);
   c.api_version = domain::parse_api_version(s.column_text(12)).value_or(domain::kDefaultApiVersion);
+  c.operations_policy = s.column_text(13);
   return c;
 }
 
@@ -123,7 +124,7 @@ AssetRecord read_asset(Statement& s) {
   "tx_id, wallet_id, account_id, asset_id, client_id, chain, transaction_type, direction, from_address, " \
   "to_address, token_symbol, amount, decimals, memo, status, tx_hash, block_number, confirmations, "     \
   "created_at_ms, updated_at_ms, next_due_ms, outcome, required_confirmations, origin, twin_of, "      \
-  "to_address_key, failure_reason, confirmed_at_ms, reference_id, operation"
+  "to_address_key, failure_reason, confirmed_at_ms, reference_id, operation, call_data"
 
 TransactionRecord read_tx(Statement& s) {
   TransactionRecord t;
@@ -157,6 +158,7 @@ TransactionRecord read_tx(Statement& s) {
   t.confirmed_at_ms = s.column_is_null(27) ? -1 : s.column_int(27);
   t.reference_id = s.column_text(28);
   t.operation = s.column_text(29);
+  t.call_data = s.column_text(30);
   return t;
 }
 
@@ -249,7 +251,7 @@ Status Store::create_client(const ClientRecord& c) {
     st->bind(1, c.client_id).bind(2, c.api_key);
     if (st->step()) return make_error(ErrorCode::conflict, "a client with this client_id or api_key already exists");
   }
-  auto st = db_.use(std::string("INSERT INTO clients(").append(kClientColumns).append(") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  auto st = db_.use(std::string("INSERT INTO clients(").append(kClientColumns).append(") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   st->bind(1, c.client_id)
       .bind(2, c.client_name)
       .bind(3, c.api_key)
@@ -263,6 +265,7 @@ Status Store::create_client(const ClientRecord& c) {
       .bind(11, c.webhook_secret)
       .bind(12, c.rate_limit_per_second)
       .bind(13, domain::api_version_name(c.api_version))
+      .bind(14, c.operations_policy)
       .run();
   tx.commit();
   return domain::ok_status();
@@ -295,6 +298,26 @@ Status Store::set_client_api_version(std::string_view client_id, domain::ApiVers
   st->bind(1, domain::api_version_name(version)).bind(2, client_id).run();
   if (db_.changes() == 0) return make_error(ErrorCode::not_found, "no such client");
   tx.commit();
+  return domain::ok_status();
+}
+
+Status Store::set_client_operations_policy(std::string_view client_id, std::string_view policy) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  auto st = db_.use("UPDATE clients SET operations_policy = ? WHERE client_id = ?");
+  st->bind(1, policy).bind(2, client_id).run();
+  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "no such client");
+  tx.commit();
+  return domain::ok_status();
+}
+
+Status Store::check_reference_id(std::string_view client_id, std::string_view reference_id) {
+  if (reference_id.empty()) return domain::ok_status();
+  auto st = db_.use("SELECT 1 FROM transactions WHERE client_id = ? AND reference_id = ?");
+  st->bind(1, client_id).bind(2, reference_id);
+  if (st->step()) {
+    return make_error(ErrorCode::invalid_parameter, "Duplicate reference_id: this reference has already been used");
+  }
   return domain::ok_status();
 }
 
@@ -560,7 +583,7 @@ Status Store::set_asset_balance(std::string_view asset_id, Amount balance, std::
 
 void Store::insert_transaction(const TransactionRecord& t) {
   auto st = db_.use("INSERT INTO transactions(" TX_COLUMNS
-                    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   st->bind(1, t.tx_id)
       .bind(2, t.wallet_id)
       .bind(3, t.account_id)
@@ -589,20 +612,14 @@ void Store::insert_transaction(const TransactionRecord& t) {
       .bind(26, t.to_address_key)
       .bind(27, t.failure_reason);
   if (t.confirmed_at_ms < 0) st->bind_null(28); else st->bind(28, t.confirmed_at_ms);
-  st->bind(29, t.reference_id).bind(30, t.operation);
+  st->bind(29, t.reference_id).bind(30, t.operation).bind(31, t.call_data);
   st->run();
 }
 
 domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& r, TransactionRecord t) {
   std::lock_guard lock(mu_);
   WriteTransaction tx(db_);
-  if (!t.reference_id.empty()) {
-    auto st = db_.use("SELECT 1 FROM transactions WHERE client_id = ? AND reference_id = ?");
-    st->bind(1, r.client_id).bind(2, t.reference_id);
-    if (st->step()) {
-      return make_error(ErrorCode::invalid_parameter, "Duplicate reference_id: this reference has already been used");
-    }
-  }
+  if (auto st = check_reference_id(r.client_id, t.reference_id); !st) return st.error();
   std::optional<AssetRecord> asset;
   {
     auto st = db_.use("SELECT " ASSET_COLUMNS ASSET_FROM
@@ -662,6 +679,82 @@ domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& 
   t.decimals = asset->decimals;
   t.memo = r.memo;
   insert_transaction(t);
+  tx.commit();
+  return t;
+}
+
+domain::Result<TransactionRecord> Store::create_operation_call(const OperationCallRequest& r, TransactionRecord t) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  if (auto st = check_reference_id(r.client_id, t.reference_id); !st) return st.error();
+  // The caller's account holding `key` (its wallet and account must be ACTIVE).
+  auto own_account = [&](const std::string& key, std::string_view field) -> domain::Result<std::string> {
+    auto st = db_.use(
+        "SELECT a.address, w.status, a.status FROM accounts a JOIN wallets w ON w.wallet_id = a.wallet_id "
+        "WHERE a.client_id = ? AND a.address_key = ? ORDER BY (a.chain = ?) DESC, a.seq LIMIT 1");
+    st->bind(1, r.client_id).bind(2, key).bind(3, r.chain);
+    if (!st->step()) return make_error(ErrorCode::not_found, std::string(field) + " is not an account of this client");
+    if (st->column_text(1) != "ACTIVE") return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
+    if (st->column_text(2) != "ACTIVE") return make_error(ErrorCode::account_not_active, "Account is not in active state");
+    return st->column_text(0);
+  };
+  auto asset_of = [&](const std::string& key, const std::string& symbol) -> std::optional<AssetRecord> {
+    auto st = db_.use("SELECT " ASSET_COLUMNS ASSET_FROM
+                      " WHERE a.client_id = ? AND a.address_key = ? AND a.chain = ? AND a.symbol = ?");
+    st->bind(1, r.client_id).bind(2, key).bind(3, r.chain).bind(4, symbol);
+    if (!st->step()) return std::nullopt;
+    return read_asset(*st);
+  };
+  auto from_address = own_account(r.from_address_key, "from_address");
+  if (!from_address) return from_address.error();
+  const auto paid = asset_of(r.from_address_key, r.out_symbol);
+  if (!paid || !paid->is_active) {
+    return make_error(ErrorCode::not_found, "no asset registered for token " + r.out_token + " on " + r.chain);
+  }
+  if (auto receiver = own_account(r.receive_address_key, "receive_address"); !receiver) return receiver.error();
+  if (!asset_of(r.receive_address_key, r.in_symbol)) {
+    return make_error(ErrorCode::not_found, "no asset registered for token " + r.in_token + " on " + r.chain +
+                                                " at receive_address");
+  }
+
+  t.wallet_id = paid->wallet_id;
+  t.account_id = paid->account_id;
+  t.asset_id = paid->asset_id;
+  t.client_id = r.client_id;
+  t.chain = r.chain;
+  t.from_address = *from_address;
+  t.to_address = r.to_address;
+  t.to_address_key = r.to_address_key;
+  t.token_symbol = paid->symbol;
+  t.amount = r.out_amount;
+  t.decimals = paid->decimals;
+  if (r.engine_rejects) {
+    // Refused by the engine after the row was written (the reference_id stays used); nothing moved.
+    t.status = "FAILED";
+    t.failure_reason = "MPC signing failed";
+    t.next_due_ms = -1;
+    t.tx_hash.clear();
+    insert_transaction(t);
+    tx.commit();
+    return t;
+  }
+  LedgerEntry e = ledger_get(paid->chain, paid->address_key, paid->symbol);
+  if (r.out_amount > e.balance) return make_error(ErrorCode::insufficient_balance, "Insufficient balance");
+  Amount locked = 0;
+  if (!domain::checked_add(e.locked, r.out_amount, locked)) {
+    return make_error(ErrorCode::invalid_parameter, "amount exceeds the supported ceiling");
+  }
+  e.balance -= r.out_amount;
+  e.locked = locked;
+  ledger_put(paid->chain, paid->address_key, paid->symbol, e);
+  insert_transaction(t);
+  auto st = db_.use("INSERT INTO operation_legs(tx_id, chain, address_key, symbol, amount) VALUES (?,?,?,?,?)");
+  st->bind(1, t.tx_id)
+      .bind(2, r.chain)
+      .bind(3, r.receive_address_key)
+      .bind(4, r.in_symbol)
+      .bind(5, domain::to_base_units_string(r.in_amount))
+      .run();
   tx.commit();
   return t;
 }
@@ -829,6 +922,28 @@ void Store::credit_receiver(const TransactionRecord& t) {
   ledger_put(t.chain, t.to_address_key, t.token_symbol, to);
 }
 
+void Store::credit_incoming_leg(std::string_view tx_id) {
+  std::string chain, address_key, symbol;
+  Amount amount = 0;
+  {
+    auto st = db_.use("SELECT chain, address_key, symbol, amount FROM operation_legs WHERE tx_id = ?");
+    st->bind(1, tx_id);
+    if (!st->step()) return;  // a plain transfer
+    chain = st->column_text(0);
+    address_key = st->column_text(1);
+    symbol = st->column_text(2);
+    amount = read_amount(*st, 3);
+  }
+  // The counterparty is outside the emulator's world: what it pays enters it (minted).
+  LedgerEntry to = ledger_get(chain, address_key, symbol);
+  if (!domain::checked_add(to.balance, amount, to.balance)) {
+    amount = domain::kMaxAmount - to.balance;
+    to.balance = domain::kMaxAmount;
+  }
+  ledger_put(chain, address_key, symbol, to);
+  supply_add(chain, symbol, amount, 0);
+}
+
 void Store::apply_one(const TxUpdate& u) {
   const TransactionRecord& t = u.tx;
   std::string old_status;
@@ -910,6 +1025,7 @@ void Store::apply_one(const TxUpdate& u) {
       } else {
         supply_add(t.chain, t.token_symbol, 0, t.amount);
       }
+      credit_incoming_leg(t.tx_id);
     }
   } else if (t.origin == "deposit" && u.settle == Settlement::confirm) {
     credit_receiver(t);

@@ -63,6 +63,9 @@ class Store {
   domain::Status set_client_rate_limit(std::string_view client_id, std::int64_t per_second);
   // Pins a client to an API version. not_found for unknown ids.
   domain::Status set_client_api_version(std::string_view client_id, domain::ApiVersion version);
+  // Sets a client's operations policy (encode_operations_policy text, "" for none). not_found for
+  // unknown ids.
+  domain::Status set_client_operations_policy(std::string_view client_id, std::string_view policy);
 
   // ---- wallets
   // Inserts unless the client already holds max_wallets wallets (wallet_limit_reached).
@@ -110,6 +113,30 @@ class Store {
   // operation; the rest is filled from the asset. Returns the stored record.
   domain::Result<domain::TransactionRecord> create_transfer(const TransferRequest& request,
                                                             domain::TransactionRecord tx);
+  // A PROGRAM_CALL or CONTRACT_CALL (POST /api/v1/transactions) whose body already passed the
+  // stateless rules (domain/operation_call.hpp).
+  struct OperationCallRequest {
+    std::string client_id;
+    std::string chain;
+    std::string from_address_key;
+    std::string receive_address_key;
+    std::string to_address;      // the counterparty paid by the outgoing leg
+    std::string to_address_key;
+    std::string out_symbol;      // what the caller pays, debited from from_address
+    domain::Amount out_amount = 0;
+    std::string out_token;       // how the request named it (for messages)
+    std::string in_symbol;       // what the caller receives at receive_address on confirmation
+    domain::Amount in_amount = 0;
+    std::string in_token;
+    bool engine_rejects = false;  // the signing engine refuses it: stored FAILED, nothing moves
+  };
+  // One atomic step: reference_id uniqueness, from_address and receive_address accounts of the
+  // caller (not_found), the paid and received assets (not_found "no asset registered for token …"),
+  // wallet / account state, balance (insufficient_balance); then the outgoing amount is locked and
+  // the transaction (as `tx` describes it: status, hash, due time, operation, call data) is inserted
+  // with its incoming leg, which apply_tx_updates credits when the call confirms.
+  domain::Result<domain::TransactionRecord> create_operation_call(const OperationCallRequest& request,
+                                                                  domain::TransactionRecord tx);
   std::optional<domain::TransactionRecord> find_transaction(std::string_view client_id, std::string_view tx_id);
   // Records a finished transaction of the past on its asset (`t.asset_id`, which fills wallet,
   // account, client and chain): no ledger effect, nothing scheduled. not_found for an unknown asset,
@@ -249,8 +276,14 @@ class Store {
   void ledger_put(std::string_view chain, std::string_view address_key, std::string_view symbol, const LedgerEntry& e);
   void supply_add(std::string_view chain, std::string_view symbol, domain::Amount minted, domain::Amount burned);
   void insert_transaction(const domain::TransactionRecord& t);
+  // invalid_parameter "Duplicate reference_id: …" when the client already used `reference_id`
+  // (whatever that transaction's status); ok for "". Caller holds mu_.
+  domain::Status check_reference_id(std::string_view client_id, std::string_view reference_id);
   void update_transaction(const domain::TransactionRecord& t);
   void apply_one(const TxUpdate& u);
+  // On a PROGRAM_CALL / CONTRACT_CALL's confirmation: its incoming leg (operation_legs) is credited
+  // to the receiving address and counted as minted. No-op for other transactions.
+  void credit_incoming_leg(std::string_view tx_id);
   // Adds a transaction's amount to its destination's ledger balance (saturating at the ceiling).
   void credit_receiver(const domain::TransactionRecord& t);
   // The account holding an address (preferring one on `prefer_chain`); caller holds mu_.

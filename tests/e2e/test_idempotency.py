@@ -81,8 +81,8 @@ def test_faulted_and_forbidden_answers_are_not_kept(api):
     assert r.status_code == 201
     assert_error(post(t, body_from(account), "after-fault"), "service_unavailable")
     assert post(t, body_from(account), "after-fault").status_code == 200
-    assert_error(post(t, {"operation": "PROGRAM_CALL"}, "after-403"), "forbidden")
-    assert post(t, body_from(account), "after-403").status_code == 200
+    assert_error(post(t, {"operation": "PROGRAM_CALL"}, "after-400"), "invalid_parameter")
+    assert post(t, body_from(account), "after-400").status_code == 200
     assert count(t) == 2
 
 

@@ -112,18 +112,7 @@ def test_unsupported_operations_are_refused_and_change_nothing(api, version):
     assert t.snapshot() == before
 
 
-@pytest.mark.parametrize("version", VERSIONS)
-@pytest.mark.parametrize("operation", ["PROGRAM_CALL", "CONTRACT_CALL"])
-def test_calls_need_an_operations_policy(api, version, operation):
-    t, account, _ = funded(api, version)
-    before = t.snapshot()
-    r = create(t, {"operation": operation, "from_address": account["address"], "chain": "ethereum",
-                   "reference_id": f"call-{operation}"})
-    body = assert_error(r, "forbidden")
-    assert operation in body["message"] and "OPERATION_RULES" in body["message"], body
-    assert t.snapshot() == before
-    # The refused call did not consume its reference.
-    created_ok(create(t, body_from(account, reference_id=f"call-{operation}")))
+# PROGRAM_CALL / CONTRACT_CALL without an operations policy: test_operation_calls.py.
 
 
 # ---- the rules of POST /transfer, shared

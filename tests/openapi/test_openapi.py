@@ -303,7 +303,7 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
     expect(t.req("POST", "/api/v1/transactions", json={**unified, "operation": "X402"}), 400, "invalid_parameter")
     expect(t.req("POST", "/api/v1/transactions", json={**unified, "reference_id": "openapi-2", "amount": "1000"}),
            400, "insufficient_balance")
-    expect(t.req("POST", "/api/v1/transactions", json={"operation": "PROGRAM_CALL"}), 403, "forbidden")
+    expect(t.req("POST", "/api/v1/transactions", json={"operation": "PROGRAM_CALL"}), 400, "invalid_parameter")
     expect(t.req("POST", "/api/v1/transactions", json=unified, headers={"Idempotency-Key": "k" * 256}),
            400, "invalid_parameter")
     expect(t.req("POST", "/api/v1/wallets", json={"wallet_name": "q", "threshold": 3, "total_shares": 2}),
@@ -423,6 +423,17 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
     expect(api.req("PUT", version_path, json={"api_version": "2026-04"}), 200)
     expect(api.req("PUT", version_path, json={"api_version": "1999-01"}), 400, "invalid_parameter")
     expect(api.req("GET", "/_sandbox/clients/c_nope/api-version"), 404, "not_found")
+
+    # Operations policy (PROGRAM_CALL / CONTRACT_CALL): grant, read, refuse a bad one, remove.
+    policy_path = f"/_sandbox/clients/{t.client_id}/operations-policy"
+    assert expect(api.req("GET", policy_path), 200)["enabled"] is False
+    granted = expect(api.req("PUT", policy_path, json={"operations": ["CONTRACT_CALL", "PROGRAM_CALL"],
+                                                       "chains": ["solana", "ethereum"]}), 200)
+    assert granted["operations"] == ["CONTRACT_CALL", "PROGRAM_CALL"] and granted["chains"] == ["ethereum", "solana"]
+    expect(api.req("PUT", policy_path, json={"operations": ["SWAP"]}), 400, "invalid_parameter")
+    expect(api.req("PUT", policy_path, data="{"), 400, "bad_request")
+    assert expect(api.req("PUT", policy_path, json={"operations": []}), 200)["enabled"] is False
+    expect(api.req("GET", "/_sandbox/clients/c_nope/operations-policy"), 404, "not_found")
 
     # The request journal, with bodies for a while.
     assert expect(api.req("PUT", "/_sandbox/requests/config", json={"bodies": True}), 200)["bodies"] is True
