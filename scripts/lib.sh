@@ -4,7 +4,7 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${PARATRO_BUILD_DIR:-$ROOT/build}"
 
-BUILD_PACKAGES=(g++ meson ninja-build pkg-config cmake python3
+BUILD_PACKAGES=(g++ meson ninja-build pkg-config cmake python3 python3-yaml
   libboost1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
   libsqlite3-dev rapidjson-dev libssl-dev doctest-dev)
 

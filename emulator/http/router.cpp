@@ -110,7 +110,7 @@ ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const std::arra
     return r.method == "POST" ? api::sandbox_advance_clock(s, r) : not_allowed(r);
   }
   if (n == 2 && seg[1] == "deposits") return r.method == "POST" ? api::sandbox_create_deposit(s, r) : not_allowed(r);
-  if (n == 2 && seg[1] == "openapi.yaml") return r.method == "GET" ? api::sandbox_openapi() : not_allowed(r);
+  if (n == 2 && seg[1] == "openapi.yaml") return r.method == "GET" ? api::sandbox_openapi(s, r) : not_allowed(r);
   if (n == 2 && seg[1] == "ledger") return r.method == "GET" ? api::sandbox_ledger(s) : not_allowed(r);
   if (n == 4 && seg[1] == "transactions" && (seg[3] == "confirm" || seg[3] == "fail" || seg[3] == "release")) {
     return r.method == "POST" ? api::sandbox_transaction_action(s, seg[2], seg[3]) : not_allowed(r);

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import requests
 
+from response_shapes import ShapeChecker
+
 DEFAULT_BIN = "/work/main/build/emulator/paratro-emulator"
 DEFAULT_API_KEY = "pk_sandbox_paratro_emulator"
 DEFAULT_API_SECRET = "sk_sandbox_paratro_emulator"
@@ -150,11 +152,13 @@ class Server:
 
 
 class Api:
-    """Thin HTTP helper bound to one emulator's base URL (one keep-alive session)."""
+    """Thin HTTP helper bound to one emulator's base URL (one keep-alive session). Every /api/v1
+    response is checked against the JSON schemas of the caller's API version (response_shapes)."""
 
     def __init__(self, base_url: str):
         self.base = base_url
         self.session = requests.Session()
+        self.shapes = ShapeChecker(base_url, self.session)
 
     def close(self):
         self.session.close()
@@ -167,8 +171,13 @@ class Api:
             h["Content-Type"] = "application/json"
         if headers:
             h.update(headers)
-        return self.session.request(method, self.base + path, json=json, data=data, headers=h,
-                                    params=params, timeout=timeout)
+        r = self.session.request(method, self.base + path, json=json, data=data, headers=h,
+                                 params=params, timeout=timeout)
+        if path.startswith("/_sandbox/"):
+            self.shapes.observe_control(method.upper(), path.split("?", 1)[0], h, r.status_code)
+        else:
+            self.shapes.check(r)
+        return r
 
     def token_response(self, key, secret):
         return self.req("POST", "/api/v1/auth/token", headers={"X-API-Key": key, "X-API-Secret": secret})

@@ -1,11 +1,15 @@
-"""The OpenAPI document (schema/openapi.yaml) against Redocly's linter and against the real binary.
+"""The OpenAPI documents (schema/openapi.yaml for API version 2026-04, and the 2026-09 document
+scripts/openapi_overlay.py builds from it and schema/openapi-2026-09.overlay.yaml) against Redocly's
+linter and against the real binary.
 
-One module-scoped emulator (manual clock, small body limit, an admin token on the control plane)
-runs a realistic session through every operation the document describes, success and error paths,
-while a requests hook records each exchange: the API, then the control plane (fault rules with
-injected 503/500/429, a rate limit, the request journal, metrics, webhooks delivered to a receiver
-in this process, snapshots, and a reset last). validate_responses.mjs (ajv) then checks every recorded response against the document
-as served by the binary at /_sandbox/openapi.yaml. Further tests prove the checks can fail: tampered
+For each API version an emulator (manual clock, small body limit, an admin token on the control
+plane) runs a realistic session with a tenant pinned to that version, through every operation the
+document describes, success and error paths, while a requests hook records each exchange with the
+API version of its caller: the API, then the control plane (fault rules with injected 503/500/429,
+a rate limit, the request journal, metrics, webhooks delivered to a receiver in this process,
+snapshots, and a reset last). validate_responses.mjs (ajv) then checks every recorded response
+against the document of its caller's version (the session's for the control plane) as served by
+the binary at /_sandbox/openapi.yaml?version=.... Further tests prove the checks can fail: tampered
 responses and a document that lost a field must be reported, and a broken document must not lint.
 
 The npm tools live in tests/openapi/node_modules, installed by scripts/test (`npm ci`).
@@ -18,6 +22,7 @@ import hmac
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +33,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
+import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -35,8 +41,14 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 from e2e_helpers import (Server, Tenant, bad_checksum_tron_address, random_evm_address,  # noqa: E402
                          segwit_encode, solana_address, tron_address)
+from response_shapes import VERSIONS  # noqa: E402
 
-SPEC = ROOT / "schema" / "openapi.yaml"
+SPEC = ROOT / "schema" / "openapi.yaml"  # API version 2026-04
+OVERLAYS = {"2026-09": ROOT / "schema" / "openapi-2026-09.overlay.yaml"}
+OVERLAY_SCRIPT = ROOT / "scripts" / "openapi_overlay.py"
+LINT_CONFIGS = {"2026-09": "redocly-2026-09.yaml"}
+# Versions whose gateway retired POST /api/v1/transfer (410 endpoint_retired).
+TRANSFER_RETIRED = {"2026-09"}
 VALIDATOR = HERE / "validate_responses.mjs"
 REDOCLY = HERE / "node_modules" / ".bin" / "redocly"
 START = "2026-01-15T10:40:00Z"
@@ -65,10 +77,10 @@ def validate(spec_path: Path, exchanges: list, tmp: Path) -> dict:
     return report
 
 
-def lint(spec_path: Path) -> dict:
+def lint(spec_path: Path, config: str = "redocly.yaml") -> dict:
     node()
     env = dict(os.environ, REDOCLY_TELEMETRY="off", REDOCLY_SUPPRESS_UPDATE_NOTICE="true")
-    p = subprocess.run([str(REDOCLY), "lint", "--config", str(HERE / "redocly.yaml"), "--format", "json",
+    p = subprocess.run([str(REDOCLY), "lint", "--config", str(HERE / config), "--format", "json",
                         str(spec_path)], capture_output=True, text=True, timeout=120, env=env)
     try:
         return json.loads(p.stdout)
@@ -81,10 +93,22 @@ def lint(spec_path: Path) -> dict:
 # --------------------------------------------------------------------------------------------
 
 
-class Recorder:
-    """A requests response hook that keeps every exchange in the validator's format."""
+def document(version: str, tmp: Path) -> Path:
+    """The source of `version`'s document: the base file, or the base with the version's overlay."""
+    if version not in OVERLAYS:
+        return SPEC
+    out = tmp / f"openapi-{version}.yaml"
+    subprocess.run([sys.executable, str(OVERLAY_SCRIPT), str(SPEC), str(OVERLAYS[version]), str(out)], check=True,
+                   timeout=60)
+    return out
 
-    def __init__(self):
+
+class Recorder:
+    """A requests response hook that keeps every exchange in the validator's format, with the API
+    version of the client behind each /api/v1 request (None for the control plane)."""
+
+    def __init__(self, shapes):
+        self.shapes = shapes
         self.exchanges: list[dict] = []
 
     def __call__(self, r, *args, **kwargs):
@@ -92,7 +116,14 @@ class Recorder:
         body = r.request.body
         if isinstance(body, bytes):
             body = body.decode("utf-8", "replace")
+        version = None
+        if url.path.startswith("/api/v1/"):
+            try:
+                version = self.shapes.caller_version(r, r.json())
+            except ValueError:
+                version = self.shapes.caller_version(r)
         self.exchanges.append({
+            "version": version,
             "method": r.request.method,
             "path": url.path,
             "query": parse_qsl(url.query, keep_blank_values=True),
@@ -168,12 +199,30 @@ def expect(r, status, code=None):
     return r.json() if r.headers.get("Content-Type") == "application/json" else r.text
 
 
-def drive_session(server: Server, rec: Recorder, receiver: Receiver):
+def drive_session(server: Server, rec: Recorder, receiver: Receiver, version: str):
+    """The session, with the tenant `t` pinned to API `version`."""
     api = server.api
     api.session.hooks["response"].append(rec)
 
     def advance(**body):
         return expect(api.req("POST", "/_sandbox/clock/advance", json=body), 200)
+
+    def pin(v):
+        expect(api.req("PUT", f"/_sandbox/clients/{t.client_id}/api-version", json={"api_version": v}), 200)
+
+    def post_transfer(body):
+        """A transfer of the tenant: POST /api/v1/transfer, or POST /api/v1/transactions where
+        `version` retired it."""
+        if version in TRANSFER_RETIRED:
+            return t.req("POST", "/api/v1/transactions", json={"operation": "TRANSFER", **body})
+        return t.req("POST", "/api/v1/transfer", json=body)
+
+    def transfer(from_address, to_address, chain, token_symbol, amount, memo=None):
+        body = {"from_address": from_address, "to_address": to_address, "chain": chain,
+                "token_symbol": token_symbol, "amount": amount}
+        if memo is not None:
+            body["memo"] = memo
+        return post_transfer(body)
 
     # Auth: the token exchange and its failures.
     expect(api.token_response("pk_sandbox_paratro_emulator", "sk_sandbox_paratro_emulator"), 200)
@@ -182,7 +231,8 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
 
     # Control plane: clients.
     expect(api.req("POST", "/_sandbox/clients"), 201)
-    created = expect(api.req("POST", "/_sandbox/clients", json={"name": "OpenAPI tenant", "max_wallets": 5}), 201)
+    created = expect(api.req("POST", "/_sandbox/clients", json={"name": "OpenAPI tenant", "max_wallets": 5,
+                                                                "api_version": version}), 201)
     expect(api.req("POST", "/_sandbox/clients", json={"max_wallets": -1}), 400, "invalid_parameter")
     expect(api.req("POST", "/_sandbox/clients", data="{"), 400, "bad_request")
     t = Tenant(api, created["client_id"], created["api_key"], created["api_secret"])
@@ -273,7 +323,7 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
 
     # A transfer through its whole lifecycle, read at every step.
     eth_addr = accounts["ethereum"]["address"]
-    sent = expect(t.transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "1.25", memo="invoice 7"), 200)
+    sent = expect(transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "1.25", memo="invoice 7"), 200)
     tx = sent["tx_id"]
     seen = [expect(t.req("GET", f"/api/v1/transactions/{tx}"), 200)["status"]]
     for step in (dict(seconds=2), dict(seconds=1), dict(duration="PT12S"), dict(seconds="60"), dict(duration="PT2M")):
@@ -285,12 +335,12 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
     expect(t.req("GET", f"/api/v1/assets/{eth['asset_id']}"), 200)
 
     # Transfer errors.
-    expect(t.transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "1000"), 400, "insufficient_balance")
-    expect(t.transfer(eth_addr, "0x1234", "ethereum", "ETH", "1"), 400, "invalid_address")
-    expect(t.transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "-1"), 400, "invalid_parameter")
-    expect(t.transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "1", memo="m" * 101), 400, "validation_failed")
-    expect(t.transfer(random_evm_address(), random_evm_address(), "ethereum", "ETH", "1"), 404, "not_found")
-    expect(t.req("POST", "/api/v1/transfer", json={"from_address": eth_addr}), 400, "invalid_parameter")
+    expect(transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "1000"), 400, "insufficient_balance")
+    expect(transfer(eth_addr, "0x1234", "ethereum", "ETH", "1"), 400, "invalid_address")
+    expect(transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "-1"), 400, "invalid_parameter")
+    expect(transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "1", memo="m" * 101), 400, "validation_failed")
+    expect(transfer(random_evm_address(), random_evm_address(), "ethereum", "ETH", "1"), 404, "not_found")
+    expect(post_transfer({"from_address": eth_addr}), 400, "invalid_parameter")
 
     # The unified entry: a transfer with a reference and an Idempotency-Key, its replay, its errors.
     unified = {"operation": "TRANSFER", "reference_id": "openapi-1", "from_address": eth_addr,
@@ -311,19 +361,19 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
 
     # Held, released, forced outcomes on tron.
     tron_addr = accounts["tron"]["address"]
-    held = expect(t.transfer(tron_addr, tron_address(), "tron", "TRX", "5", memo="sandbox:hold"), 200)["tx_id"]
+    held = expect(transfer(tron_addr, tron_address(), "tron", "TRX", "5", memo="sandbox:hold"), 200)["tx_id"]
     expect(api.req("POST", f"/_sandbox/transactions/{held}/release"), 200)
     expect(api.req("POST", f"/_sandbox/transactions/{held}/release"), 409, "conflict")
     expect(api.req("POST", f"/_sandbox/transactions/{held}/confirm"), 200)
     expect(api.req("POST", f"/_sandbox/transactions/{held}/confirm"), 409, "conflict")
-    doomed = expect(t.transfer(tron_addr, tron_address(), "tron", "TRX", "2.5"), 200)["tx_id"]
+    doomed = expect(transfer(tron_addr, tron_address(), "tron", "TRX", "2.5"), 200)["tx_id"]
     expect(api.req("POST", f"/_sandbox/transactions/{doomed}/fail"), 200)
     expect(api.req("POST", f"/_sandbox/transactions/{doomed}/fail"), 409, "conflict")
     expect(api.req("POST", "/_sandbox/transactions/tx_nope/confirm"), 404, "not_found")
-    expect(t.transfer(tron_addr, bad_checksum_tron_address(), "tron", "TRX", "1"), 400, "invalid_address")
+    expect(transfer(tron_addr, bad_checksum_tron_address(), "tron", "TRX", "1"), 400, "invalid_address")
     # An internal transfer: the receiver gets an INBOUND twin.
     payroll = expect(t.req("POST", "/api/v1/accounts", json={"wallet_id": plain["wallet_id"], "chain": "ethereum"}), 200)
-    expect(t.transfer(eth_addr, payroll["address"].lower(), "ethereum", "ETH", "0.5"), 200)
+    expect(transfer(eth_addr, payroll["address"].lower(), "ethereum", "ETH", "0.5"), 200)
 
     # Deposits from outside.
     dep = expect(api.req("POST", "/_sandbox/deposits", json={"address": tron_addr, "chain": "tron",
@@ -412,15 +462,13 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
     expect(api.req("PUT", limit_path, data="["), 400, "bad_request")
     expect(api.req("PUT", "/_sandbox/clients/c_nope/rate-limit", json={"requests_per_second": 5}), 404, "not_found")
 
-    # API versions: pin the tenant to 2026-09, where POST /transfer is retired, and back.
+    # API versions: the tenant is pinned to this session's version; POST /transfer in it and in the others.
     version_path = f"/_sandbox/clients/{t.client_id}/api-version"
-    assert expect(api.req("GET", version_path), 200)["api_version"] == "2026-04"
-    assert expect(api.req("PUT", version_path, json={"api_version": "2026-09"}), 200)["api_version"] == "2026-09"
-    expect(t.req("POST", "/api/v1/transfer", json={}), 410, "invalid_parameter")
-    # ...where transactions read as the gateway's DTO.
-    assert set(expect(t.req("GET", f"/api/v1/transactions/{tx}"), 200)) >= {"risk_score", "risk_level"}
-    expect(t.req("GET", "/api/v1/transactions"), 200)
-    expect(api.req("PUT", version_path, json={"api_version": "2026-04"}), 200)
+    assert expect(api.req("GET", version_path), 200)["api_version"] == version
+    for v in [version] + [o for o in VERSIONS if o != version]:
+        assert expect(api.req("PUT", version_path, json={"api_version": v}), 200)["api_version"] == v
+        expect(t.req("POST", "/api/v1/transfer", json={}), 410 if v in TRANSFER_RETIRED else 400, "invalid_parameter")
+    expect(api.req("PUT", version_path, json={"api_version": version}), 200)
     expect(api.req("PUT", version_path, json={"api_version": "1999-01"}), 400, "invalid_parameter")
     expect(api.req("GET", "/_sandbox/clients/c_nope/api-version"), 404, "not_found")
 
@@ -523,6 +571,9 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
     assert expect(api.req("GET", "/_sandbox/ledger"), 200)["balanced"] is True
     expect(api.req("GET", "/_sandbox/clock"), 200)
     expect(api.req("GET", "/_sandbox/openapi.yaml"), 200)
+    for v in VERSIONS:
+        expect(api.req("GET", "/_sandbox/openapi.yaml", params={"version": v}), 200)
+    expect(api.req("GET", "/_sandbox/openapi.yaml", params={"version": "2026-13"}), 400, "invalid_parameter")
 
     # Router errors and the body limit.
     expect(t.req("DELETE", "/api/v1/wallets"), 405, "method_not_allowed")
@@ -542,11 +593,8 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
     expect(other.req("GET", "/api/v1/wallets"), 200)
 
 
-@pytest.fixture(scope="module")
-def session(tmp_path_factory):
-    """(exchanges, served document path) of one full session against a fresh emulator."""
-    node()
-    workdir = tmp_path_factory.mktemp("openapi")
+def run_session(version: str, workdir: Path):
+    """(exchanges, {version: served document path}) of one full session with a tenant pinned to `version`."""
     receiver = Receiver()
     try:
         server = AdminServer(["--log-level", "warn", "--manual-clock", "--start-time", START, "--keygen-delay-ms",
@@ -556,16 +604,43 @@ def session(tmp_path_factory):
         receiver.close()
         raise
     server.api.session.headers["X-Admin-Token"] = ADMIN_TOKEN
+    # The e2e helper's JSON-schema check runs here too, but not where the DTO is still awaited (the
+    # OpenAPI check of those reads is test_2026_09_transactions_are_the_gateway_dto).
     try:
-        rec = Recorder()
-        drive_session(server, rec, receiver)
-        served = workdir / "served-openapi.yaml"
-        r = server.api.session.get(server.url + "/_sandbox/openapi.yaml", timeout=10)
-        served.write_bytes(r.content)
-        yield rec.exchanges, served
+        rec = Recorder(server.api.shapes)
+        drive_session(server, rec, receiver, version)
+        served = {}
+        for v in VERSIONS:
+            r = server.api.session.get(server.url + "/_sandbox/openapi.yaml", params={"version": v}, timeout=10)
+            assert r.status_code == 200, r.text
+            served[v] = workdir / f"served-openapi-{v}.yaml"
+            served[v].write_bytes(r.content)
+        return rec.exchanges, served
     finally:
         server.stop()
         receiver.close()
+
+
+@pytest.fixture(scope="module")
+def sessions(tmp_path_factory):
+    """{version: (exchanges, served documents)}: the session once per API version."""
+    node()
+    return {v: run_session(v, tmp_path_factory.mktemp(f"openapi-{v}")) for v in VERSIONS}
+
+
+def validate_session(version: str, exchanges: list, served: dict, tmp: Path) -> tuple[list, dict, list]:
+    """Checks each exchange against the served document of its caller's version (the session's for
+    the control plane); returns (violations, covered statuses of the session's document, its operations)."""
+    violations, covered, operations = [], {}, []
+    for v in VERSIONS:
+        group = [e for e in exchanges if (e["version"] or version) == v]
+        if not group:
+            continue
+        report = validate(served[v], group, tmp)
+        violations += [dict(x, version=v, exchange=group[x["index"]]) for x in report["violations"]]
+        if v == version:
+            covered, operations = report["covered"], report["operations"]
+    return violations, covered, operations
 
 
 # --------------------------------------------------------------------------------------------
@@ -573,8 +648,9 @@ def session(tmp_path_factory):
 # --------------------------------------------------------------------------------------------
 
 
-def test_document_lints_clean():
-    report = lint(SPEC)
+@pytest.mark.parametrize("version", VERSIONS)
+def test_document_lints_clean(version, tmp_path):
+    report = lint(document(version, tmp_path), LINT_CONFIGS.get(version, "redocly.yaml"))
     assert report["totals"]["errors"] == 0, json.dumps(report["problems"], indent=1)[:4000]
     assert report["totals"]["warnings"] == 0, json.dumps(report["problems"], indent=1)[:4000]
 
@@ -589,26 +665,57 @@ def test_linter_rejects_a_broken_document(tmp_path):
     assert lint(path)["totals"]["errors"] >= 1
 
 
-def test_served_document_is_the_source_file(session):
-    exchanges, served = session
-    assert served.read_bytes() == SPEC.read_bytes()
-    hit = [e for e in exchanges if e["path"] == "/_sandbox/openapi.yaml" and e["status"] == 200]
+def test_overlay_targets_must_exist(tmp_path):
+    overlay = tmp_path / "bad-overlay.yaml"
+    overlay.write_text("overlay: 1.0.0\nactions:\n  - target: $.paths['/api/v1/nothing'].post\n    remove: true\n")
+    p = subprocess.run([sys.executable, str(OVERLAY_SCRIPT), str(SPEC), str(overlay), str(tmp_path / "out.yaml")],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode != 0 and "/api/v1/nothing" in p.stderr, p.stderr
+
+
+def test_served_documents_are_the_sources(sessions, tmp_path):
+    exchanges, served = sessions["2026-04"]
+    for v in VERSIONS:
+        assert served[v].read_bytes() == document(v, tmp_path).read_bytes(), v
+    assert served["2026-09"].read_bytes() != served["2026-04"].read_bytes()
+    hit = [e for e in exchanges if e["path"] == "/_sandbox/openapi.yaml" and e["status"] == 200 and not e["query"]]
     assert hit and hit[0]["headers"]["Content-Type"] == "application/yaml"
+    assert hit[0]["body"].encode() == SPEC.read_bytes()  # the default version's (2026-04) without ?version
     assert hit[0]["body"].startswith("openapi: 3.0.3\n")
 
 
-def test_live_responses_conform(session, tmp_path):
-    exchanges, served = session
-    report = validate(served, exchanges, tmp_path)
-    assert report["violations"] == [], json.dumps(report["violations"], indent=1)[:6000]
-    # Every operation of the document was exercised with a success, and every error class the
+@pytest.mark.parametrize("version", VERSIONS)
+def test_live_responses_conform(sessions, version, tmp_path):
+    exchanges, served = sessions[version]
+    assert {e["version"] for e in exchanges if e["path"].startswith("/api/v1/") and e["version"]} == set(VERSIONS)
+    violations, covered, operations = validate_session(version, exchanges, served, tmp_path)
+    violations = [{k: v for k, v in x.items() if k != "exchange"} for x in violations]
+    assert violations == [], json.dumps(violations, indent=1)[:6000]
+    # Every operation of the session's document was exercised with a success (an operation that
+    # documents none, like a retired one, with one of its answers), and every error class the
     # brief names was seen.
-    missing = [op for op in report["operations"]
-               if not any(200 <= s < 300 for s in report["covered"].get(op, []))]
+    doc = yaml.safe_load(served[version].read_text())
+    missing = []
+    for op in operations:
+        method, template = op.split(" ", 1)
+        documented = doc["paths"][template][method.lower()]["responses"]
+        has_2xx = any(str(s).startswith("2") for s in documented)
+        seen = covered.get(op, [])
+        if not any((200 <= s < 300) if has_2xx else str(s) in documented for s in seen):
+            missing.append(op)
     assert missing == [], missing
     statuses = {e["status"] for e in exchanges}
-    assert {200, 201, 400, 401, 404, 405, 409, 413, 429, 500, 503} <= statuses, statuses
+    assert {200, 201, 400, 401, 404, 405, 409, 410, 413, 429, 500, 503} <= statuses, statuses
     assert len(exchanges) > 120
+
+
+def test_2026_09_transactions_are_the_gateway_dto(sessions, tmp_path):
+    exchanges, served = sessions["2026-09"]
+    reads = [e for e in exchanges if e["version"] == "2026-09" and e["method"] == "GET" and e["status"] == 200
+             and re.match(r"^/api/v1/transactions(/[^/]+)?$", e["path"])]
+    assert any(json.loads(e["body"]).get("data", [None]) for e in reads), "no 2026-09 transaction was read"
+    report = validate(served["2026-09"], reads, tmp_path)
+    assert report["violations"] == [], json.dumps(report["violations"], indent=1)[:3000]
 
 
 def first(exchanges, method, path, status=200):
@@ -687,8 +794,14 @@ def tampered(exchanges):
     ]
 
 
-def test_validator_catches_tampered_responses(session, tmp_path):
-    exchanges, served = session
+def session_2026_04(sessions):
+    """The 2026-04 session's exchanges of 2026-04 callers and the control plane, and its document."""
+    exchanges, served = sessions["2026-04"]
+    return [e for e in exchanges if e["version"] in (None, "2026-04")], served["2026-04"]
+
+
+def test_validator_catches_tampered_responses(sessions, tmp_path):
+    exchanges, served = session_2026_04(sessions)
     cases = tampered(exchanges)
     report = validate(served, [e for _, _, e in cases], tmp_path)
     errors = {v["index"]: " | ".join(v["errors"]) for v in report["violations"]}
@@ -698,8 +811,8 @@ def test_validator_catches_tampered_responses(session, tmp_path):
     assert validate(served, [e for e in exchanges if e["path"].startswith("/api/v1/wallets/")], tmp_path)["violations"] == []
 
 
-def test_validator_catches_a_document_missing_a_field(session, tmp_path):
-    exchanges, served = session
+def test_validator_catches_a_document_missing_a_field(sessions, tmp_path):
+    exchanges, served = session_2026_04(sessions)
     text = served.read_text()
     # Drop `memo` from Transaction: every transaction response now carries an undocumented field.
     cut = "        memo:\n          type: string\n          description: Emulator extension beyond the contract; \"\" when none.\n"
@@ -710,3 +823,16 @@ def test_validator_catches_a_document_missing_a_field(session, tmp_path):
     flagged = {v["path"] for v in report["violations"]}
     assert any(p.startswith("/api/v1/transactions") for p in flagged), report["violations"][:3]
     assert all("memo" in " ".join(v["errors"]) for v in report["violations"]), report["violations"][:3]
+
+
+def test_default_document_is_the_default_versions(tmp_path):
+    server = Server(["--log-level", "warn", "--api-version", "2026-09"], tmp_path / "emulator.db", tmp_path)
+    try:
+        default = server.api.req("GET", "/_sandbox/openapi.yaml")
+        pinned = server.api.req("GET", "/_sandbox/openapi.yaml", params={"version": "2026-09"})
+        assert default.status_code == pinned.status_code == 200
+        assert default.content == pinned.content == document("2026-09", tmp_path).read_bytes()
+        assert server.api.req("GET", "/_sandbox/openapi.yaml", params={"version": "2026-04"}).content == \
+            SPEC.read_bytes()
+    finally:
+        server.stop()
