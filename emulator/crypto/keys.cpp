@@ -3,6 +3,8 @@
 // through raw EVP keys. Every OpenSSL object is owned by a unique_ptr so failures cannot leak.
 #include "emulator/crypto/keys.hpp"
 
+#include "emulator/crypto/openssl_ptr.hpp"
+
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
@@ -15,22 +17,11 @@
 namespace paratro::crypto {
 namespace {
 
-struct BnCtxFree {
-    void operator()(BN_CTX* p) const { BN_CTX_free(p); }
-};
-struct BnFree {
-    // The scalar is secret, so it is wiped rather than merely freed.
-    void operator()(BIGNUM* p) const { BN_clear_free(p); }
-};
-struct GroupFree {
-    void operator()(EC_GROUP* p) const { EC_GROUP_free(p); }
-};
-struct PointFree {
-    void operator()(EC_POINT* p) const { EC_POINT_free(p); }
-};
-struct PkeyFree {
-    void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
+using ossl::BnCtxPtr;
+using ossl::BnPtr;
+using ossl::GroupPtr;
+using ossl::PkeyPtr;
+using ossl::PointPtr;
 
 [[noreturn]] void fail(const char* what) { throw std::runtime_error(std::string("secp/ed25519: ") + what); }
 
@@ -46,9 +37,9 @@ void point_to(const EC_GROUP* group, const EC_POINT* point, point_conversion_for
 
 std::optional<Secp256k1Key> secp256k1_from_private(const std::array<std::uint8_t, 32>& priv) {
     // A group per call (cheap) avoids sharing mutable OpenSSL state between threads.
-    std::unique_ptr<EC_GROUP, GroupFree> group(EC_GROUP_new_by_curve_name(NID_secp256k1));
-    std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_new());
-    std::unique_ptr<BIGNUM, BnFree> scalar(BN_secure_new());
+    GroupPtr group(EC_GROUP_new_by_curve_name(NID_secp256k1));
+    BnCtxPtr ctx(BN_CTX_new());
+    BnPtr scalar(BN_secure_new());
     if (!group || !ctx || !scalar) fail("allocation failed");
 
     if (BN_bin2bn(priv.data(), static_cast<int>(priv.size()), scalar.get()) == nullptr) {
@@ -58,7 +49,7 @@ std::optional<Secp256k1Key> secp256k1_from_private(const std::array<std::uint8_t
     if (BN_is_zero(scalar.get()) || BN_cmp(scalar.get(), order) >= 0) return std::nullopt;
     BN_set_flags(scalar.get(), BN_FLG_CONSTTIME);
 
-    std::unique_ptr<EC_POINT, PointFree> pub(EC_POINT_new(group.get()));
+    PointPtr pub(EC_POINT_new(group.get()));
     if (!pub) fail("allocation failed");
     if (EC_POINT_mul(group.get(), pub.get(), scalar.get(), nullptr, nullptr, ctx.get()) != 1) {
         fail("EC_POINT_mul failed");
@@ -83,7 +74,7 @@ Secp256k1Key generate_secp256k1(RandomSource& rng) {
 }
 
 Ed25519Key ed25519_from_seed(const std::array<std::uint8_t, 32>& seed) {
-    std::unique_ptr<EVP_PKEY, PkeyFree> pkey(
+    PkeyPtr pkey(
         EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
     if (!pkey) fail("EVP_PKEY_new_raw_private_key failed");
 
