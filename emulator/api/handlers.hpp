@@ -47,6 +47,13 @@ ApiResponse list_transactions(Services& s, const ApiRequest& r, const Caller& c)
 ApiResponse sandbox_create_client(Services& s, const ApiRequest& r);
 // GET: the client's API version; PUT {"api_version": "2026-09"}: pins the client to a version.
 ApiResponse sandbox_client_api_version(Services& s, const ApiRequest& r, std::string_view client_id);
+// sandbox/security_factors.cpp: GET (filters chain, factor_type, status) and POST on
+// /_sandbox/clients/{id}/security-factors; GET, PUT {"status"} and DELETE on one entry; GET and
+// PUT {"require_whitelist": bool} on .../security-factors/settings.
+ApiResponse sandbox_security_factors(Services& s, const ApiRequest& r, std::string_view client_id);
+ApiResponse sandbox_security_factor(Services& s, const ApiRequest& r, std::string_view client_id,
+                                    std::string_view factor_id);
+ApiResponse sandbox_security_settings(Services& s, const ApiRequest& r, std::string_view client_id);
 ApiResponse sandbox_set_balance(Services& s, const ApiRequest& r, std::string_view asset_id);
 ApiResponse sandbox_health(Services& s);
 // sandbox/chain.cpp

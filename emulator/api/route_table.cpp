@@ -9,7 +9,7 @@ namespace paratro::api {
 
 namespace {
 
-constexpr std::array<std::string_view, 38> kTemplates{{
+constexpr std::array<std::string_view, 42> kTemplates{{
     "/api/v1/auth/token",
     "/api/v1/wallets",
     "/api/v1/wallets/{id}",
@@ -38,6 +38,10 @@ constexpr std::array<std::string_view, 38> kTemplates{{
     "/_sandbox/requests/config",
     "/_sandbox/metrics",
     "/_sandbox/clients/{id}/webhook",
+    "/_sandbox/clients/{id}/security-factors",
+    "/_sandbox/clients/{id}/security-factors/settings",  // before {id}: the first match wins
+    "/_sandbox/clients/{id}/security-factors/{id}",
+    "/_sandbox/clients/{id}/security-factors/{id}/status",
     "/_sandbox/webhooks/events",
     "/_sandbox/webhooks/events/{id}",
     "/_sandbox/webhooks/events/{id}/redeliver",
