@@ -109,6 +109,8 @@ struct TransactionRecord {
   std::string to_address_key;
   std::string failure_reason;
   std::int64_t confirmed_at_ms = -1;
+  std::string operation = "TRANSFER";  // what created it: TRANSFER, PROGRAM_CALL, CONTRACT_CALL
+  std::string call_data;               // hex call data; "" for plain transfers
 };
 
 template <typename T>

@@ -123,7 +123,7 @@ AssetRecord read_asset(Statement& s) {
   "tx_id, wallet_id, account_id, asset_id, client_id, chain, transaction_type, direction, from_address, " \
   "to_address, token_symbol, amount, decimals, memo, status, tx_hash, block_number, confirmations, "     \
   "created_at_ms, updated_at_ms, next_due_ms, outcome, required_confirmations, origin, twin_of, "      \
-  "to_address_key, failure_reason, confirmed_at_ms"
+  "to_address_key, failure_reason, confirmed_at_ms, operation, call_data"
 
 TransactionRecord read_tx(Statement& s) {
   TransactionRecord t;
@@ -155,6 +155,8 @@ TransactionRecord read_tx(Statement& s) {
   t.to_address_key = s.column_text(25);
   t.failure_reason = s.column_text(26);
   t.confirmed_at_ms = s.column_is_null(27) ? -1 : s.column_int(27);
+  t.operation = s.column_text(28);
+  t.call_data = s.column_text(29);
   return t;
 }
 
@@ -558,7 +560,7 @@ Status Store::set_asset_balance(std::string_view asset_id, Amount balance, std::
 
 void Store::insert_transaction(const TransactionRecord& t) {
   auto st = db_.use("INSERT INTO transactions(" TX_COLUMNS
-                    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   st->bind(1, t.tx_id)
       .bind(2, t.wallet_id)
       .bind(3, t.account_id)
@@ -587,7 +589,7 @@ void Store::insert_transaction(const TransactionRecord& t) {
       .bind(26, t.to_address_key)
       .bind(27, t.failure_reason);
   if (t.confirmed_at_ms < 0) st->bind_null(28); else st->bind(28, t.confirmed_at_ms);
-  st->run();
+  st->bind(29, t.operation).bind(30, t.call_data).run();
 }
 
 domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& r, TransactionRecord t) {
