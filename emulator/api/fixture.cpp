@@ -133,6 +133,17 @@ class Loader {
     return true;
   }
 
+  bool get_bool(const Value& obj, const std::string& path, const char* name, bool& out) {
+    auto it = obj.FindMember(name);
+    if (it == obj.MemberEnd() || it->value.IsNull()) return true;
+    if (!it->value.IsBool()) {
+      error(path + "." + name, "must be true or false");
+      return false;
+    }
+    out = it->value.GetBool();
+    return true;
+  }
+
   const Value* get_array(const Value& obj, const std::string& path, const char* name, bool required = false) {
     auto it = obj.FindMember(name);
     if (it == obj.MemberEnd() || it->value.IsNull()) {
@@ -245,7 +256,7 @@ class Loader {
     ++out_.counts.clients;
     known_fields(obj, path, {"client_id", "client_name", "api_key", "api_secret", "status", "subscription_tier",
                              "max_wallets", "rate_limit_per_second", "webhook", "api_version", "operations_policy",
-                             "wallets"});
+                             "require_whitelist", "security_factors", "wallets"});
     std::optional<std::string> name, key, secret, tier;
     bool ok = get_string(obj, path, "client_name", name, true, kMaxClientName);
     ok &= get_string(obj, path, "api_key", key, true, kMaxCredential) && credential(path + ".api_key", *key);
@@ -273,6 +284,8 @@ class Loader {
         ok = false;
       }
     }
+    bool require_whitelist = false;
+    ok &= get_bool(obj, path, "require_whitelist", require_whitelist);
 
     if (ok) {
       auto c = client_record(client_id, *name, *key, *secret, max_wallets, ctx_.now_ms, ctx_.rng);
@@ -284,12 +297,60 @@ class Loader {
       c.api_version = domain::parse_api_version(version).value_or(ctx_.default_api_version);
       c.operations_policy = operations_policy;
       ok = store(path, [&] { return ctx_.store.create_client(c); });
+      if (ok && require_whitelist) {
+        ok = store(path + ".require_whitelist", [&] { return ctx_.store.set_require_whitelist(client_id, true); });
+      }
+    }
+    if (const Value* factors = get_array(obj, path, "security_factors")) {
+      for (rapidjson::SizeType i = 0; i < factors->Size(); ++i) {
+        security_factor((*factors)[i], path + ".security_factors[" + std::to_string(i) + "]", ok ? &client_id : nullptr);
+      }
     }
     const Value* wallets = get_array(obj, path, "wallets");
     if (!wallets) return;
     for (rapidjson::SizeType i = 0; i < wallets->Size(); ++i) {
       wallet((*wallets)[i], path + ".wallets[" + std::to_string(i) + "]", ok ? &client_id : nullptr, max_wallets);
     }
+  }
+
+  // An entry of a client's address whitelist or blacklist, checked as the control plane's POST
+  // /_sandbox/clients/{id}/security-factors checks it.
+  void security_factor(const Value& obj, const std::string& path, const std::string* client_id) {
+    if (!obj.IsObject()) return error(path, "must be an object");
+    known_fields(obj, path, {"factor_id", "factor_type", "chain", "address", "label", "reason", "status"});
+    std::string type, status(domain::kFactorActive);
+    bool ok = get_enum(obj, path, "factor_type", type, {"WHITELIST", "BLACKLIST"}, true);
+    ok &= get_enum(obj, path, "status", status, {"ACTIVE", "INACTIVE"}, false);
+    std::optional<std::string> chain_name, address, label, reason;
+    ok &= get_string(obj, path, "chain", chain_name, true, 64);
+    ok &= get_string(obj, path, "address", address, true, kMaxAddress);
+    ok &= get_string(obj, path, "label", label, false, kMaxLabel);
+    ok &= get_string(obj, path, "reason", reason, false, kMaxFactorReason);
+    std::string factor_id;
+    ok &= get_id(obj, path, "factor_id", "sf_", ctx_.now_ms, factor_id);
+    const domain::ChainInfo* chain = nullptr;
+    if (chain_name) {
+      auto resolved = resolve_chain(*chain_name);
+      if (resolved) chain = *resolved; else ok = fail(path + ".chain", resolved.error());
+    }
+    std::string key;
+    if (chain && address) {
+      auto k = security_factor_address_key(*chain, *address);
+      if (k) key = *k; else ok = fail(path + ".address", k.error());
+    }
+    if (!ok || !client_id) return;
+    domain::SecurityFactorRecord f;
+    f.factor_id = factor_id;
+    f.client_id = *client_id;
+    f.factor_type = type;
+    f.chain = std::string(chain->name);
+    f.address = *address;
+    f.address_key = key;
+    f.label = label.value_or("");
+    f.reason = reason.value_or("");
+    f.status = status;
+    f.created_at_ms = f.updated_at_ms = ctx_.now_ms;
+    store(path, [&] { return ctx_.store.add_security_factor(f); });
   }
 
   bool credential(const std::string& path, const std::string& v) {

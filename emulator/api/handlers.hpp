@@ -76,6 +76,13 @@ ApiResponse sandbox_client_operations_policy(Services& s, const ApiRequest& r, s
 // An operations policy object {"operations": [...], "chains"?: [...]} as the control endpoint and
 // the fixture accept it; invalid_parameter naming the bad member.
 domain::Result<domain::OperationsPolicy> parse_operations_policy(const rapidjson::Value& v);
+// sandbox/security_factors.cpp: GET (filters chain, factor_type, status) and POST on
+// /_sandbox/clients/{id}/security-factors; GET, PUT {"status"} and DELETE on one entry; GET and
+// PUT {"require_whitelist": bool} on .../security-factors/settings.
+ApiResponse sandbox_security_factors(Services& s, const ApiRequest& r, std::string_view client_id);
+ApiResponse sandbox_security_factor(Services& s, const ApiRequest& r, std::string_view client_id,
+                                    std::string_view factor_id);
+ApiResponse sandbox_security_settings(Services& s, const ApiRequest& r, std::string_view client_id);
 ApiResponse sandbox_set_balance(Services& s, const ApiRequest& r, std::string_view asset_id);
 ApiResponse sandbox_health(Services& s);
 // sandbox/chain.cpp

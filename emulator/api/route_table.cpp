@@ -9,7 +9,7 @@ namespace paratro::api {
 
 namespace {
 
-constexpr std::array<std::string_view, 39> kTemplates{{
+constexpr std::array<std::string_view, 43> kTemplates{{
     "/api/v1/auth/token",
     "/api/v1/wallets",
     "/api/v1/wallets/{id}",
@@ -39,6 +39,10 @@ constexpr std::array<std::string_view, 39> kTemplates{{
     "/_sandbox/requests/config",
     "/_sandbox/metrics",
     "/_sandbox/clients/{id}/webhook",
+    "/_sandbox/clients/{id}/security-factors",
+    "/_sandbox/clients/{id}/security-factors/settings",  // before {id}: the first match wins
+    "/_sandbox/clients/{id}/security-factors/{id}",
+    "/_sandbox/clients/{id}/security-factors/{id}/status",
     "/_sandbox/webhooks/events",
     "/_sandbox/webhooks/events/{id}",
     "/_sandbox/webhooks/events/{id}/redeliver",

@@ -16,6 +16,13 @@ domain::Result<const domain::ChainInfo*> resolve_chain(std::string_view name) {
   return chain;
 }
 
+domain::Result<std::string> security_factor_address_key(const domain::ChainInfo& chain, std::string_view address) {
+  if (!domain::is_valid_address(chain.family, address)) {
+    return make_error(ErrorCode::invalid_address, "address is not a valid " + std::string(chain.name) + " address");
+  }
+  return domain::address_key(chain.family, address);
+}
+
 domain::Result<const domain::ChainInfo*> resolve_asset_chain(const domain::ChainInfo& account_chain,
                                                              const std::optional<std::string>& chain_in) {
   const std::string requested = chain_in ? ascii_lower(*chain_in) : std::string();

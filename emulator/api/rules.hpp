@@ -26,10 +26,15 @@ inline constexpr std::size_t kMaxSymbol = 20;
 inline constexpr std::size_t kMaxAddress = 255;
 inline constexpr std::size_t kMaxMemo = 100;
 inline constexpr std::size_t kMaxClientName = 100;
+inline constexpr std::size_t kMaxFactorReason = 500;
 inline constexpr std::int64_t kMaxMaxWallets = 1'000'000;
 
 // A chain named by a client (any case): invalid_parameter "Unsupported chain: X" when unknown.
 domain::Result<const domain::ChainInfo*> resolve_chain(std::string_view name);
+
+// The address key of a security factor's `address` on `chain`: invalid_address unless the address
+// is valid there (the check POST /transfer applies to a destination).
+domain::Result<std::string> security_factor_address_key(const domain::ChainInfo& chain, std::string_view address);
 
 struct AssetKind {
   const domain::ChainInfo* chain;  // the chain the asset lives on

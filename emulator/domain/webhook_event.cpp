@@ -1,6 +1,8 @@
 // Event selection, ids and bodies of transaction webhooks; see webhook_event.hpp.
 #include "emulator/domain/webhook_event.hpp"
 
+#include <array>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -11,17 +13,40 @@
 
 namespace paratro::domain {
 
+namespace {
+
+constexpr std::array kEventTypes{EventType::confirming, EventType::confirmed, EventType::failed, EventType::credited};
+
+// 16 bytes of SHA-256(`material`) as a UUID: version 8 (custom, RFC 9562 §5.8, whose example is
+// exactly this name-based SHA-256 construction) and the RFC variant, formatted 8-4-4-4-12.
+std::string name_based_uuid(std::string_view material) {
+  auto digest = crypto::sha256(material);
+  digest[6] = static_cast<std::uint8_t>((digest[6] & 0x0f) | 0x80);
+  digest[8] = static_cast<std::uint8_t>((digest[8] & 0x3f) | 0x80);
+  const std::string hex = crypto::to_hex(std::span(digest.data(), 16));
+  std::string out;
+  out.reserve(36);
+  for (std::size_t i = 0; i < hex.size(); ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) out.push_back('-');
+    out.push_back(hex[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string_view event_type_name(EventType type) {
   switch (type) {
     case EventType::confirming: return "transaction.confirming";
     case EventType::confirmed: return "transaction.confirmed";
     case EventType::failed: return "transaction.failed";
+    case EventType::credited: return "transfer.credited";
   }
   return "transaction.unknown";
 }
 
 bool parse_event_type(std::string_view name, EventType& out) {
-  for (auto t : {EventType::confirming, EventType::confirmed, EventType::failed}) {
+  for (auto t : kEventTypes) {
     if (event_type_name(t) == name) {
       out = t;
       return true;
@@ -30,16 +55,27 @@ bool parse_event_type(std::string_view name, EventType& out) {
   return false;
 }
 
+bool version_sends(const VersionTraits& v, EventType type) {
+  return type != EventType::credited || v.internal_credit_event;
+}
+
 std::vector<EventType> events_for_change(std::string_view old_status, std::int64_t old_confirmations,
-                                         const TransactionRecord& now, bool every_confirmation) {
+                                         const TransactionRecord& now, bool every_confirmation,
+                                         const VersionTraits& v) {
   std::vector<EventType> out;
+  if (now.origin == "internal" && v.internal_credit_event) {
+    if (now.status == "CONFIRMED" && old_status != "CONFIRMED") out.push_back(EventType::credited);
+    return out;
+  }
+  const bool confirming_events = v.outbound_confirming_event || now.direction == "INBOUND";
   if (now.status == old_status) {
-    if (every_confirmation && now.status == "CONFIRMING" && now.confirmations > old_confirmations) {
+    if (confirming_events && every_confirmation && now.status == "CONFIRMING" &&
+        now.confirmations > old_confirmations) {
       out.push_back(EventType::confirming);
     }
     return out;
   }
-  if (now.status == "CONFIRMING") out.push_back(EventType::confirming);
+  if (now.status == "CONFIRMING" && confirming_events) out.push_back(EventType::confirming);
   if (now.status == "CONFIRMED") out.push_back(EventType::confirmed);
   if (now.status == "FAILED") out.push_back(EventType::failed);
   return out;
@@ -48,8 +84,7 @@ std::vector<EventType> events_for_change(std::string_view old_status, std::int64
 std::string make_event_id(std::string_view tx_id, EventType type, std::int64_t confirmations) {
   std::string material = "paratro-event/";
   material.append(tx_id).append("/").append(event_type_name(type)).append("/").append(std::to_string(confirmations));
-  const auto digest = crypto::sha256(material);
-  return "evt_" + crypto::to_hex(std::span(digest.data(), 16));
+  return name_based_uuid(material);
 }
 
 std::string make_delivery_id(std::string_view event_id, std::int64_t n) {
@@ -59,8 +94,14 @@ std::string make_delivery_id(std::string_view event_id, std::int64_t n) {
   return "whd_" + crypto::to_hex(std::span(digest.data(), 16));
 }
 
+std::string_view webhook_operation(const TransactionRecord& tx, EventType type) {
+  if (type == EventType::credited) return "TRANSFER";
+  if (tx.direction == "INBOUND") return "DEPOSIT";
+  return tx.operation.empty() ? std::string_view("TRANSFER") : std::string_view(tx.operation);
+}
+
 std::string render_event_body(const TransactionRecord& tx, EventType type, std::string_view event_id,
-                              std::int64_t event_time_ms) {
+                              std::int64_t event_time_ms, const VersionTraits& v) {
   const ChainInfo* chain = find_chain(tx.chain);
   const auto token = find_token(tx.token_symbol, tx.chain);
   rapidjson::StringBuffer buf;
@@ -81,7 +122,7 @@ std::string render_event_body(const TransactionRecord& tx, EventType type, std::
   str("wallet_id", tx.wallet_id);
   str("account_id", tx.account_id);
   str("status", tx.status);
-  str("transaction_type", tx.direction);
+  str("transaction_type", type == EventType::credited ? std::string_view("INTERNAL") : std::string_view(tx.direction));
   str("chain", tx.chain);
   str("network", chain ? chain->network : std::string_view("mainnet"));
   str("txhash", tx.tx_hash);
@@ -89,8 +130,9 @@ std::string render_event_body(const TransactionRecord& tx, EventType type, std::
   str("from", tx.from_address);
   str("to", tx.to_address);
   str("symbol", tx.token_symbol);
-  str("contract_address", token ? token->contract_address : std::string_view("0x"));
-  str("amount", format_amount(tx.amount, static_cast<unsigned>(tx.decimals)));
+  // The registry (and the assets API) spell a native asset's contract "0x"; webhooks send "".
+  str("contract_address", token && token->asset_type != "NATIVE" ? token->contract_address : std::string_view());
+  str("amount", to_base_units_string(tx.amount));
   num("decimals", tx.decimals);
   num("confirmations", tx.confirmations);
   num("required_confirmations", tx.required_confirmations);
@@ -102,13 +144,14 @@ std::string render_event_body(const TransactionRecord& tx, EventType type, std::
   } else {
     w.Null();
   }
-  // The sandbox screens nothing: every transaction is reported as checked and low risk.
+  // The sandbox screens nothing: every transaction is reported as not scanned.
   w.Key("risk_checked");
-  w.Bool(true);
+  w.Bool(false);
   w.Key("risk_score");
   w.Int(0);
-  str("risk_level", "LOW");
-  str("data", tx.memo);
+  str("risk_level", "UNSCANNED");
+  str("data", tx.call_data);
+  if (v.webhook_operation_field) str("operation", webhook_operation(tx, type));
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
 }

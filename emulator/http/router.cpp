@@ -16,8 +16,10 @@ using domain::ErrorCode;
 
 namespace {
 
-// Splits "/a/b/c" into at most 5 segments; returns the count, or -1 if there are more.
-int split_path(std::string_view path, std::array<std::string_view, 5>& out) {
+using Segments = std::array<std::string_view, 6>;
+
+// Splits "/a/b/c" into at most 6 segments; returns the count, or -1 if there are more.
+int split_path(std::string_view path, Segments& out) {
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   int n = 0;
   std::size_t i = 0;
@@ -58,7 +60,7 @@ constexpr std::array<Resource, 5> kResources{{
     {"transfer", api::create_transfer, nullptr, nullptr},
 }};
 
-ApiResponse route_api(api::Services& s, const ApiRequest& r, const std::array<std::string_view, 5>& seg, int n) {
+ApiResponse route_api(api::Services& s, const ApiRequest& r, const Segments& seg, int n) {
   // seg[0] == "api", seg[1] == "v1"
   if (n == 4 && seg[2] == "auth" && seg[3] == "token") {
     return r.method == "POST" ? api::issue_token(s, r) : not_allowed(r);
@@ -89,7 +91,7 @@ ApiResponse route_api(api::Services& s, const ApiRequest& r, const std::array<st
   return out;
 }
 
-ApiResponse route_webhooks(api::Services& s, const ApiRequest& r, const std::array<std::string_view, 5>& seg, int n) {
+ApiResponse route_webhooks(api::Services& s, const ApiRequest& r, const Segments& seg, int n) {
   // seg[0] == "_sandbox", seg[1] == "webhooks"
   const bool get = r.method == "GET";
   if (n == 3 && seg[2] == "events") return get ? api::sandbox_webhook_events(s, r) : not_allowed(r);
@@ -102,7 +104,22 @@ ApiResponse route_webhooks(api::Services& s, const ApiRequest& r, const std::arr
   return not_found();
 }
 
-ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const std::array<std::string_view, 5>& seg, int n) {
+ApiResponse route_security_factors(api::Services& s, const ApiRequest& r, const Segments& seg, int n) {
+  // seg[0] == "_sandbox", seg[1] == "clients", seg[3] == "security-factors"
+  const std::string_view client = seg[2];
+  if (n == 4) return r.method == "GET" || r.method == "POST" ? api::sandbox_security_factors(s, r, client) : not_allowed(r);
+  if (n == 5 && seg[4] == "settings") {
+    return r.method == "GET" || r.method == "PUT" ? api::sandbox_security_settings(s, r, client) : not_allowed(r);
+  }
+  if (n == 5) {
+    const bool allowed = r.method == "GET" || r.method == "PUT" || r.method == "DELETE";
+    return allowed ? api::sandbox_security_factor(s, r, client, seg[4]) : not_allowed(r);
+  }
+  if (n == 6 && seg[5] == "status") return r.method == "PUT" ? api::sandbox_security_factor(s, r, client, seg[4]) : not_allowed(r);
+  return not_found();
+}
+
+ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const Segments& seg, int n) {
   if (n == 2 && seg[1] == "clients") return r.method == "POST" ? api::sandbox_create_client(s, r) : not_allowed(r);
   if (n == 2 && seg[1] == "health") return r.method == "GET" ? api::sandbox_health(s) : not_allowed(r);
   if (n == 2 && seg[1] == "clock") return r.method == "GET" ? api::sandbox_clock(s) : not_allowed(r);
@@ -137,6 +154,7 @@ ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const std::arra
     return r.method == "GET" || r.method == "PUT" ? api::sandbox_webhook_config(s, r, seg[2]) : not_allowed(r);
   }
   if (n >= 3 && seg[1] == "webhooks") return route_webhooks(s, r, seg, n);
+  if (n >= 4 && seg[1] == "clients" && seg[3] == "security-factors") return route_security_factors(s, r, seg, n);
   if (n == 4 && seg[1] == "clients" && seg[3] == "rate-limit") {
     return r.method == "PUT" ? api::sandbox_set_rate_limit(s, r, seg[2]) : not_allowed(r);
   }
@@ -160,7 +178,7 @@ ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const std::arra
 }  // namespace
 
 ApiResponse route(api::Services& s, const ApiRequest& r) {
-  std::array<std::string_view, 5> seg{};
+  Segments seg{};
   const int n = split_path(r.path, seg);
   if (n >= 2 && seg[0] == "api" && seg[1] == "v1") return route_api(s, r, seg, n);
   if (n >= 1 && seg[0] == "_sandbox") {

@@ -642,6 +642,8 @@ domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& 
     from_address = st->column_text(2);
   }
   if (!asset->is_active) return make_error(ErrorCode::transaction_failed, "Asset is not active");
+  // The client's blacklist (and whitelist, when it requires one) before anything is written.
+  if (auto st = check_destination(r.client_id, r.chain, r.to_address, r.to_address_key); !st) return st.error();
   const auto decimals = static_cast<unsigned>(asset->decimals);
   const auto parsed = domain::parse_amount(r.amount_text, decimals);
   if (parsed.error == domain::AmountError::too_many_decimals) {

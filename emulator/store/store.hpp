@@ -17,6 +17,7 @@
 
 #include "emulator/domain/error.hpp"
 #include "emulator/domain/model.hpp"
+#include "emulator/domain/security_factor.hpp"
 #include "emulator/store/database.hpp"
 
 namespace paratro::store {
@@ -108,9 +109,10 @@ class Store {
   };
   // One atomic step: refuse a `tx.reference_id` the client has used before (invalid_parameter
   // "Duplicate reference_id: ...", whatever that transaction's status; checked first), find the
-  // source asset, check wallet/account state, decimals and balance, move the amount from balance to
-  // locked_balance and insert a PENDING transaction. `tx` supplies the id, times, reference_id and
-  // operation; the rest is filled from the asset. Returns the stored record.
+  // source asset, check wallet/account state, the destination against the client's security factors
+  // (address_blacklisted, see domain::admit_destination), decimals and balance, move the amount from
+  // balance to locked_balance and insert a PENDING transaction. `tx` supplies the id, times,
+  // reference_id and operation; the rest is filled from the asset. Returns the stored record.
   domain::Result<domain::TransactionRecord> create_transfer(const TransferRequest& request,
                                                             domain::TransactionRecord tx);
   // A PROGRAM_CALL or CONTRACT_CALL (POST /api/v1/transactions) whose body already passed the
@@ -204,6 +206,31 @@ class Store {
 
   Counts counts();
 
+  // ---- security factors (security_factor_store.cpp)
+  // At most this many entries per client (add answers invalid_parameter at the cap).
+  static constexpr std::int64_t kMaxSecurityFactorsPerClient = 1000;
+  struct SecurityFactorFilter {
+    std::string chain, factor_type, status;  // "" matches all
+  };
+  // Inserts an entry. not_found for an unknown client, conflict when the client already has an
+  // entry of that type for that chain and address key, invalid_parameter at the cap.
+  domain::Status add_security_factor(const domain::SecurityFactorRecord& f);
+  // A client's entries matching `filter`, oldest first (at most kMaxSecurityFactorsPerClient).
+  std::vector<domain::SecurityFactorRecord> list_security_factors(std::string_view client_id,
+                                                                  const SecurityFactorFilter& filter);
+  std::optional<domain::SecurityFactorRecord> find_security_factor(std::string_view client_id,
+                                                                   std::string_view factor_id);
+  // Sets an entry's status (ACTIVE or INACTIVE) and returns the entry. not_found for unknown ids.
+  domain::Result<domain::SecurityFactorRecord> set_security_factor_status(std::string_view client_id,
+                                                                          std::string_view factor_id,
+                                                                          std::string_view status, std::int64_t now_ms);
+  // not_found for unknown ids.
+  domain::Status delete_security_factor(std::string_view client_id, std::string_view factor_id);
+  // Whether the client accepts only whitelisted destinations; nullopt for an unknown client.
+  std::optional<bool> require_whitelist(std::string_view client_id);
+  // not_found for an unknown client.
+  domain::Status set_require_whitelist(std::string_view client_id, bool on);
+
   // ---- webhooks (webhook_store.cpp)
   // Whether every further confirmation while CONFIRMING fires another transaction.confirming.
   void set_webhook_every_confirmation(bool on);
@@ -286,6 +313,10 @@ class Store {
   void credit_incoming_leg(std::string_view tx_id);
   // Adds a transaction's amount to its destination's ledger balance (saturating at the ceiling).
   void credit_receiver(const domain::TransactionRecord& t);
+  // The client's security factors applied to a transfer destination (domain::admit_destination);
+  // caller holds mu_.
+  domain::Status check_destination(std::string_view client_id, std::string_view chain, std::string_view address,
+                                   std::string_view address_key);
   // The account holding an address (preferring one on `prefer_chain`); caller holds mu_.
   std::optional<domain::AccountRecord> owner_of(std::string_view address_key, std::string_view prefer_chain);
   // Writes the webhook events (and first deliveries) a transaction change fires, when its client has

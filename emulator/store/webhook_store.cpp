@@ -87,13 +87,19 @@ void Store::set_webhook_every_confirmation(bool on) {
 }
 
 void Store::emit_events(std::string_view old_status, std::int64_t old_confirmations, const domain::TransactionRecord& now) {
-  const auto types = domain::events_for_change(old_status, old_confirmations, now, every_confirmation_);
-  if (types.empty()) return;
+  // Most lifecycle steps change nothing an event reports on: skip the client lookup for them.
+  const bool status_changed = now.status != old_status;
+  if (!status_changed && !(every_confirmation_ && now.confirmations > old_confirmations)) return;
+  // What is sent, and how it looks, follows the receiving client's API version.
+  domain::ApiVersion version = domain::kDefaultApiVersion;
   {
-    auto st = db_.use("SELECT webhook_url FROM clients WHERE client_id = ?");
+    auto st = db_.use("SELECT webhook_url, api_version FROM clients WHERE client_id = ?");
     st->bind(1, now.client_id);
     if (!st->step() || st->column_text(0).empty()) return;
+    version = domain::parse_api_version(st->column_text(1)).value_or(domain::kDefaultApiVersion);
   }
+  const domain::VersionTraits& traits = domain::traits(version);
+  const auto types = domain::events_for_change(old_status, old_confirmations, now, every_confirmation_, traits);
   for (auto type : types) {
     WebhookEvent e;
     e.event_id = domain::make_event_id(now.tx_id, type, now.confirmations);
@@ -101,7 +107,7 @@ void Store::emit_events(std::string_view old_status, std::int64_t old_confirmati
     e.tx_id = now.tx_id;
     e.event_type = std::string(domain::event_type_name(type));
     e.created_at_ms = now.updated_at_ms;
-    e.body = domain::render_event_body(now, type, e.event_id, now.updated_at_ms);
+    e.body = domain::render_event_body(now, type, e.event_id, now.updated_at_ms, traits);
     auto st = db_.use("INSERT OR IGNORE INTO webhook_events(" EVENT_COLUMNS ") VALUES (?,?,?,?,?,?)");
     st->bind(1, e.event_id).bind(2, e.client_id).bind(3, e.tx_id).bind(4, e.event_type).bind(5, e.body);
     st->bind(6, e.created_at_ms).run();

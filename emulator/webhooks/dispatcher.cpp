@@ -127,7 +127,9 @@ void Dispatcher::launch(Job job) {
   }
   const std::int64_t ts = wall_.now_ms() / 1000;
   HttpClient::Headers headers{{std::string(kTimestampHeader), std::to_string(ts)},
-                              {std::string(kSignatureHeader), sign_payload(job.job.secret, ts, job.job.body)}};
+                              {std::string(kSignatureHeader), sign_payload(job.job.secret, ts, job.job.body)},
+                              {std::string(kSignatureVersionHeader), std::string(kSignatureVersion)},
+                              {std::string(kEventIdHeader), job.job.event_id}};
   std::string body = job.job.body;
   client_->post(*endpoint, std::move(body), std::move(headers),
                 [this, job = std::move(job), url](HttpResult r) mutable { on_result(std::move(job), url, std::move(r)); });

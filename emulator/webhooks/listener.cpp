@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "emulator/domain/amount.hpp"
 #include "emulator/webhooks/signature.hpp"
 
 namespace paratro::webhooks {
@@ -38,6 +39,18 @@ std::string field(const rapidjson::Document& d, const char* name) {
   return "-";
 }
 
+// The payload's `amount` (smallest units) in whole tokens, as a person reads it; as sent when it
+// is not an integer string or `decimals` is missing.
+std::string human_amount(const rapidjson::Document& d) {
+  const std::string text = field(d, "amount");
+  auto it = d.FindMember("decimals");
+  const auto units = domain::from_base_units_string(text);
+  if (!units || it == d.MemberEnd() || !it->value.IsInt() || it->value.GetInt() < 0 || it->value.GetInt() > 38) {
+    return text;
+  }
+  return domain::format_amount(*units, static_cast<unsigned>(it->value.GetInt()));
+}
+
 void print_event(const ListenerOptions& o, const std::string& body, Verdict verdict) {
   if (o.quiet) return;
   std::lock_guard lock(print_mu);
@@ -51,7 +64,7 @@ void print_event(const ListenerOptions& o, const std::string& body, Verdict verd
     } else {
       std::printf("%-22s %s %s %-10s %s %s %s conf %s/%s  [%s]\n", field(d, "event_type").c_str(),
                   field(d, "event_id").c_str(), field(d, "source_id").c_str(), field(d, "status").c_str(),
-                  field(d, "amount").c_str(), field(d, "symbol").c_str(), field(d, "chain").c_str(),
+                  human_amount(d).c_str(), field(d, "symbol").c_str(), field(d, "chain").c_str(),
                   field(d, "confirmations").c_str(), field(d, "required_confirmations").c_str(),
                   std::string(verdict_text(verdict)).c_str());
     }

@@ -10,6 +10,11 @@ namespace paratro::webhooks {
 
 inline constexpr std::string_view kTimestampHeader = "X-Paratro-Timestamp";
 inline constexpr std::string_view kSignatureHeader = "X-Paratro-Signature";
+// Sent with every delivery too: the signature scheme ("v1") and the event's `event_id`, the key a
+// receiver de-duplicates retries on.
+inline constexpr std::string_view kSignatureVersionHeader = "X-Paratro-Signature-Version";
+inline constexpr std::string_view kSignatureVersion = "v1";
+inline constexpr std::string_view kEventIdHeader = "X-Paratro-Event-Id";
 // Receivers reject timestamps further than this from their own clock.
 inline constexpr std::int64_t kSignatureToleranceS = 300;
 

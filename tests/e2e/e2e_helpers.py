@@ -342,6 +342,7 @@ ERROR_TABLE = {
     "concurrency_error": (400, "business_error"),
     "internal_error": (500, "api_error"),
     "service_unavailable": (503, "api_error"),
+    "address_blacklisted": (403, "permission_error"),
 }
 
 

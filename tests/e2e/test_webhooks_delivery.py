@@ -175,6 +175,9 @@ def test_redeliver_sends_the_same_event_again(launch, receivers):
     assert rcv.stays_at(2)
     assert again.body == first.body and again.event_id == event_id
     check_signed(again, SECRET)
+    # The de-duplication key a receiver reads is the same on both deliveries.
+    assert again.headers["x-paratro-event-id"] == first.headers["x-paratro-event-id"] == event_id
+    assert again.headers["x-paratro-signature-version"] == first.headers["x-paratro-signature-version"] == "v1"
 
     ds = logs.wait_settled(2, event_id=event_id)
     assert [d["delivery_id"] for d in ds] == [new["delivery_id"], original["delivery_id"]]

@@ -1,12 +1,16 @@
 """Webhook events end to end: which events a transfer, a deposit, an internal transfer and a failure
 send, in which order, with exactly the contract's 26 payload fields and JSON types, cross-checked
-against the API's view of the transaction; every request received by a real HTTP server in the test
-and its signature recomputed here. Also tenant isolation and the filters of both logs."""
+against the API's view of the transaction (the amount in the token's smallest unit); every request
+received by a real HTTP server in the test and its signature and headers checked here. Also tenant
+isolation and the filters of both logs. These clients are on API version 2026-04; the differences
+of 2026-09 are in test_webhooks_versions.py."""
+from decimal import Decimal
+
 from chain_helpers import (BROADCAST_MS, CHAINS, SIGN_MS, activate, block_time_ms, grant, height_at, open_asset,
                            required, rfc, send, tx)
 from e2e_helpers import assert_error, random_evm_address, tron_address
 from webhook_receiver import (SECRET, check_payload, check_signed, expected_signature, hooked_world,  # noqa: F401
-                              receivers, set_webhook)
+                              receivers, set_webhook, smallest_units)
 
 DEFAULT = "c_sandbox"
 
@@ -21,12 +25,17 @@ def common_fields(p: dict, api_tx: dict, account: dict, asset: dict):
     assert p["network"] == account["network"] == asset["network"], p
     assert p["from"] == api_tx["from_address"] and p["to"] == api_tx["to_address"], p
     assert p["symbol"] == api_tx["token_symbol"] == asset["symbol"], p
-    assert p["contract_address"] == asset["contract_address"], p
-    assert p["amount"] == api_tx["amount"], p
+    # The reference: "" for native tokens (the assets API says "0x"), the token contract otherwise.
+    native = asset["asset_type"] == "NATIVE"
+    assert p["contract_address"] == ("" if native else asset["contract_address"]) and (native or p["contract_address"]), p
+    # The amount in the token's smallest unit: the API's human amount times 10^decimals.
     assert p["decimals"] == asset["decimals"], p
+    assert Decimal(p["amount"]) == Decimal(api_tx["amount"]) * 10 ** asset["decimals"], (p, api_tx)
+    assert p["amount"] == smallest_units(api_tx["amount"], asset["decimals"]), p
     assert p["required_confirmations"] == required(api_tx["chain"]), p
     assert p["created_at"] == api_tx["created_at"], p
-    assert p["risk_checked"] is True and p["risk_score"] == 0 and p["risk_level"] == "LOW", p
+    assert p["risk_checked"] is False and p["risk_score"] == 0 and p["risk_level"] == "UNSCANNED", p
+    assert "operation" not in p, p
 
 
 def received_events(rcv, secret=SECRET) -> list[dict]:
@@ -84,9 +93,11 @@ def test_transfer_sends_confirming_then_confirmed_with_the_contract_payload(laun
     confirming, confirmed = received_events(rcv)
     for p in (confirming, confirmed):
         common_fields(p, api_tx, acc, asset)
-        assert p["transaction_type"] == "OUTBOUND" and p["amount"] == "250.125" and p["decimals"] == 6, p
+        assert p["transaction_type"] == "OUTBOUND" and p["amount"] == "250125000" and p["decimals"] == 6, p
+        assert p["contract_address"] == "0xdAC17F958D2ee523a2206206994597C13D831ec7", p
         assert p["source_id"] == tx_id and p["txhash"] == api_tx["tx_hash"] and p["txhash"], p
-        assert p["block_number"] == inclusion and p["data"] == "order-42", p
+        # A memo is not call data: a plain transfer has none.
+        assert p["block_number"] == inclusion and p["data"] == "", p
         assert p["to"] == to and p["from"] == acc["address"], p
         assert p["created_at"] == rfc(t0), p
     assert (confirming["event_type"], confirming["status"], confirming["confirmations"]) == \
@@ -152,7 +163,8 @@ def test_deposit_sends_inbound_confirming_then_confirmed(launch, receivers):
         common_fields(p, api_tx, acc, asset)
         assert p["transaction_type"] == "INBOUND" and p["source_id"] == d["tx_id"], p
         assert (p["from"], p["to"], p["symbol"], p["amount"], p["decimals"]) == \
-            (sender, acc["address"], "TRX", "3.000001", 6), p
+            (sender, acc["address"], "TRX", "3000001", 6), p
+        assert p["contract_address"] == "", p
         assert p["txhash"] == api_tx["tx_hash"] == d["tx_hash"] and p["block_number"] == inclusion, p
         assert p["data"] == "", p
     assert (confirming["event_type"], confirming["status"], confirming["confirmations"], confirming["confirmed_at"]) \
@@ -205,7 +217,7 @@ def test_internal_transfer_sends_outbound_to_sender_and_inbound_twin_to_receiver
         assert r.signature != expected_signature(SECRET, r.timestamp, r.body)
     for p in out:
         common_fields(p, sent, a_acc, a_asset)
-        assert p["transaction_type"] == "OUTBOUND" and p["source_id"] == tx_id and p["data"] == "rent", p
+        assert p["transaction_type"] == "OUTBOUND" and p["source_id"] == tx_id and p["data"] == "", p
     for p in inn:
         common_fields(p, twin, b_acc, b_asset)
         assert p["transaction_type"] == "INBOUND" and p["source_id"] == twin["tx_id"], p
@@ -218,7 +230,8 @@ def test_internal_transfer_sends_outbound_to_sender_and_inbound_twin_to_receiver
         assert (a["status"], a["confirmations"]) == (status, n), a
         assert a["event_id"] != b["event_id"], (a, b)
         assert (a["from"], a["to"], a["amount"], a["txhash"]) == \
-            (a_acc["address"], b_acc["address"], "1.5", sent["tx_hash"]), a
+            (a_acc["address"], b_acc["address"], "1500000000000000000", sent["tx_hash"]), a
+        assert a["contract_address"] == "", a
     # The logs attribute each event to its own client and transaction.
     assert {e["event_id"] for e in logs.events(client_id=DEFAULT)} == {p["event_id"] for p in out}
     assert {e["event_id"] for e in logs.events(client_id=bob.client_id)} == {p["event_id"] for p in inn}
@@ -274,7 +287,8 @@ def test_fail_onchain_sends_confirming_then_failed(launch, receivers):
     for p in (confirming, failed):
         common_fields(p, api_tx, acc, asset)
         assert p["txhash"] == api_tx["tx_hash"] != "" and p["block_number"] == inclusion, p
-        assert p["confirmed_at"] is None and p["data"] == "sandbox:fail_onchain", p
+        assert p["confirmed_at"] is None and p["data"] == "", p
+        assert p["amount"] == "40000001", p
     assert (confirming["event_type"], confirming["status"], confirming["confirmations"]) == \
         ("transaction.confirming", "CONFIRMING", 1)
     assert (failed["event_type"], failed["status"]) == ("transaction.failed", "FAILED"), failed

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import threading
+from decimal import Decimal
 
 import pytest
 
@@ -289,8 +290,10 @@ def listeners():
 
 
 def summary(p: dict, verdict: str) -> str:
-    """The listener's line for a payload (its documented printf format)."""
-    return (f"{p['event_type']:<22} {p['event_id']} {p['source_id']} {p['status']:<10} {p['amount']} {p['symbol']} "
+    """The listener's line for a payload (its documented printf format); the amount in whole tokens."""
+    whole = Decimal(p["amount"]).scaleb(-p["decimals"]).normalize()
+    amount = "0" if whole == 0 else f"{whole:f}"
+    return (f"{p['event_type']:<22} {p['event_id']} {p['source_id']} {p['status']:<10} {amount} {p['symbol']} "
             f"{p['chain']} conf {p['confirmations']}/{p['required_confirmations']}  [{verdict}]")
 
 
@@ -314,6 +317,7 @@ def test_listen_prints_each_event_with_a_verified_signature(launch, listeners):
     confirmed, confirming = [e["payload"] for e in logs.events(tx_id=tx_id)]
     assert line1 == summary(confirming, "signature ok"), line1
     assert line2 == summary(confirmed, "signature ok"), line2
+    assert confirmed["amount"] == "1250000000000000000" and " 1.25 ETH ethereum " in line2, line2
     ds = logs.wait_settled(2, tx_id=tx_id)
     assert all(d["status"] == "succeeded" and d["last_status_code"] == 200 and d["url"] == lst.url for d in ds), ds
     rc, err = lst.stop()

@@ -12,7 +12,8 @@ Signatures are checked here independently of the emulator: `check_signed(receive
 recomputes HMAC-SHA256(secret, f"{ts}.{raw body}") over the exact bytes received, as the contract
 says a real receiver (the SDK's verify_signature) does, and checks the timestamp is the wall clock.
 
-Also here: `check_payload` (the contract's 26 fields and JSON types), `Logs` (the emulator's
+Also here: `check_payload` (the contract's 26 fields and JSON types, plus `operation` for clients on
+2026-09), `check_headers` (the signature-version and event-id headers), `Logs` (the emulator's
 /_sandbox/webhooks/events and /deliveries, with waits for delivery outcomes), the `receivers`
 fixture, and `hooked_world` (a manual-clock emulator whose default client posts to a receiver).
 """
@@ -27,6 +28,7 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 
@@ -59,6 +61,13 @@ class Received:
         return self.headers.get("x-paratro-signature", "")
 
 
+def check_headers(r: Received):
+    """The headers the gateway's webhook reference adds to the signature: the scheme's version and
+    the event's id (the receiver's de-duplication key)."""
+    assert r.headers.get("x-paratro-signature-version") == "v1", r.headers
+    assert r.headers.get("x-paratro-event-id") == r.json["event_id"], (r.headers, r.body)
+
+
 def expected_signature(secret: str, timestamp: str, body: bytes) -> str:
     mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return "v1=" + mac.hexdigest()
@@ -76,6 +85,7 @@ def check_signed(r: Received, secret: str, tolerance_s: float = 5.0):
     assert sig.startswith("v1=") and len(sig) == 67 and sig[3:] == sig[3:].lower(), f"bad signature header {sig!r}"
     assert hmac.compare_digest(sig, expected_signature(secret, ts, r.body)), \
         f"signature mismatch: got {sig}, expected {expected_signature(secret, ts, r.body)} for {r.body!r}"
+    check_headers(r)
 
 
 class Receiver:
@@ -225,8 +235,10 @@ class Receiver:
 # ------------------------------------------------------------------------------------------------
 
 RFC3339_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-AMOUNT_RE = re.compile(r"^(0|[1-9]\d*)(\.\d*[1-9])?$")
-EVENT_TYPES = ("transaction.confirming", "transaction.confirmed", "transaction.failed")
+SMALLEST_UNIT_RE = re.compile(r"^(0|[1-9]\d*)$")  # an integer count of the token's smallest unit
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+EVENT_TYPES = ("transaction.confirming", "transaction.confirmed", "transaction.failed", "transfer.credited")
+OPERATIONS = ("TRANSFER", "PROGRAM_CALL", "CONTRACT_CALL", "DEPOSIT", "X402")
 DELIVERY_STATUSES = ("pending", "queued", "sending", "succeeded", "failed")
 
 # The 26 payload fields and their JSON types.
@@ -245,11 +257,14 @@ def _is_int(v) -> bool:
     return type(v) is int
 
 
-def check_payload(p: dict) -> dict:
-    """Exactly the contract's 26 fields, each of its JSON type."""
+def check_payload(p: dict, operation: bool = False) -> dict:
+    """Exactly the contract's 26 fields, each of its JSON type; with `operation` (a client on
+    2026-09) also `operation`, and without it no `operation`."""
     assert isinstance(p, dict), p
-    assert set(p) == set(PAYLOAD_FIELDS), f"fields differ: missing {set(PAYLOAD_FIELDS) - set(p)}, " \
-                                          f"extra {set(p) - set(PAYLOAD_FIELDS)}"
+    expected = set(PAYLOAD_FIELDS) | ({"operation"} if operation else set())
+    assert set(p) == expected, f"fields differ: missing {expected - set(p)}, extra {set(p) - expected}"
+    if operation:
+        assert p["operation"] in OPERATIONS, p
     for k, kind in PAYLOAD_FIELDS.items():
         v = p[k]
         if kind == STR:
@@ -264,18 +279,29 @@ def check_payload(p: dict) -> dict:
             assert isinstance(v, str) and RFC3339_Z.match(v), f"{k} must be an RFC 3339 string: {v!r}"
         else:
             assert v is None or (isinstance(v, str) and RFC3339_Z.match(v)), f"{k} must be RFC 3339 or null: {v!r}"
-    assert p["event_id"].startswith("evt_"), p
+    assert UUID_RE.match(p["event_id"]), f"event_id is not a UUID: {p['event_id']!r}"
     assert p["event_type"] in EVENT_TYPES, p
-    assert p["transaction_type"] in ("INBOUND", "OUTBOUND", "SWEEP", "GAS_REFUEL"), p
-    assert AMOUNT_RE.match(p["amount"]), f"amount is not a plain decimal string: {p['amount']!r}"
+    assert p["transaction_type"] in ("INBOUND", "OUTBOUND", "INTERNAL", "SWEEP", "GAS_REFUEL"), p
+    assert (p["event_type"] == "transfer.credited") == (p["transaction_type"] == "INTERNAL"), p
+    assert SMALLEST_UNIT_RE.match(p["amount"]), f"amount is not an integer of smallest units: {p['amount']!r}"
     assert p["block_number"] >= 0 and p["confirmations"] >= 0 and p["required_confirmations"] > 0, p
+    # Nothing is screened in the sandbox.
+    assert (p["risk_checked"], p["risk_score"], p["risk_level"]) == (False, 0, "UNSCANNED"), p
+    assert p["data"] == "" or re.match(r"^0x[0-9a-fA-F]*$", p["data"]), p
     return p
+
+
+def smallest_units(amount: str, decimals: int) -> str:
+    """A human decimal amount (as the API shows it) in the token's smallest unit, as webhooks send it."""
+    v = Decimal(amount) * (Decimal(10) ** decimals)
+    assert v == v.to_integral_value(), (amount, decimals)
+    return str(int(v))
 
 
 def check_event_row(e: dict) -> dict:
     """One entry of GET /_sandbox/webhooks/events."""
     assert set(e) == {"event_id", "event_type", "tx_id", "client_id", "created_at", "payload"}, e
-    check_payload(e["payload"])
+    check_payload(e["payload"], operation="operation" in e["payload"])
     assert e["event_id"] == e["payload"]["event_id"] and e["event_type"] == e["payload"]["event_type"], e
     assert e["tx_id"] == e["payload"]["source_id"], e
     assert isinstance(e["client_id"], str) and e["client_id"], e
@@ -291,7 +317,7 @@ DELIVERY_KEYS = {"delivery_id", "event_id", "event_type", "tx_id", "client_id", 
 def check_delivery(d: dict) -> dict:
     """One entry of GET /_sandbox/webhooks/deliveries."""
     assert set(d) == DELIVERY_KEYS, f"delivery keys differ: {set(d) ^ DELIVERY_KEYS}"
-    assert d["delivery_id"].startswith("whd_") and d["event_id"].startswith("evt_"), d
+    assert d["delivery_id"].startswith("whd_") and UUID_RE.match(d["event_id"]), d
     assert d["event_type"] in EVENT_TYPES, d
     assert d["status"] in DELIVERY_STATUSES, d
     assert _is_int(d["attempts"]) and d["attempts"] >= 0, d

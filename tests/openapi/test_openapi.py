@@ -190,6 +190,8 @@ def check_signature(headers: dict, body: bytes):
     ts = headers["x-paratro-timestamp"]
     mac = hmac.new(WEBHOOK_SECRET.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
     assert headers["x-paratro-signature"] == "v1=" + mac, headers
+    assert headers["x-paratro-signature-version"] == "v1", headers
+    assert headers["x-paratro-event-id"] == json.loads(body)["event_id"], headers
 
 
 def expect(r, status, code=None):
@@ -359,6 +361,43 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver, version: st
     expect(t.req("POST", "/api/v1/wallets", json={"wallet_name": "q", "threshold": 3, "total_shares": 2}),
            400, "invalid_parameter")
 
+    # Security factors: the blacklist/whitelist control endpoints and a refused transfer.
+    factors = f"/_sandbox/clients/{t.client_id}/security-factors"
+    blocked = random_evm_address()
+    entry = expect(api.req("POST", factors, json={"factor_type": "BLACKLIST", "chain": "ethereum", "address": blocked,
+                                                  "label": "scam", "reason": "phishing"}), 201)
+    friend = expect(api.req("POST", factors, json={"factor_type": "WHITELIST", "chain": "tron",
+                                                   "address": tron_address(), "status": "INACTIVE"}), 201)
+    expect(api.req("POST", factors, json={"factor_type": "BLACKLIST", "chain": "ethereum", "address": blocked.lower()}),
+           409, "conflict")
+    expect(api.req("POST", factors, json={"factor_type": "BLACKLIST", "chain": "ethereum", "address": "0x12"}),
+           400, "invalid_address")
+    expect(api.req("POST", factors, json={"factor_type": "GREYLIST", "chain": "ethereum", "address": blocked}),
+           400, "invalid_parameter")
+    expect(api.req("POST", factors, json={"factor_type": "BLACKLIST", "chain": "ethereum", "address": blocked,
+                                          "reason": "r" * 501}), 400, "validation_failed")
+    expect(api.req("POST", factors, data="{"), 400, "bad_request")
+    expect(api.req("GET", factors), 200)
+    expect(api.req("GET", factors, params={"chain": "ethereum", "factor_type": "BLACKLIST", "status": "ACTIVE"}), 200)
+    expect(api.req("GET", factors, params={"status": "GONE"}), 400, "invalid_parameter")
+    expect(api.req("GET", "/_sandbox/clients/c_nope/security-factors"), 404, "not_found")
+    expect(api.req("GET", f"{factors}/{entry['factor_id']}"), 200)
+    expect(api.req("GET", f"{factors}/sf_nope"), 404, "not_found")
+    expect(api.req("PUT", f"{factors}/{friend['factor_id']}", json={"status": "ACTIVE"}), 200)
+    expect(api.req("PUT", f"{factors}/{friend['factor_id']}/status", json={"status": "INACTIVE"}), 200)
+    expect(api.req("PUT", f"{factors}/{friend['factor_id']}/status", json={"status": "OFF"}), 400, "invalid_parameter")
+    expect(transfer(eth_addr, blocked, "ethereum", "ETH", "0.1"), 403, "address_blacklisted")
+    expect(api.req("GET", f"{factors}/settings"), 200)
+    expect(api.req("PUT", f"{factors}/settings", json={"require_whitelist": True}), 200)
+    expect(transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "0.1"), 403, "address_blacklisted")
+    expect(api.req("PUT", f"{factors}/settings", json={"require_whitelist": "no"}), 400, "invalid_parameter")
+    expect(api.req("PUT", f"{factors}/settings", json={"require_whitelist": False}), 200)
+    expect(api.req("DELETE", f"{factors}/{friend['factor_id']}"), 200)
+    expect(api.req("DELETE", f"{factors}/{friend['factor_id']}"), 404, "not_found")
+    # The 1.6.0 SDKs' security-factor routes are portal APIs the gateway does not serve.
+    expect(t.req("GET", "/api/v1/client/security-factors"), 404, "not_found")
+    expect(t.req("GET", "/v1/client/security-factors"), 404, "not_found")
+
     # Held, released, forced outcomes on tron.
     tron_addr = accounts["tron"]["address"]
     held = expect(transfer(tron_addr, tron_address(), "tron", "TRX", "5", memo="sandbox:hold"), 200)["tx_id"]
@@ -516,13 +555,27 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver, version: st
         headers, body = got[e["event_id"]]
         check_signature(headers, body)
         assert json.loads(body) == e["payload"], (body, e)
+    # In 2026-09 the payment to the tenant's own payroll account is credited as transfer.credited.
     assert {e["event_type"] for e in events["data"]} == {"transaction.confirming", "transaction.confirmed",
-                                                         "transaction.failed"}
+                                                         "transaction.failed"} | (
+        {"transfer.credited"} if version in TRANSFER_RETIRED else set())
     sample = expect(api.req("POST", "/_sandbox/webhooks/test", json={"client_id": t.client_id,
                                                                     "event_type": "transaction.failed"}), 201)
     evt = sample["event"]["event_id"]
     redelivered = expect(api.req("POST", f"/_sandbox/webhooks/events/{evt}/redeliver"), 201)
     assert redelivered["event_id"] == evt and redelivered["delivery_id"] != sample["delivery"]["delivery_id"]
+    pinned = expect(api.req("POST", "/_sandbox/clients", json={"name": "On 2026-09", "api_version": "2026-09"}), 201)
+    expect(api.req("PUT", f"/_sandbox/clients/{pinned['client_id']}/webhook",
+                   json={"url": receiver.url, "secret": WEBHOOK_SECRET}), 200)
+    credited = expect(api.req("POST", "/_sandbox/webhooks/test", json={"client_id": pinned["client_id"],
+                                                                      "event_type": "transfer.credited"}), 201)
+    assert credited["event"]["payload"]["operation"] == "TRANSFER", credited
+    expect(api.req("GET", f"/_sandbox/webhooks/events/{credited['event']['event_id']}"), 200)
+    # transfer.credited exists only in 2026-09.
+    if version not in TRANSFER_RETIRED:
+        expect(api.req("POST", "/_sandbox/webhooks/test", json={"client_id": t.client_id,
+                                                                "event_type": "transfer.credited"}), 400,
+               "invalid_parameter")
     expect(api.req("POST", "/_sandbox/webhooks/test"), 400, "invalid_parameter")  # c_sandbox has no url
     expect(api.req("POST", "/_sandbox/webhooks/test", json={"client_id": t.client_id, "event_type": "tx.bogus"}),
            400, "invalid_parameter")
@@ -751,7 +804,7 @@ def tampered(exchanges):
     listed = first(exchanges, "GET", "/api/v1/wallets")
     limited = first(exchanges, "GET", "/api/v1/wallets", 429)
     fault = first(exchanges, "POST", "/_sandbox/faults", 201)
-    event = first(exchanges, "GET", "/_sandbox/webhooks/events/evt_")
+    event = first(exchanges, "GET", "/_sandbox/webhooks/events/")
     health = first(exchanges, "GET", "/_sandbox/health")
     metrics = first(exchanges, "GET", "/_sandbox/metrics")
     return [

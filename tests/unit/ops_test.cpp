@@ -74,6 +74,10 @@ TEST_CASE("route templates: ids collapse, unknown paths are unmatched") {
   CHECK(name("/api/v1/transactions/tx_1") == "/api/v1/transactions/{id}");
   CHECK(name("/_sandbox/transactions/tx_9/confirm") == "/_sandbox/transactions/{id}/confirm");
   CHECK(name("/_sandbox/faults/flt_3") == "/_sandbox/faults/{id}");
+  CHECK(name("/_sandbox/clients/c_1/security-factors/settings") == "/_sandbox/clients/{id}/security-factors/settings");
+  CHECK(name("/_sandbox/clients/c_1/security-factors/sf_2") == "/_sandbox/clients/{id}/security-factors/{id}");
+  CHECK(name("/_sandbox/clients/c_1/security-factors/sf_2/status") ==
+        "/_sandbox/clients/{id}/security-factors/{id}/status");
   CHECK(name("/nope") == api::kUnmatchedRoute);
   CHECK(name("/api/v1/wallets/a/b") == api::kUnmatchedRoute);
 }

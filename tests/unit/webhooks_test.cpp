@@ -44,56 +44,99 @@ d::TransactionRecord sample_tx(std::string status, std::int64_t confirmations) {
 
 }  // namespace
 
-TEST_CASE("status changes fire the contract's events") {
+TEST_CASE("status changes fire the contract's events, per API version") {
+  using E = d::EventType;
+  const auto& v04 = d::traits(d::ApiVersion::v2026_04);
+  const auto& v09 = d::traits(d::ApiVersion::v2026_09);
   struct Case {
+    const char* origin;  // api (outbound), deposit, internal (inbound twin)
     const char* old_status;
     std::int64_t old_conf;
     const char* status;
     std::int64_t conf;
     bool every;
-    std::vector<d::EventType> expected;
+    std::vector<E> in_2026_04;
+    std::vector<E> in_2026_09;
   };
   const std::vector<Case> cases = {
-      {"BROADCAST", 0, "CONFIRMING", 1, false, {d::EventType::confirming}},
-      {"", 0, "CONFIRMING", 1, false, {d::EventType::confirming}},  // an inbound twin appearing
-      {"CONFIRMING", 1, "CONFIRMING", 2, false, {}},
-      {"CONFIRMING", 1, "CONFIRMING", 2, true, {d::EventType::confirming}},
-      {"CONFIRMING", 2, "CONFIRMING", 2, true, {}},
-      {"CONFIRMING", 18, "CONFIRMED", 19, true, {d::EventType::confirmed}},
-      {"PENDING", 0, "CONFIRMED", 19, false, {d::EventType::confirmed}},  // forced confirm
-      {"PENDING", 0, "FAILED", 0, false, {d::EventType::failed}},
-      {"PENDING", 0, "SIGNED", 0, false, {}},
-      {"SIGNED", 0, "BROADCAST", 0, true, {}},
-      {"CONFIRMED", 19, "CONFIRMED", 19, true, {}},
+      // Outbound transfers: 2026-09 sends no confirming, whatever the flag.
+      {"api", "BROADCAST", 0, "CONFIRMING", 1, false, {E::confirming}, {}},
+      {"api", "CONFIRMING", 1, "CONFIRMING", 2, false, {}, {}},
+      {"api", "CONFIRMING", 1, "CONFIRMING", 2, true, {E::confirming}, {}},
+      {"api", "CONFIRMING", 2, "CONFIRMING", 2, true, {}, {}},
+      {"api", "CONFIRMING", 18, "CONFIRMED", 19, true, {E::confirmed}, {E::confirmed}},
+      {"api", "PENDING", 0, "CONFIRMED", 19, false, {E::confirmed}, {E::confirmed}},  // forced confirm
+      {"api", "PENDING", 0, "FAILED", 0, false, {E::failed}, {E::failed}},
+      {"api", "PENDING", 0, "SIGNED", 0, false, {}, {}},
+      {"api", "SIGNED", 0, "BROADCAST", 0, true, {}, {}},
+      {"api", "CONFIRMED", 19, "CONFIRMED", 19, true, {}, {}},
+      // Deposits: confirming in both versions.
+      {"deposit", "BROADCAST", 0, "CONFIRMING", 1, false, {E::confirming}, {E::confirming}},
+      {"deposit", "CONFIRMING", 1, "CONFIRMING", 2, true, {E::confirming}, {E::confirming}},
+      {"deposit", "CONFIRMING", 18, "CONFIRMED", 19, false, {E::confirmed}, {E::confirmed}},
+      // The inbound twin of an internal payment: transaction.* in 2026-04, transfer.credited once
+      // credited in 2026-09.
+      {"internal", "", 0, "CONFIRMING", 1, false, {E::confirming}, {}},
+      {"internal", "CONFIRMING", 1, "CONFIRMING", 2, true, {E::confirming}, {}},
+      {"internal", "CONFIRMING", 18, "CONFIRMED", 19, false, {E::confirmed}, {E::credited}},
+      {"internal", "", 0, "CONFIRMED", 19, false, {E::confirmed}, {E::credited}},
+      {"internal", "CONFIRMED", 19, "CONFIRMED", 19, true, {}, {}},
+      {"internal", "CONFIRMING", 1, "FAILED", 2, false, {E::failed}, {}},
   };
   for (const auto& c : cases) {
+    CAPTURE(c.origin);
     CAPTURE(c.old_status);
     CAPTURE(c.status);
-    CHECK(d::events_for_change(c.old_status, c.old_conf, sample_tx(c.status, c.conf), c.every) == c.expected);
+    CAPTURE(c.every);
+    auto tx = sample_tx(c.status, c.conf);
+    tx.origin = c.origin;
+    tx.direction = std::string(c.origin) == "api" ? "OUTBOUND" : "INBOUND";
+    CHECK(d::events_for_change(c.old_status, c.old_conf, tx, c.every, v04) == c.in_2026_04);
+    CHECK(d::events_for_change(c.old_status, c.old_conf, tx, c.every, v09) == c.in_2026_09);
   }
 }
 
-TEST_CASE("event ids are stable per change and distinct across changes") {
+TEST_CASE("event ids are UUIDs, stable per change and distinct across changes") {
   const auto a = d::make_event_id("tx_1", d::EventType::confirming, 1);
   CHECK(a == d::make_event_id("tx_1", d::EventType::confirming, 1));
-  CHECK(a.rfind("evt_", 0) == 0);
-  CHECK(a.size() == 4 + 32);
+  // 8-4-4-4-12 lower-case hex, version 8 (name-based on SHA-256), RFC variant (10xx).
+  REQUIRE(a.size() == 36);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CAPTURE(i);
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      CHECK(a[i] == '-');
+    } else {
+      CHECK(((a[i] >= '0' && a[i] <= '9') || (a[i] >= 'a' && a[i] <= 'f')));
+    }
+  }
+  CHECK(a[14] == '8');
+  CHECK(std::string("89ab").find(a[19]) != std::string::npos);
+  // python3: the first 16 bytes of hashlib.sha256(b"paratro-event/tx_1/transaction.confirming/1"),
+  // version and variant bits set, as uuid.UUID(bytes=...).
+  CHECK(a == "244ed7fc-f6f2-8a0a-a70f-a1230f4f491d");
   std::set<std::string> ids{a, d::make_event_id("tx_1", d::EventType::confirming, 2),
                             d::make_event_id("tx_1", d::EventType::confirmed, 1),
+                            d::make_event_id("tx_1", d::EventType::credited, 1),
                             d::make_event_id("tx_2", d::EventType::confirming, 1)};
-  CHECK(ids.size() == 4);
+  CHECK(ids.size() == 5);
   CHECK(d::make_delivery_id(a, 1) != d::make_delivery_id(a, 2));
   d::EventType t{};
   CHECK(d::parse_event_type("transaction.failed", t));
   CHECK(t == d::EventType::failed);
+  CHECK(d::parse_event_type("transfer.credited", t));
+  CHECK(t == d::EventType::credited);
   CHECK_FALSE(d::parse_event_type("transaction.pending", t));
+  CHECK(d::version_sends(d::traits(d::ApiVersion::v2026_09), d::EventType::credited));
+  CHECK_FALSE(d::version_sends(d::traits(d::ApiVersion::v2026_04), d::EventType::credited));
+  CHECK(d::version_sends(d::traits(d::ApiVersion::v2026_04), d::EventType::confirming));
 }
 
 TEST_CASE("the body has all 26 fields in the contract's JSON types") {
   auto tx = sample_tx("CONFIRMED", 19);
   tx.confirmed_at_ms = 1'767'225'700'000;
-  tx.memo = "invoice 7";
-  const std::string body = d::render_event_body(tx, d::EventType::confirmed, "evt_x", 1'767'225'700'000);
+  tx.memo = "invoice 7";  // a memo is not call data
+  const auto& v04 = d::traits(d::ApiVersion::v2026_04);
+  const std::string body = d::render_event_body(tx, d::EventType::confirmed, "evt_x", 1'767'225'700'000, v04);
   rapidjson::Document doc;
   doc.Parse(body.c_str());
   REQUIRE(doc.IsObject());
@@ -113,19 +156,72 @@ TEST_CASE("the body has all 26 fields in the contract's JSON types") {
   }
   CHECK(doc["risk_checked"].IsBool());
   CHECK(doc["risk_score"].IsNumber());
-  CHECK(std::string(doc["amount"].GetString()) == "1.25");
+  CHECK(std::string(doc["amount"].GetString()) == "1250000");  // smallest unit: 1.25 USDT
+  CHECK(doc["risk_checked"].GetBool() == false);
+  CHECK(doc["risk_score"].GetDouble() == 0);
+  CHECK(std::string(doc["risk_level"].GetString()) == "UNSCANNED");
+  CHECK_FALSE(doc.HasMember("operation"));
   CHECK(std::string(doc["contract_address"].GetString()) == "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t");
   CHECK(std::string(doc["event_time"].GetString()) == "2026-01-01T00:01:40Z");
   CHECK(std::string(doc["confirmed_at"].GetString()) == "2026-01-01T00:01:40Z");
   CHECK(std::string(doc["transaction_type"].GetString()) == "OUTBOUND");
-  CHECK(std::string(doc["data"].GetString()) == "invoice 7");
+  CHECK(std::string(doc["data"].GetString()) == "");
   CHECK(doc["confirmations"].GetInt64() == 19);
 
-  const std::string confirming = d::render_event_body(sample_tx("CONFIRMING", 1), d::EventType::confirming, "evt_y", 0);
+  const std::string confirming =
+      d::render_event_body(sample_tx("CONFIRMING", 1), d::EventType::confirming, "evt_y", 0, v04);
   rapidjson::Document c;
   c.Parse(confirming.c_str());
   CHECK(c["confirmed_at"].IsNull());
   CHECK(c.MemberCount() == 26);
+}
+
+TEST_CASE("native tokens have no contract address, call data is sent as is") {
+  auto tx = sample_tx("CONFIRMED", 19);
+  tx.chain = "ethereum";
+  tx.token_symbol = "ETH";
+  tx.decimals = 18;
+  tx.amount = d::Amount{1'500'000'000'000'000'000ULL};
+  tx.call_data = "0xa9059cbb00";
+  rapidjson::Document doc;
+  doc.Parse(d::render_event_body(tx, d::EventType::confirmed, "e", 0, d::traits(d::ApiVersion::v2026_04)).c_str());
+  CHECK(std::string(doc["contract_address"].GetString()) == "");
+  CHECK(std::string(doc["amount"].GetString()) == "1500000000000000000");
+  CHECK(doc["decimals"].GetInt64() == 18);
+  CHECK(std::string(doc["data"].GetString()) == "0xa9059cbb00");
+}
+
+TEST_CASE("2026-09 bodies carry operation; transfer.credited is INTERNAL") {
+  const auto& v09 = d::traits(d::ApiVersion::v2026_09);
+  struct Case {
+    const char* origin;
+    const char* direction;
+    const char* operation;  // the transaction's own
+    d::EventType type;
+    const char* expected_operation;
+    const char* expected_type;
+  };
+  const std::vector<Case> cases = {
+      {"api", "OUTBOUND", "TRANSFER", d::EventType::confirmed, "TRANSFER", "OUTBOUND"},
+      {"api", "OUTBOUND", "PROGRAM_CALL", d::EventType::failed, "PROGRAM_CALL", "OUTBOUND"},
+      {"api", "OUTBOUND", "CONTRACT_CALL", d::EventType::confirmed, "CONTRACT_CALL", "OUTBOUND"},
+      {"deposit", "INBOUND", "TRANSFER", d::EventType::confirming, "DEPOSIT", "INBOUND"},
+      {"internal", "INBOUND", "TRANSFER", d::EventType::credited, "TRANSFER", "INTERNAL"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.expected_operation);
+    auto tx = sample_tx("CONFIRMED", 19);
+    tx.origin = c.origin;
+    tx.direction = c.direction;
+    tx.operation = c.operation;
+    rapidjson::Document doc;
+    doc.Parse(d::render_event_body(tx, c.type, "e", 0, v09).c_str());
+    REQUIRE(doc.IsObject());
+    CHECK(doc.MemberCount() == 27);
+    CHECK(std::string(doc["operation"].GetString()) == c.expected_operation);
+    CHECK(std::string(doc["transaction_type"].GetString()) == c.expected_type);
+    CHECK(std::string(doc["event_type"].GetString()) == d::event_type_name(c.type));
+  }
 }
 
 TEST_CASE("signatures match an independently computed HMAC and are checked like a receiver does") {

@@ -199,19 +199,25 @@ ApiResponse sandbox_webhook_test(Services& s, const ApiRequest& r) {
   if (!client_id) return error_response(client_id.error());
   auto type_name = optional_string(*body, "event_type");
   if (!type_name) return error_response(type_name.error());
-  domain::EventType type = domain::EventType::confirmed;
-  if (*type_name && !domain::parse_event_type(**type_name, type)) {
-    return error_response(ErrorCode::invalid_parameter,
-                          "event_type must be transaction.confirming, transaction.confirmed or transaction.failed");
-  }
   auto client = s.store.find_client(client_id->value_or(std::string(kDefaultClientId)));
   if (!client) return error_response(ErrorCode::not_found, "Client not found");
+  // The sample follows the rules of the client's API version, like every other event it gets.
+  const domain::VersionTraits& version = domain::traits(client->api_version);
+  domain::EventType type = domain::EventType::confirmed;
+  if (*type_name && (!domain::parse_event_type(**type_name, type) || !domain::version_sends(version, type))) {
+    return error_response(ErrorCode::invalid_parameter,
+                          version.internal_credit_event
+                              ? "event_type must be transaction.confirming, transaction.confirmed, transaction.failed "
+                                "or transfer.credited"
+                              : "event_type must be transaction.confirming, transaction.confirmed or transaction.failed");
+  }
   if (client->webhook_url.empty()) {
     return error_response(ErrorCode::invalid_parameter,
                           "the client has no webhook url; set one with PUT /_sandbox/clients/{client_id}/webhook");
   }
 
-  // A sample transfer that exists nowhere else: ids say "test" so a receiver can tell.
+  // A sample transfer that exists nowhere else: ids say "test" so a receiver can tell. It is a
+  // deposit (confirming, confirmed), an outbound transfer (failed) or an internal credit.
   const std::int64_t now = s.clock.now_ms();
   std::array<std::uint8_t, 12> nonce{};
   s.rng.fill(nonce);
@@ -222,7 +228,8 @@ ApiResponse sandbox_webhook_test(Services& s, const ApiRequest& r) {
   tx.account_id = "a_test_" + suffix;
   tx.client_id = client->client_id;
   tx.chain = "ethereum";
-  tx.direction = "INBOUND";
+  tx.direction = type == domain::EventType::failed ? "OUTBOUND" : "INBOUND";
+  tx.origin = type == domain::EventType::credited ? "internal" : type == domain::EventType::failed ? "api" : "deposit";
   tx.from_address = "0x52908400098527886E0F7030069857D2E4169EE7";
   tx.to_address = "0x8617E340B3D01FA5F11F306F4090FD50E238070D";
   tx.token_symbol = "USDT";
@@ -233,17 +240,19 @@ ApiResponse sandbox_webhook_test(Services& s, const ApiRequest& r) {
   tx.block_number = 21'000'000;
   tx.created_at_ms = now;
   tx.updated_at_ms = now;
-  tx.status = type == domain::EventType::confirmed ? "CONFIRMED" : type == domain::EventType::failed ? "FAILED" : "CONFIRMING";
+  tx.status = type == domain::EventType::failed       ? "FAILED"
+              : type == domain::EventType::confirming ? "CONFIRMING"
+                                                      : "CONFIRMED";
   tx.confirmations = tx.status == "CONFIRMED" ? tx.required_confirmations : 1;
   if (tx.status == "CONFIRMED") tx.confirmed_at_ms = now;
 
   store::Store::WebhookEvent e;
-  e.event_id = "evt_test_" + suffix;
+  e.event_id = domain::make_event_id(tx.tx_id, type, tx.confirmations);
   e.client_id = client->client_id;
   e.tx_id = tx.tx_id;
   e.event_type = std::string(domain::event_type_name(type));
   e.created_at_ms = now;
-  e.body = domain::render_event_body(tx, type, e.event_id, now);
+  e.body = domain::render_event_body(tx, type, e.event_id, now, version);
   const auto d = s.store.insert_webhook_event(e, now);
   if (s.webhooks) s.webhooks->notify();
   JsonWriter w;

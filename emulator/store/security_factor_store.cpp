@@ -1,0 +1,175 @@
+// Security factors (address whitelists and blacklists) and a client's require_whitelist switch,
+// plus the destination check create_transfer runs inside its transaction. Part of Store (see
+// store.hpp); every method takes mu_ like the rest.
+#include "emulator/store/store.hpp"
+
+namespace paratro::store {
+
+using domain::ErrorCode;
+using domain::make_error;
+using domain::SecurityFactorRecord;
+
+namespace {
+
+#define FACTOR_COLUMNS                                                                                 \
+  "factor_id, client_id, factor_type, chain, address, address_key, label, reason, status, created_at_ms, " \
+  "updated_at_ms"
+
+SecurityFactorRecord read_factor(Statement& s) {
+  SecurityFactorRecord f;
+  f.factor_id = s.column_text(0);
+  f.client_id = s.column_text(1);
+  f.factor_type = s.column_text(2);
+  f.chain = s.column_text(3);
+  f.address = s.column_text(4);
+  f.address_key = s.column_text(5);
+  f.label = s.column_text(6);
+  f.reason = s.column_text(7);
+  f.status = s.column_text(8);
+  f.created_at_ms = s.column_int(9);
+  f.updated_at_ms = s.column_int(10);
+  return f;
+}
+
+}  // namespace
+
+domain::Status Store::add_security_factor(const SecurityFactorRecord& f) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  {
+    auto st = db_.use("SELECT 1 FROM clients WHERE client_id = ?");
+    st->bind(1, f.client_id);
+    if (!st->step()) return make_error(ErrorCode::not_found, "Client not found");
+  }
+  {
+    auto st = db_.use("SELECT COUNT(*) FROM security_factors WHERE client_id = ?");
+    st->bind(1, f.client_id);
+    if (st->step() && st->column_int(0) >= kMaxSecurityFactorsPerClient) {
+      return make_error(ErrorCode::invalid_parameter, "a client can have at most " +
+                                                          std::to_string(kMaxSecurityFactorsPerClient) +
+                                                          " security factors; delete some first");
+    }
+  }
+  {
+    auto st = db_.use(
+        "SELECT factor_id FROM security_factors WHERE client_id = ? AND chain = ? AND address_key = ? AND "
+        "factor_type = ?");
+    st->bind(1, f.client_id).bind(2, f.chain).bind(3, f.address_key).bind(4, f.factor_type);
+    if (st->step()) {
+      return make_error(ErrorCode::conflict, "the client already has a " + f.factor_type + " entry for this address on " +
+                                                 f.chain + " (" + st->column_text(0) + ")");
+    }
+  }
+  {
+    auto st = db_.use("SELECT 1 FROM security_factors WHERE factor_id = ?");
+    st->bind(1, f.factor_id);
+    if (st->step()) return make_error(ErrorCode::conflict, "a security factor with this factor_id already exists");
+  }
+  auto st = db_.use("INSERT INTO security_factors(" FACTOR_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  st->bind(1, f.factor_id)
+      .bind(2, f.client_id)
+      .bind(3, f.factor_type)
+      .bind(4, f.chain)
+      .bind(5, f.address)
+      .bind(6, f.address_key)
+      .bind(7, f.label)
+      .bind(8, f.reason)
+      .bind(9, f.status)
+      .bind(10, f.created_at_ms)
+      .bind(11, f.updated_at_ms)
+      .run();
+  tx.commit();
+  return domain::ok_status();
+}
+
+std::vector<SecurityFactorRecord> Store::list_security_factors(std::string_view client_id,
+                                                               const SecurityFactorFilter& f) {
+  std::lock_guard lock(mu_);
+  std::vector<SecurityFactorRecord> out;
+  auto st = db_.use("SELECT " FACTOR_COLUMNS
+                    " FROM security_factors WHERE client_id = ?1 AND (?2 = '' OR chain = ?2) AND "
+                    "(?3 = '' OR factor_type = ?3) AND (?4 = '' OR status = ?4) ORDER BY seq LIMIT ?5");
+  st->bind(1, client_id).bind(2, f.chain).bind(3, f.factor_type).bind(4, f.status);
+  st->bind(5, kMaxSecurityFactorsPerClient);
+  while (st->step()) out.push_back(read_factor(*st));
+  return out;
+}
+
+std::optional<SecurityFactorRecord> Store::find_security_factor(std::string_view client_id,
+                                                                std::string_view factor_id) {
+  std::lock_guard lock(mu_);
+  auto st = db_.use("SELECT " FACTOR_COLUMNS " FROM security_factors WHERE factor_id = ? AND client_id = ?");
+  st->bind(1, factor_id).bind(2, client_id);
+  if (!st->step()) return std::nullopt;
+  return read_factor(*st);
+}
+
+domain::Result<SecurityFactorRecord> Store::set_security_factor_status(std::string_view client_id,
+                                                                       std::string_view factor_id,
+                                                                       std::string_view status, std::int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  auto found = find_security_factor(client_id, factor_id);
+  if (!found) return make_error(ErrorCode::not_found, "Security factor not found");
+  if (found->status != status) {
+    auto st = db_.use("UPDATE security_factors SET status = ?, updated_at_ms = ? WHERE factor_id = ?");
+    st->bind(1, status).bind(2, now_ms).bind(3, factor_id).run();
+    found->status = std::string(status);
+    found->updated_at_ms = now_ms;
+  }
+  tx.commit();
+  return *found;
+}
+
+domain::Status Store::delete_security_factor(std::string_view client_id, std::string_view factor_id) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  auto st = db_.use("DELETE FROM security_factors WHERE factor_id = ? AND client_id = ?");
+  st->bind(1, factor_id).bind(2, client_id).run();
+  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "Security factor not found");
+  tx.commit();
+  return domain::ok_status();
+}
+
+std::optional<bool> Store::require_whitelist(std::string_view client_id) {
+  std::lock_guard lock(mu_);
+  auto st = db_.use("SELECT require_whitelist FROM clients WHERE client_id = ?");
+  st->bind(1, client_id);
+  if (!st->step()) return std::nullopt;
+  return st->column_int(0) != 0;
+}
+
+domain::Status Store::set_require_whitelist(std::string_view client_id, bool on) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  auto st = db_.use("UPDATE clients SET require_whitelist = ? WHERE client_id = ?");
+  st->bind(1, std::int64_t{on ? 1 : 0}).bind(2, client_id).run();
+  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "Client not found");
+  tx.commit();
+  return domain::ok_status();
+}
+
+domain::Status Store::check_destination(std::string_view client_id, std::string_view chain, std::string_view address,
+                                        std::string_view address_key) {
+  domain::DestinationFactors f;
+  {
+    auto st = db_.use(
+        "SELECT factor_type FROM security_factors WHERE client_id = ? AND chain = ? AND address_key = ? AND "
+        "status = 'ACTIVE'");
+    st->bind(1, client_id).bind(2, chain).bind(3, address_key);
+    while (st->step()) {
+      const std::string type = st->column_text(0);
+      f.blacklisted |= type == domain::kBlacklist;
+      f.whitelisted |= type == domain::kWhitelist;
+    }
+  }
+  bool require = false;
+  {
+    auto st = db_.use("SELECT require_whitelist FROM clients WHERE client_id = ?");
+    st->bind(1, client_id);
+    if (st->step()) require = st->column_int(0) != 0;
+  }
+  return domain::admit_destination(f, require, chain, address);
+}
+
+}  // namespace paratro::store
