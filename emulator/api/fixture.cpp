@@ -317,12 +317,27 @@ class Loader {
   void wallet(const Value& obj, const std::string& path, const std::string* client_id, std::int64_t max_wallets) {
     if (!obj.IsObject()) return error(path, "must be an object");
     ++out_.counts.wallets;
-    known_fields(obj, path, {"wallet_id", "wallet_name", "description", "status", "key_seed", "created_at", "accounts"});
+    known_fields(obj, path,
+                 {"wallet_id", "wallet_name", "description", "status", "key_ready_after", "key_seed", "created_at", "accounts"});
     std::optional<std::string> name, description, seed_hex;
     bool ok = get_string(obj, path, "wallet_name", name, true, kMaxWalletName);
     ok &= get_string(obj, path, "description", description, false, kMaxDescription);
     std::string status = "ACTIVE";
     ok &= get_enum(obj, path, "status", status, {"ACTIVE", "PROGRESSING"}, false);
+    // How long a PROGRESSING wallet keeps generating keys after the load (default --keygen-delay-ms).
+    std::int64_t key_ready_after = ctx_.keygen_delay_ms;
+    std::optional<std::string> ready_text;
+    ok &= get_string(obj, path, "key_ready_after", ready_text, false, 64);
+    if (ready_text) {
+      const auto d = domain::parse_duration_ms(*ready_text);
+      if (!d || status != "PROGRESSING") {
+        error(path + ".key_ready_after", !d ? "must be an ISO 8601 duration such as PT2M"
+                                            : "applies to a PROGRESSING wallet only");
+        ok = false;
+      } else {
+        key_ready_after = *d;
+      }
+    }
     std::int64_t created = ctx_.now_ms;
     ok &= get_time(obj, path, "created_at", created, ctx_.now_ms, INT64_MIN, "client");
     std::string wallet_id;
@@ -351,10 +366,10 @@ class Loader {
     if (ok && client_id) {
       w = wallet_record(*client_id, *name, description.value_or(""), wallet_id, created, 0);
       if (status == "PROGRESSING") {
-        // Key generation is still running at the load instant and ends like a new wallet's would.
+        // Key generation is still running at the load instant and ends `key_ready_after` later.
         w.status = "PROGRESSING";
         w.key_status = "GENERATING";
-        w.key_ready_at_ms = ctx_.now_ms + ctx_.keygen_delay_ms;
+        w.key_ready_at_ms = ctx_.now_ms + key_ready_after;
       }
       ok = store(path, [&] { return ctx_.store.create_wallet(w, *keys, max_wallets); });
     }

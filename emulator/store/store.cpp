@@ -269,7 +269,7 @@ Status Store::set_client_webhook(std::string_view client_id, std::string_view ur
   WriteTransaction tx(db_);
   auto st = db_.use("UPDATE clients SET webhook_url = ?, webhook_secret = ? WHERE client_id = ?");
   st->bind(1, url).bind(2, secret).bind(3, client_id).run();
-  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "no such client");
+  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "Client not found");
   tx.commit();
   return domain::ok_status();
 }
@@ -279,7 +279,7 @@ Status Store::set_client_rate_limit(std::string_view client_id, std::int64_t per
   WriteTransaction tx(db_);
   auto st = db_.use("UPDATE clients SET rate_limit_per_second = ? WHERE client_id = ?");
   st->bind(1, per_second).bind(2, client_id).run();
-  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "no such client");
+  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "Client not found");
   tx.commit();
   return domain::ok_status();
 }
@@ -684,7 +684,7 @@ Page<TransactionRecord> Store::list_transactions(std::string_view client_id, con
       " AND (?4 = '' OR chain = ?4)";
   const std::string count_sql = std::string("SELECT COUNT(*) FROM transactions").append(where);
   const std::string page_sql =
-      std::string("SELECT " TX_COLUMNS " FROM transactions").append(where).append(" ORDER BY seq DESC LIMIT ?5 OFFSET ?6");
+      std::string("SELECT " TX_COLUMNS " FROM transactions").append(where).append(" ORDER BY created_at_ms DESC, seq DESC LIMIT ?5 OFFSET ?6");
   return fetch_page<TransactionRecord>(
       db_, count_sql, page_sql, 4, p,
       [&](Statement& s) { s.bind(1, client_id).bind(2, f.wallet_id).bind(3, f.account_id).bind(4, f.chain); },

@@ -323,6 +323,11 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
     expect(api.req("POST", "/_sandbox/deposits", json={"address": tron_addr, "chain": "tron", "token_symbol": "USDT",
                                                        "amount": "1", "from": "Tnope"}), 400, "invalid_address")
     expect(api.req("GET", "/_sandbox/clock"), 200)
+    assert expect(api.req("PUT", "/_sandbox/clock", json={"speed": 2.5}), 200)["speed"] == 2.5
+    assert expect(api.req("PUT", "/_sandbox/clock", json={"mode": "manual", "speed": 1}), 200)["mode"] == "manual"
+    expect(api.req("PUT", "/_sandbox/clock", json={"mode": "fast"}), 400, "invalid_parameter")
+    expect(api.req("PUT", "/_sandbox/clock", json={}), 400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/clock/advance", json={"seconds": 1, "duration": "PT1S"}), 400, "invalid_parameter")
     expect(api.req("POST", "/_sandbox/clock/advance", params={"seconds": "30"}), 200)
     advance(duration="PT1H")
     expect(api.req("POST", "/_sandbox/clock/advance", json={}), 400, "invalid_parameter")

@@ -19,6 +19,9 @@ domain::Result<FaultRule> FaultRules::add(FaultRuleSpec spec, std::int64_t now_m
   FaultRule rule;
   rule.id = "flt_" + std::to_string(next_id_++);
   rule.spec = std::move(spec);
+  // Defaults are resolved here, so a listed rule shows what it will answer with.
+  if (rule.spec.error && rule.spec.message.empty()) rule.spec.message = "Injected fault (rule " + rule.id + ")";
+  if (rule.spec.error == domain::ErrorCode::too_many_requests && !rule.spec.retry_after_s) rule.spec.retry_after_s = 1;
   rule.created_at_ms = now_ms;
   rules_.push_back(rule);
   size_.store(rules_.size(), std::memory_order_release);
