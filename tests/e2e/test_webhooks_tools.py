@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from chain_helpers import (BROADCAST_MS, CHAINS, MANUAL, SIGN_MS, activate, block_time_ms, grant,
+from chain_helpers import (BROADCAST_MS, CHAINS, MANUAL, MANUAL_RESTART, SIGN_MS, activate, block_time_ms, grant,
                            height_at, open_asset, rfc, run_to_final, send, tx)
 from e2e_helpers import assert_error, emulator_bin, random_evm_address, tron_address
 from webhook_receiver import (SECRET, check_event_row, check_payload, check_signed, hooked_world,  # noqa: F401
@@ -109,10 +109,10 @@ def test_flags_configure_the_default_client_and_persist(launch, receivers, tmp_p
     assert cfg["url"] == rcv.url and SECRET_RE.match(cfg["secret"]), cfg
     assert webhook_banner_line(server) == f"  webhooks:   {rcv.url} (secret {cfg['secret']})"
     server.stop()
-    server = launch(*MANUAL, db=db)
+    server = launch(*MANUAL_RESTART, db=db)
     assert get_webhook(server.api, DEFAULT).json() == cfg  # kept across restarts without flags
     server.stop()
-    server = launch(*MANUAL, "--webhook-url", rcv.url + "/v2", db=db)
+    server = launch(*MANUAL_RESTART, "--webhook-url", rcv.url + "/v2", db=db)
     assert get_webhook(server.api, DEFAULT).json() == {**cfg, "url": rcv.url + "/v2"}  # secret kept
     server.stop()
 
@@ -123,7 +123,7 @@ def test_put_config_of_the_default_client_survives_a_restart(launch, receivers, 
     server = launch(*MANUAL, db=db)
     cfg = set_webhook(server.api, DEFAULT, rcv.url, "whsec_set_at_run_time")
     server.stop()
-    server = launch(*MANUAL, db=db)
+    server = launch(*MANUAL_RESTART, db=db)
     assert get_webhook(server.api, DEFAULT).json() == cfg
 
 
