@@ -252,6 +252,8 @@ int main(int argc, char** argv) {
     const auto saved = store.get_setting("clock");
     const bool fresh_clock = !saved || !chain::decode_clock_state(*saved, clock_state);
     if (fresh_clock) {
+      clock_state.manual = cfg.manual_clock.value_or(false);
+      clock_state.speed = cfg.clock_speed.value_or(1.0);
       // A seeded run starts at a fixed instant so that its responses repeat byte for byte.
       clock_state.anchor_virtual_ms = cfg.start_ms ? *cfg.start_ms : seeded ? 1767225600000LL /* 2026-01-01 */ : wall.now_ms();
       clock_state.anchor_wall_ms = wall.now_ms();
@@ -263,7 +265,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     chain::VirtualClock clock(wall, clock_state);
-    clock.configure(cfg.manual_clock, cfg.clock_speed);
+    if (!fresh_clock) clock.configure(cfg.manual_clock, cfg.clock_speed);
     const std::string epoch = store.get_or_create_setting("chain_epoch_ms", [&] { return std::to_string(clock.now_ms()); });
     chains.set_epoch(std::stoll(epoch));
 

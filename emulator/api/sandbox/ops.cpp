@@ -18,11 +18,6 @@ using domain::ErrorCode;
 
 namespace {
 
-std::int64_t real_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 ApiResponse invalid(std::string message) { return error_response(ErrorCode::invalid_parameter, std::move(message)); }
 
 std::optional<ErrorCode> error_code_named(std::string_view code) {
@@ -229,7 +224,7 @@ ApiResponse deleted_response(std::size_t n) {
 ApiResponse sandbox_create_fault(Services& s, const ApiRequest& r) {
   auto spec = parse_fault(r.body);
   if (!spec) return error_response(spec.error());
-  auto rule = s.ops->faults.add(std::move(*spec), real_now_ms());
+  auto rule = s.ops->faults.add(std::move(*spec), s.clock.now_ms());  // virtual, like every control-plane time
   if (!rule) return error_response(rule.error());
   JsonWriter w;
   write_fault(w, *rule);
