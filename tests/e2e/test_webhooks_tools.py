@@ -345,3 +345,17 @@ def test_listen_json_mode_and_custom_status(launch, listeners):
     assert json.loads(lst.next()) == r.json()["event"]["payload"]
     [d] = logs.wait_settled(1)
     assert (d["status"], d["last_status_code"], d["attempts"]) == ("succeeded", 202, 1), d  # any 2xx acknowledges
+
+
+def test_listen_json_mode_marks_rejected_bodies_on_stderr(launch, listeners):
+    """--json prints accepted bodies on stdout only; a rejected body goes to stderr, marked."""
+    lst = listeners("--secret", "whsec_not_the_one_the_emulator_uses", "--json")
+    server, sb, logs = hooked_world(launch, lst.url, "--webhook-max-attempts", "1")
+    r = server.api.req("POST", "/_sandbox/webhooks/test", json={})
+    assert r.status_code == 201, r.text
+    [d] = logs.wait_settled(1)
+    assert (d["status"], d["last_status_code"]) == ("failed", 400), d
+    assert lst.quiet()
+    rc, err = lst.stop()
+    payload = json.dumps(r.json()["event"]["payload"], separators=(",", ":"))
+    assert f"rejected (signature mismatch): {payload}\n" in err, err

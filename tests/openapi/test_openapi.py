@@ -276,7 +276,8 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver):
     sent = expect(t.transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "1.25", memo="invoice 7"), 200)
     tx = sent["tx_id"]
     seen = [expect(t.req("GET", f"/api/v1/transactions/{tx}"), 200)["status"]]
-    for step in (dict(seconds=2), dict(seconds=1), dict(duration="PT12S"), dict(seconds="60"), dict(duration="PT2M")):
+    # Default timing: signed after 2 s, broadcast 1 s later, then 12 ethereum blocks of 0.4 s.
+    for step in (dict(seconds=2), dict(seconds=1), dict(duration="PT1S"), dict(seconds="1"), dict(duration="PT5S")):
         advance(**step)
         seen.append(expect(t.req("GET", f"/api/v1/transactions/{tx}"), 200)["status"])
         expect(t.req("GET", "/api/v1/transactions", params={"wallet_id": wid, "chain": "ethereum"}), 200)
