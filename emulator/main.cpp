@@ -233,7 +233,16 @@ int main(int argc, char** argv) {
   PortFile port_file(cfg.port_file);
 
   try {
-    store::Store store(cfg.database);
+    // A file that is not an emulator database (corrupt, another application's) is refused like a
+    // bad flag: nothing was started, and the message names the file and what to do.
+    std::optional<store::Store> opened;
+    try {
+      opened.emplace(cfg.database);
+    } catch (const store::StoreError& e) {
+      std::fprintf(stderr, "paratro-emulator: %s\n", e.what());
+      return 2;
+    }
+    store::Store& store = *opened;
     domain::SystemClock wall;
     crypto::SystemRandom system_rng;
     // Each start of a seeded database draws from its own stream (start 0 is the seed itself), so a

@@ -220,7 +220,7 @@ def test_foreign_and_corrupt_databases_are_refused_untouched(tmp_path):
     con.commit()
     con.close()
     rc, out, err = run_cli("--port", 0, "--database", foreign)
-    assert rc != 0 and out == ""
+    assert rc == 2 and out == ""
     assert err == (f"paratro-emulator: {foreign} is a SQLite database of another application (it has tables but no "
                    "schema_migrations): the emulator will not change it; give --database a new file\n")
     con = sqlite3.connect(foreign)
@@ -230,7 +230,7 @@ def test_foreign_and_corrupt_databases_are_refused_untouched(tmp_path):
     corrupt = tmp_path / "corrupt.db"
     corrupt.write_bytes(b"this is not a database at all" * 200)
     rc, out, err = run_cli("--port", 0, "--database", corrupt)
-    assert rc != 0 and out == ""
+    assert rc == 2 and out == ""
     assert err == (f"paratro-emulator: {corrupt} is not a SQLite database (corrupt, or another kind of file): move it "
                    "away or give --database a new file\n")
 
