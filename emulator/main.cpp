@@ -4,15 +4,19 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/program_options.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "emulator/app/config.hpp"
 #include "emulator/api/fixture.hpp"
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/sandbox/metrics.hpp"
@@ -30,50 +34,6 @@ namespace po = boost::program_options;
 using namespace paratro;
 
 namespace {
-
-struct Config {
-  std::string host = "127.0.0.1";
-  unsigned short port = 8080;
-  std::string database = "paratro-emulator.db";
-  std::string log_level = "info";
-  unsigned threads = 2;
-  std::int64_t token_ttl_s = 900;
-  std::int64_t keygen_delay_ms = 3000;
-  std::size_t max_body_bytes = 1 << 20;
-  double clock_speed = 60.0;
-  bool manual_clock = false;
-  std::string start_time;
-  std::uint64_t seed = 0;
-  std::int64_t sign_delay_ms = 2000;
-  std::int64_t broadcast_delay_ms = 1000;
-  std::vector<std::string> chain_overrides;
-  std::string webhook_url;
-  std::string webhook_secret;
-  bool webhook_every_confirmation = false;
-  int webhook_max_attempts = 8;
-  std::int64_t webhook_timeout_ms = 10'000;
-  int webhook_max_in_flight = 32;
-  bool webhook_insecure = false;
-  std::int64_t webhook_retention = 10'000;
-  std::int64_t rate_limit = 0;
-  std::size_t journal_size = 1000;
-  bool journal_bodies = false;
-  std::string admin_token;
-  std::string port_file;
-  std::string fixtures;
-  std::string api_version = "2026-04";
-};
-
-// Flag name for each PARATRO_EMULATOR_* variable (PARATRO_EMULATOR_LOG_LEVEL -> log-level); other
-// variables, including unrelated PARATRO_EMULATOR_* ones, are ignored.
-std::string env_to_option(const po::options_description& opts, const std::string& env) {
-  static const std::string prefix = "PARATRO_EMULATOR_";
-  if (env.rfind(prefix, 0) != 0) return {};
-  std::string name = env.substr(prefix.size());
-  for (auto& c : name) c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (name == "help" || name == "version" || !opts.find_nothrow(name, false)) return {};
-  return name;
-}
 
 // `paratro-emulator webhooks listen ...`: the receiver for humans.
 int webhooks_command(int argc, char** argv) {
@@ -108,22 +68,63 @@ int webhooks_command(int argc, char** argv) {
   return webhooks::run_listener(o);
 }
 
-// Writes the port to `path` through a temporary file and a rename, so a script polling for the
-// file never reads a half-written one.
-void write_port_file(const std::string& path, unsigned short port) {
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << port << "\n";
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write --port-file " + tmp);
+// --port-file: written once the emulator is ready (temporary file + rename, so a script polling
+// for it never reads half a file) and removed when the process ends, so a readiness loop never
+// picks up the port of a previous run.
+class PortFile {
+ public:
+  explicit PortFile(std::string path) : path_(std::move(path)) {
+    if (path_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);  // a leftover of a killed run is stale by definition
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw std::runtime_error("cannot write --port-file " + path);
+  ~PortFile() {
+    if (!written_) return;
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
   }
+  PortFile(const PortFile&) = delete;
+  PortFile& operator=(const PortFile&) = delete;
+
+  void write(unsigned short port) {
+    if (path_.empty()) return;
+    const std::string tmp = path_ + ".tmp" + std::to_string(::getpid());
+    {
+      std::ofstream out(tmp, std::ios::trunc);
+      out << port << "\n";
+      out.flush();
+      if (!out) throw std::runtime_error("cannot write --port-file " + tmp);
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path_, ec);
+    if (ec) {
+      std::filesystem::remove(tmp, ec);
+      throw std::runtime_error("cannot write --port-file " + path_);
+    }
+    written_ = true;
+  }
+
+ private:
+  std::string path_;
+  bool written_ = false;
+};
+
+// "running at 1x" / "manual": the banner's clock mode.
+std::string clock_mode_text(const chain::ClockState& st) {
+  if (st.manual) return "manual";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "running at %gx", st.speed);
+  return buf;
+}
+
+// Which setting holds for the clock: the flag (or variable) given, else the database's memory, else
+// the defaults of a fresh database.
+std::string clock_source_text(const app::Config& cfg, bool fresh) {
+  const char* otherwise = fresh ? "default" : "from the database";
+  auto part = [otherwise](const char* what, const std::string& from) {
+    return std::string(what) + " " + (from.empty() ? std::string(otherwise) : "from " + from);
+  };
+  return part("mode", cfg.manual_clock_from) + ", " + part("speed", cfg.clock_speed_from);
 }
 
 // Reads a whole file (at most api::kMaxFixtureBytes + 1 bytes, so an oversize one is reported).
@@ -143,8 +144,13 @@ std::optional<std::string> read_file(const std::string& path) {
 // `paratro-emulator fixtures validate FILE`: the loader itself, run against a scratch in-memory
 // database, so "ok" here means --fixtures FILE loads. Exit 0 when valid, 1 when not, 2 on misuse.
 int fixtures_command(int argc, char** argv) {
-  if (argc != 4 || std::string(argv[2]) != "validate") {
-    std::cerr << "usage: paratro-emulator fixtures validate FILE\n";
+  if (argc < 3 || std::string(argv[2]) != "validate") {
+    std::cerr << "paratro-emulator: unknown command 'fixtures" << (argc >= 3 ? std::string(" ") + argv[2] : "")
+              << "'; usage: paratro-emulator fixtures validate FILE\n";
+    return 2;
+  }
+  if (argc != 4) {
+    std::cerr << "paratro-emulator: fixtures validate takes exactly one FILE; usage: paratro-emulator fixtures validate FILE\n";
     return 2;
   }
   const std::string path = argv[3];
@@ -179,131 +185,44 @@ int fixtures_command(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "webhooks") return webhooks_command(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "fixtures") return fixtures_command(argc, argv);
-  Config cfg;
-  po::options_description opts("Options (each also read from PARATRO_EMULATOR_<NAME>, e.g. PARATRO_EMULATOR_PORT)");
-  opts.add_options()
-      ("help,h", "show this help")
-      ("version", "print the version")
-      ("host", po::value(&cfg.host)->default_value(cfg.host), "address to listen on")
-      ("port", po::value(&cfg.port)->default_value(cfg.port), "port to listen on; 0 picks a free one")
-      ("database", po::value(&cfg.database)->default_value(cfg.database), "SQLite file, or :memory:")
-      ("log-level", po::value(&cfg.log_level)->default_value(cfg.log_level), "debug, info, warn, error or off")
-      ("threads", po::value(&cfg.threads)->default_value(cfg.threads), "I/O threads")
-      ("token-ttl", po::value(&cfg.token_ttl_s)->default_value(cfg.token_ttl_s), "expires_in of issued tokens, seconds")
-      ("keygen-delay-ms", po::value(&cfg.keygen_delay_ms)->default_value(cfg.keygen_delay_ms),
-       "simulated MPC key generation time of a new wallet, virtual milliseconds")
-      ("clock-speed", po::value(&cfg.clock_speed)->default_value(cfg.clock_speed, "60"),
-       "virtual seconds per real second of the running clock")
-      ("manual-clock", po::bool_switch(&cfg.manual_clock), "time moves only through POST /_sandbox/clock/advance")
-      ("start-time", po::value(&cfg.start_time), "virtual start time of a fresh database, RFC 3339 (UTC)")
-      ("seed", po::value(&cfg.seed), "deterministic ids, keys, addresses and hashes from this seed")
-      ("sign-delay-ms", po::value(&cfg.sign_delay_ms)->default_value(cfg.sign_delay_ms), "PENDING -> SIGNED, virtual ms")
-      ("broadcast-delay-ms", po::value(&cfg.broadcast_delay_ms)->default_value(cfg.broadcast_delay_ms),
-       "SIGNED -> BROADCAST, virtual ms")
-      ("chain", po::value(&cfg.chain_overrides)->composing(),
-       "override a chain's timing: NAME:BLOCK_TIME_MS:CONFIRMATIONS (repeatable)")
-      ("webhook-url", po::value(&cfg.webhook_url), "webhook endpoint of the default client (http:// or https://)")
-      ("webhook-secret", po::value(&cfg.webhook_secret), "webhook secret of the default client (whsec_...; generated if absent)")
-      ("webhook-every-confirmation", po::bool_switch(&cfg.webhook_every_confirmation),
-       "send transaction.confirming on every confirmation, not only on entering CONFIRMING")
-      ("webhook-max-attempts", po::value(&cfg.webhook_max_attempts)->default_value(cfg.webhook_max_attempts),
-       "attempts per delivery before it is marked failed")
-      ("webhook-timeout-ms", po::value(&cfg.webhook_timeout_ms)->default_value(cfg.webhook_timeout_ms),
-       "per-attempt timeout of a webhook delivery, real milliseconds")
-      ("webhook-max-in-flight", po::value(&cfg.webhook_max_in_flight)->default_value(cfg.webhook_max_in_flight),
-       "concurrent deliveries per client endpoint")
-      ("webhook-insecure", po::bool_switch(&cfg.webhook_insecure), "do not verify TLS certificates of https:// webhook URLs")
-      ("webhook-retention", po::value(&cfg.webhook_retention)->default_value(cfg.webhook_retention),
-       "finished webhook events kept for inspection (older ones are pruned)")
-      ("max-body-bytes", po::value(&cfg.max_body_bytes)->default_value(cfg.max_body_bytes), "request body limit")
-      ("rate-limit", po::value(&cfg.rate_limit)->default_value(cfg.rate_limit),
-       "requests per second (and burst) per API client; 0: off. A client's own limit wins")
-      ("journal-size", po::value(&cfg.journal_size)->default_value(cfg.journal_size),
-       "requests kept by GET /_sandbox/requests (max 100000); 0 disables the journal")
-      ("journal-bodies", po::bool_switch(&cfg.journal_bodies), "keep request and response bodies in the journal")
-      ("admin-token", po::value(&cfg.admin_token),
-       "token every /_sandbox request must present; required when --host is not a loopback address")
-      ("port-file", po::value(&cfg.port_file), "write the listening port to this file once ready")
-
-      ("api-version", po::value(&cfg.api_version)->default_value(cfg.api_version),
-       "API version of the default client and of new clients that name none: 2026-04 or 2026-09")
-      ("fixtures", po::value(&cfg.fixtures),
-       "JSON fixture loaded into a fresh database at start-up (see fixtures/README.md); reset returns to it");
-  po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, opts), vm);
-    po::store(po::parse_environment(opts, [&opts](const std::string& env) { return env_to_option(opts, env); }), vm);
-    po::notify(vm);
-  } catch (const std::exception& e) {
-    std::cerr << "paratro-emulator: " << e.what() << "\n" << opts << "\n";
-    return 2;
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e; ++e) {
+    const std::string_view kv(*e);
+    const auto eq = kv.find('=');
+    if (eq != std::string_view::npos && kv.rfind("PARATRO_EMULATOR_", 0) == 0) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
   }
-  if (vm.count("help")) {
-    std::cout << "paratro-emulator " << PARATRO_EMULATOR_VERSION
-              << " - an offline emulator of the Paratro MPC-wallet gateway\n\n"
-              << opts << "\n";
-    return 0;
-  }
-  if (vm.count("version")) {
-    std::cout << "paratro-emulator " << PARATRO_EMULATOR_VERSION << "\n";
-    return 0;
-  }
-  http::LogLevel level{};
-  if (!http::parse_log_level(cfg.log_level, level)) {
-    std::cerr << "paratro-emulator: unknown log level '" << cfg.log_level << "'\n";
-    return 2;
-  }
-  http::set_log_level(level);
-  if (cfg.threads < 1 || cfg.threads > 64) cfg.threads = 2;
-  if (cfg.token_ttl_s < 1) cfg.token_ttl_s = 900;
-  if (!(cfg.clock_speed > 0 && cfg.clock_speed <= 1e6)) {
-    std::cerr << "paratro-emulator: --clock-speed must be in (0, 1000000]\n";
-    return 2;
-  }
-  std::optional<std::int64_t> start_ms;
-  if (!cfg.start_time.empty()) {
-    start_ms = domain::parse_rfc3339_ms(cfg.start_time);
-    if (!start_ms) {
-      std::cerr << "paratro-emulator: --start-time must look like 2026-01-15T10:40:00Z\n";
+  auto parsed = app::parse_config(std::vector<std::string>(argv + 1, argv + argc), env);
+  switch (parsed.action) {
+    case app::ParsedCommandLine::Action::help:
+      std::cout << "paratro-emulator " << PARATRO_EMULATOR_VERSION
+                << " - an offline emulator of the Paratro MPC-wallet gateway\n\n"
+                << app::help_text();
+      return 0;
+    case app::ParsedCommandLine::Action::version:
+      std::cout << "paratro-emulator " << PARATRO_EMULATOR_VERSION << "\n";
+      return 0;
+    case app::ParsedCommandLine::Action::error:
+      std::cerr << "paratro-emulator: " << parsed.error << "\n";
       return 2;
-    }
+    case app::ParsedCommandLine::Action::run:
+      break;
   }
-  if (cfg.webhook_max_attempts < 1 || cfg.webhook_max_attempts > 100 || cfg.webhook_timeout_ms < 1 ||
-      cfg.webhook_max_in_flight < 1 || cfg.webhook_max_in_flight > 1024 || cfg.webhook_retention < 0) {
-    std::cerr << "paratro-emulator: webhook limits out of range (max-attempts 1..100, timeout-ms >= 1, "
-                 "max-in-flight 1..1024, retention >= 0)\n";
-    return 2;
-  }
+  app::Config& cfg = parsed.config;
+  http::LogLevel level{};
+  http::parse_log_level(cfg.log_level, level);
+  http::set_log_level(level);
   if (auto st = api::check_webhook_config(cfg.webhook_url, cfg.webhook_secret); !st) {
     std::cerr << "paratro-emulator: --" << st.error().message << "\n";
     return 2;
   }
-  if (cfg.rate_limit < 0 || cfg.rate_limit > api::RateLimiter::kMaxRate) {
-    std::cerr << "paratro-emulator: --rate-limit must be between 0 and " << api::RateLimiter::kMaxRate << "\n";
-    return 2;
-  }
-  if (cfg.journal_size > api::RequestJournal::kMaxCapacity) {
-    std::cerr << "paratro-emulator: --journal-size must be at most " << api::RequestJournal::kMaxCapacity << "\n";
-    return 2;
-  }
-  const auto api_version = domain::parse_api_version(cfg.api_version);
-  if (!api_version) {
-    std::cerr << "paratro-emulator: --api-version must be one of " << domain::api_version_list() << "\n";
-    return 2;
-  }
-  boost::system::error_code host_ec;
-  const auto address = boost::asio::ip::make_address(cfg.host, host_ec);
-  if (host_ec) {
-    std::cerr << "paratro-emulator: --host must be an IP address, e.g. 127.0.0.1 or 0.0.0.0\n";
-    return 2;
-  }
+  const auto address = boost::asio::ip::make_address(cfg.host);
   // The control plane can mint clients and balances: off loopback it must not be open to anyone.
   if (!address.is_loopback() && cfg.admin_token.empty()) {
     std::cerr << "paratro-emulator: --host " << cfg.host
               << " is not a loopback address; set --admin-token (or PARATRO_EMULATOR_ADMIN_TOKEN) to protect /_sandbox\n";
     return 2;
   }
-  const bool seeded = vm.count("seed") > 0;
+  const bool seeded = cfg.seed.has_value();
   chain::ChainTable chains;
   for (const auto& spec : cfg.chain_overrides) {
     std::string err;
@@ -312,9 +231,19 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  PortFile port_file(cfg.port_file);
 
   try {
-    store::Store store(cfg.database);
+    // A file that is not an emulator database (corrupt, another application's) is refused like a
+    // bad flag: nothing was started, and the message names the file and what to do.
+    std::optional<store::Store> opened;
+    try {
+      opened.emplace(cfg.database);
+    } catch (const store::StoreError& e) {
+      std::fprintf(stderr, "paratro-emulator: %s\n", e.what());
+      return 2;
+    }
+    store::Store& store = *opened;
     domain::SystemClock wall;
     crypto::SystemRandom system_rng;
     // Each start of a seeded database draws from its own stream (start 0 is the seed itself), so a
@@ -324,46 +253,43 @@ int main(int argc, char** argv) {
       if (auto g = store.get_setting("seed_generation")) generation = std::stoull(*g) + 1;
       store.put_setting("seed_generation", std::to_string(generation));
     }
-    crypto::SeededRandom seeded_rng(cfg.seed ^ (generation * 0x9E3779B97F4A7C15ull));
+    crypto::SeededRandom seeded_rng(cfg.seed.value_or(0) ^ (generation * 0x9E3779B97F4A7C15ull));
     crypto::RandomSource& rng = seeded ? static_cast<crypto::RandomSource&>(seeded_rng) : system_rng;
 
-    // The clock continues the database's timeline; flags given explicitly change mode and speed.
+    // The clock continues the database's timeline; a clock flag given (on the command line or in the
+    // environment) wins over what the database remembers, from the current instant on.
     chain::ClockState clock_state;
     const auto saved = store.get_setting("clock");
-    if (!saved || !chain::decode_clock_state(*saved, clock_state)) {
-      clock_state.manual = cfg.manual_clock;
-      clock_state.speed = cfg.clock_speed;
+    const bool fresh_clock = !saved || !chain::decode_clock_state(*saved, clock_state);
+    if (fresh_clock) {
+      clock_state.manual = cfg.manual_clock.value_or(false);
+      clock_state.speed = cfg.clock_speed.value_or(1.0);
       // A seeded run starts at a fixed instant so that its responses repeat byte for byte.
-      clock_state.anchor_virtual_ms = start_ms ? *start_ms : seeded ? 1767225600000LL /* 2026-01-01 */ : wall.now_ms();
+      clock_state.anchor_virtual_ms = cfg.start_ms ? *cfg.start_ms : seeded ? 1767225600000LL /* 2026-01-01 */ : wall.now_ms();
       clock_state.anchor_wall_ms = wall.now_ms();
-    } else {
-      if (!vm["clock-speed"].defaulted()) {
-        // Re-anchor at the old speed first, so only time from now on runs at the new one.
-        clock_state = chain::VirtualClock(wall, clock_state).state();
-        clock_state.speed = cfg.clock_speed;
-      }
-      if (cfg.manual_clock && !clock_state.manual) {
-        chain::VirtualClock tmp(wall, clock_state);
-        clock_state = tmp.state();
-        clock_state.manual = true;
-      }
+    } else if (cfg.start_ms) {
+      std::fprintf(stderr,
+                   "paratro-emulator: --start-time applies to a fresh database only; %s already has its clock (now %s): "
+                   "drop the flag, advance with POST /_sandbox/clock/advance, or give --database a new file\n",
+                   cfg.database.c_str(), domain::format_rfc3339(chain::VirtualClock(wall, clock_state).now_ms()).c_str());
+      return 2;
     }
     chain::VirtualClock clock(wall, clock_state);
+    if (!fresh_clock) clock.configure(cfg.manual_clock, cfg.clock_speed);
     const std::string epoch = store.get_or_create_setting("chain_epoch_ms", [&] { return std::to_string(clock.now_ms()); });
     chains.set_epoch(std::stoll(epoch));
 
     boost::asio::io_context ioc(static_cast<int>(cfg.threads));
-    chain::LifecycleTiming timing{std::max<std::int64_t>(0, cfg.sign_delay_ms), std::max<std::int64_t>(0, cfg.broadcast_delay_ms),
-                                  cfg.webhook_every_confirmation};
+    chain::LifecycleTiming timing{cfg.sign_delay_ms, cfg.broadcast_delay_ms, cfg.webhook_every_confirmation};
     chain::Scheduler scheduler(ioc, store, clock, chains, timing, rng);
     scheduler.persist_clock();
-    // Seeded runs take token times from the virtual clock too, so token bytes repeat as well.
-    const domain::Clock& token_clock = seeded ? static_cast<const domain::Clock&>(clock) : wall;
-    api::Services services{store, clock, token_clock, rng, {}, {}, scheduler, std::make_shared<api::TokenCache>(),
+    // Tokens live in real time in every mode, so an SDK's token cache (kept by wall time) stays right
+    // whatever the virtual clock does.
+    api::Services services{store, clock, wall, rng, {}, {}, scheduler, std::make_shared<api::TokenCache>(),
                            {}, nullptr, std::make_shared<api::Ops>(), {}, std::make_shared<api::Snapshots>()};
     services.options.token_ttl_s = cfg.token_ttl_s;
     services.options.keygen_delay_ms = cfg.keygen_delay_ms;
-    services.options.default_api_version = *api_version;
+    services.options.default_api_version = cfg.api_version.value_or(domain::kDefaultApiVersion);
     services.jwt_key = store.get_or_create_setting("jwt_signing_key", [&] {
       std::array<std::uint8_t, 32> key{};
       rng.fill(key);
@@ -403,9 +329,8 @@ int main(int argc, char** argv) {
     apply_webhook_flags();
     services.reset_hooks.push_back(apply_webhook_flags);
     // --api-version pins the default client, like the webhook flags on every start and reset.
-    auto apply_version_flag = [&vm, &store, &services] {
-      if (vm["api-version"].defaulted()) return;
-      (void)store.set_client_api_version(api::kDefaultClientId, services.options.default_api_version);
+    auto apply_version_flag = [&cfg, &store] {
+      if (cfg.api_version) (void)store.set_client_api_version(api::kDefaultClientId, *cfg.api_version);
     };
     apply_version_flag();
     services.reset_hooks.push_back(apply_version_flag);
@@ -416,6 +341,7 @@ int main(int argc, char** argv) {
     hook_options.http.verify_tls = !cfg.webhook_insecure;
     hook_options.max_in_flight_per_client = cfg.webhook_max_in_flight;
     hook_options.retention = cfg.webhook_retention;
+    hook_options.on_failed_attempt = [](const std::string& line) { http::log_line(http::LogLevel::warn, line); };
     webhooks::Dispatcher dispatcher(store, clock, wall, hook_options);
     services.webhooks = &dispatcher;
     services.reset_hooks.push_back([&dispatcher] { dispatcher.reset(); });
@@ -443,11 +369,22 @@ int main(int argc, char** argv) {
     scheduler.start();
     http::ServerLimits limits;
     limits.body_limit = cfg.max_body_bytes;
-    http::Server server(ioc, {address, cfg.port}, [&](const api::ApiRequest& r) { return http::route(services, r); },
-                        limits, http::make_request_hooks(services));
+    std::optional<http::Server> server;
+    try {
+      server.emplace(ioc, boost::asio::ip::tcp::endpoint{address, cfg.port},
+                     [&](const api::ApiRequest& r) { return http::route(services, r); }, limits,
+                     http::make_request_hooks(services));
+    } catch (const boost::system::system_error& e) {
+      const std::string where = (address.is_v6() ? "[" + cfg.host + "]" : cfg.host) + ":" + std::to_string(cfg.port);
+      const bool in_use = e.code() == boost::asio::error::address_in_use;
+      std::fprintf(stderr, "paratro-emulator: cannot listen on %s: %s%s\n", where.c_str(),
+                   in_use ? "the address is already in use" : e.code().message().c_str(),
+                   in_use ? " (another emulator? choose another --port, or --port 0 for a free one)" : "");
+      return 2;
+    }
     dispatcher.start();
-    server.start();
-    if (!cfg.port_file.empty()) write_port_file(cfg.port_file, server.port());
+    server->start();
+    port_file.write(server->port());
 
     const std::string host_for_url = address.is_v6() ? "[" + cfg.host + "]" : cfg.host;
     std::printf(
@@ -455,12 +392,12 @@ int main(int argc, char** argv) {
         "  API key:    %s\n"
         "  API secret: %s\n"
         "  database:   %s (journal %s)\n"
-        "  clock:      %s, %s\n"
+        "  clock:      %s, %s (%s)\n"
         "  fixtures:   %s\n",
-        PARATRO_EMULATOR_VERSION, host_for_url.c_str(), static_cast<unsigned>(server.port()),
+        PARATRO_EMULATOR_VERSION, host_for_url.c_str(), static_cast<unsigned>(server->port()),
         std::string(api::kDefaultApiKey).c_str(), std::string(api::kDefaultApiSecret).c_str(), cfg.database.c_str(),
-        store.journal_mode().c_str(), clock.state().manual ? "manual" : "running",
-        domain::format_rfc3339(clock.now_ms()).c_str(), cfg.fixtures.empty() ? "none" : cfg.fixtures.c_str());
+        store.journal_mode().c_str(), clock_mode_text(clock.state()).c_str(),
+        domain::format_rfc3339(clock.now_ms()).c_str(), clock_source_text(cfg, fresh_clock).c_str(), cfg.fixtures.empty() ? "none" : cfg.fixtures.c_str());
     if (const auto c = store.find_client(api::kDefaultClientId); c && !c->webhook_url.empty()) {
       std::printf("  webhooks:   %s (secret %s)\n", c->webhook_url.c_str(), c->webhook_secret.c_str());
     }
@@ -469,7 +406,7 @@ int main(int argc, char** argv) {
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) {
       http::log_line(http::LogLevel::info, "shutting down");
-      server.stop();
+      server->stop();
       scheduler.stop();
       dispatcher.stop();
       scheduler.persist_clock();

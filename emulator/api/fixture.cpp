@@ -70,6 +70,7 @@ class Loader {
     const Value* clients = get_array(doc, "$", "clients", true);
     if (!clients) return;
     for (rapidjson::SizeType i = 0; i < clients->Size(); ++i) client((*clients)[i], "$.clients[" + std::to_string(i) + "]");
+    insert_history();
   }
 
   void error(const std::string& path, std::string message) {
@@ -393,12 +394,27 @@ class Loader {
   void wallet(const Value& obj, const std::string& path, const std::string* client_id, std::int64_t max_wallets) {
     if (!obj.IsObject()) return error(path, "must be an object");
     ++out_.counts.wallets;
-    known_fields(obj, path, {"wallet_id", "wallet_name", "description", "status", "key_seed", "created_at", "accounts"});
+    known_fields(obj, path,
+                 {"wallet_id", "wallet_name", "description", "status", "key_ready_after", "key_seed", "created_at", "accounts"});
     std::optional<std::string> name, description, seed_hex;
     bool ok = get_string(obj, path, "wallet_name", name, true, kMaxWalletName);
     ok &= get_string(obj, path, "description", description, false, kMaxDescription);
     std::string status = "ACTIVE";
     ok &= get_enum(obj, path, "status", status, {"ACTIVE", "PROGRESSING"}, false);
+    // How long a PROGRESSING wallet keeps generating keys after the load (default --keygen-delay-ms).
+    std::int64_t key_ready_after = ctx_.keygen_delay_ms;
+    std::optional<std::string> ready_text;
+    ok &= get_string(obj, path, "key_ready_after", ready_text, false, 64);
+    if (ready_text) {
+      const auto d = domain::parse_duration_ms(*ready_text);
+      if (!d || status != "PROGRESSING") {
+        error(path + ".key_ready_after", !d ? "must be an ISO 8601 duration such as PT2M"
+                                            : "applies to a PROGRESSING wallet only");
+        ok = false;
+      } else {
+        key_ready_after = *d;
+      }
+    }
     std::int64_t created = ctx_.now_ms;
     ok &= get_time(obj, path, "created_at", created, ctx_.now_ms, INT64_MIN, "client");
     std::string wallet_id;
@@ -427,10 +443,10 @@ class Loader {
     if (ok && client_id) {
       w = wallet_record(*client_id, *name, description.value_or(""), wallet_id, created, 0);
       if (status == "PROGRESSING") {
-        // Key generation is still running at the load instant and ends like a new wallet's would.
+        // Key generation is still running at the load instant and ends `key_ready_after` later.
         w.status = "PROGRESSING";
         w.key_status = "GENERATING";
-        w.key_ready_at_ms = ctx_.now_ms + ctx_.keygen_delay_ms;
+        w.key_ready_at_ms = ctx_.now_ms + key_ready_after;
       }
       ok = store(path, [&] { return ctx_.store.create_wallet(w, *keys, max_wallets); });
     }
@@ -630,12 +646,22 @@ class Loader {
     t.updated_at_ms = done;
     t.confirmed_at_ms = confirmed ? done : -1;
     if (!confirmed) t.failure_reason = "transaction reverted on-chain";
-    store(path, [&] { return ctx_.store.insert_history_transaction(t); });
+    history_.push_back({path, std::move(t)});
   }
 
   const FixtureContext& ctx_;
   FixtureResult& out_;
   std::map<std::string, std::string> ids_, api_keys_, key_seeds_, ledger_keys_;  // value -> path of first use
+  // History rows wait until every client is read, then go in oldest first: lists are newest first by
+  // insertion (their ranks, migration 005), so insertion order must be time order.
+  std::vector<std::pair<std::string, domain::TransactionRecord>> history_;
+
+  void insert_history() {
+    std::stable_sort(history_.begin(), history_.end(),
+                     [](const auto& a, const auto& b) { return a.second.created_at_ms < b.second.created_at_ms; });
+    for (const auto& [path, t] : history_) store(path, [&] { return ctx_.store.insert_history_transaction(t); });
+    history_.clear();
+  }
 };
 
 std::string line_and_column(std::string_view text, std::size_t offset) {

@@ -88,6 +88,10 @@ ApiResponse sandbox_health(Services& s);
 // sandbox/chain.cpp
 ApiResponse sandbox_clock(Services& s);
 ApiResponse sandbox_advance_clock(Services& s, const ApiRequest& r);
+// PUT /_sandbox/clock {"mode": "running" | "manual", "speed": N}: either field optional.
+ApiResponse sandbox_set_clock(Services& s, const ApiRequest& r);
+// The running clock's speed range, the same for --clock-speed and PUT /_sandbox/clock.
+inline constexpr double kMaxClockSpeed = 1e6;
 ApiResponse sandbox_create_deposit(Services& s, const ApiRequest& r);
 // action: "confirm", "fail" or "release"
 ApiResponse sandbox_transaction_action(Services& s, std::string_view tx_id, std::string_view action);

@@ -94,4 +94,25 @@ domain::Status check_length(std::string_view field, std::string_view value, std:
   return domain::ok_status();
 }
 
+domain::Result<std::optional<std::int64_t>> optional_int(const rapidjson::Value& obj, const char* name, std::int64_t lo,
+                                                         std::int64_t hi) {
+  auto it = obj.FindMember(name);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return std::optional<std::int64_t>{};
+  if (!it->value.IsInt64() || it->value.GetInt64() < lo || it->value.GetInt64() > hi) {
+    return make_error(ErrorCode::invalid_parameter, std::string(name) + " must be an integer between " +
+                                                        std::to_string(lo) + " and " + std::to_string(hi));
+  }
+  return std::optional<std::int64_t>{it->value.GetInt64()};
+}
+
+domain::Status check_known_fields(const rapidjson::Value& obj, std::initializer_list<std::string_view> known) {
+  for (const auto& m : obj.GetObject()) {
+    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    bool found = false;
+    for (auto k : known) found = found || k == name;
+    if (!found) return make_error(ErrorCode::invalid_parameter, "Unknown field " + std::string(name));
+  }
+  return domain::ok_status();
+}
+
 }  // namespace paratro::api

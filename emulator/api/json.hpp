@@ -3,6 +3,8 @@
 // RapidJSON's iterative (non-recursive) mode, so deeply nested input cannot exhaust the stack.
 #pragma once
 
+#include <initializer_list>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -64,6 +66,13 @@ domain::Result<std::optional<std::string>> optional_string(const rapidjson::Valu
 domain::Result<std::string> required_string(const rapidjson::Value& obj, const char* name);
 // The optional "api_version" member: absent/null -> nullopt; not a known version -> invalid_parameter.
 domain::Result<std::optional<domain::ApiVersion>> optional_api_version(const rapidjson::Value& obj);
+// Reads an optional integer field within [lo, hi]: absent or null -> nullopt; another type or a
+// value out of range -> invalid_parameter naming the field and the range.
+domain::Result<std::optional<std::int64_t>> optional_int(const rapidjson::Value& obj, const char* name, std::int64_t lo,
+                                                         std::int64_t hi);
+// invalid_parameter "Unknown field NAME" for the first member of `obj` not in `known`: control-plane
+// bodies refuse what they do not understand (usually a typo) instead of ignoring it.
+domain::Status check_known_fields(const rapidjson::Value& obj, std::initializer_list<std::string_view> known);
 // validation_failed naming the field when `value` is longer than `max_chars` characters.
 domain::Status check_length(std::string_view field, std::string_view value, std::size_t max_chars);
 

@@ -1,5 +1,6 @@
 // Timing of each simulated chain: block time, required confirmations and the height of its first
-// simulated block, from the registry unless a flag overrides them. Heights are a pure function of
+// simulated block. Confirmations come from the registry; block times are the registry's, compressed
+// (see chain_table.cpp), unless a flag overrides them. Heights are a pure function of
 // virtual time (height = base + floor((t - epoch) / block_time)), so every chain advances on its
 // own without any stored per-block state and a restart computes the same heights.
 #pragma once

@@ -107,6 +107,13 @@ void Scheduler::reload_clock() {
   persist_clock();
 }
 
+void Scheduler::configure_clock(std::optional<bool> manual, std::optional<double> speed) {
+  std::lock_guard lock(mu_);
+  if (!clock_.state().manual) run_until(clock_.now_ms());  // what fell due before the change happens at its time
+  clock_.configure(manual, speed);
+  persist_clock();
+}
+
 void Scheduler::persist_clock() { store_.put_setting("clock", encode_clock_state(clock_.state())); }
 
 std::string encode_clock_state(const ClockState& s) {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "emulator/chain/chain_table.hpp"
@@ -42,6 +43,9 @@ class Scheduler {
   domain::Status release(std::string_view tx_id);
 
   void persist_clock();
+  // Changes the clock's mode and/or speed from now on (see VirtualClock::configure) and persists
+  // it. Switching to manual waits for a pass in flight, so nothing is applied after the freeze.
+  void configure_clock(std::optional<bool> manual, std::optional<double> speed);
   // Runs `fn` with no scheduler pass in flight (timer passes, advances and controls wait). For
   // snapshots: persist_clock() first, then copy, so the copy carries the clock of its rows.
   void exclusive(const std::function<void()>& fn);

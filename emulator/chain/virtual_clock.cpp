@@ -41,6 +41,14 @@ void VirtualClock::resume(const ClockState& state) {
   s_.anchor_wall_ms = wall_.now_ms();
 }
 
+void VirtualClock::configure(std::optional<bool> manual, std::optional<double> speed) {
+  std::lock_guard lock(mu_);
+  s_.anchor_virtual_ms = now_locked();
+  s_.anchor_wall_ms = wall_.now_ms();
+  if (manual) s_.manual = *manual;
+  if (speed) s_.speed = *speed;
+}
+
 ClockState VirtualClock::state() const {
   std::lock_guard lock(mu_);
   ClockState copy = s_;

@@ -21,12 +21,8 @@ Admission admit(api::Services& s, const api::ApiRequest& r) {
   auto d = s.ops->faults.decide(r.method, r.path, s.rng);
   a.delay = std::chrono::milliseconds(d.delay_ms);
   if (d.error) {
-    auto res = api::error_response(*d.error, d.message.empty() ? api::default_fault_message(d, r.method, r.path) : d.message);
-    if (d.retry_after_s) {
-      res.headers.emplace_back("Retry-After", std::to_string(*d.retry_after_s));
-    } else if (*d.error == domain::ErrorCode::too_many_requests) {
-      res.headers.emplace_back("Retry-After", "1");
-    }
+    auto res = api::error_response(*d.error, d.message);  // the rule's defaults were resolved when it was added
+    if (d.retry_after_s) res.headers.emplace_back("Retry-After", std::to_string(*d.retry_after_s));
     res.headers.emplace_back("X-Emulator-Fault", d.rule_id);
     a.response = std::move(res);
   }

@@ -122,7 +122,10 @@ ApiResponse route_security_factors(api::Services& s, const ApiRequest& r, const 
 ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const Segments& seg, int n) {
   if (n == 2 && seg[1] == "clients") return r.method == "POST" ? api::sandbox_create_client(s, r) : not_allowed(r);
   if (n == 2 && seg[1] == "health") return r.method == "GET" ? api::sandbox_health(s) : not_allowed(r);
-  if (n == 2 && seg[1] == "clock") return r.method == "GET" ? api::sandbox_clock(s) : not_allowed(r);
+  if (n == 2 && seg[1] == "clock") {
+    if (r.method == "PUT") return api::sandbox_set_clock(s, r);
+    return r.method == "GET" ? api::sandbox_clock(s) : not_allowed(r);
+  }
   if (n == 3 && seg[1] == "clock" && seg[2] == "advance") {
     return r.method == "POST" ? api::sandbox_advance_clock(s, r) : not_allowed(r);
   }

@@ -88,6 +88,15 @@ Database::Database(const std::string& path) : path_(path) {
     throw StoreError(rc, "open " + path + ": " + msg);
   }
   sqlite3_busy_timeout(db_, 5000);
+  // SQLite opens any file lazily; the first read tells whether it is a database at all.
+  try {
+    exec("SELECT count(*) FROM sqlite_master");
+  } catch (const StoreError& e) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError(e.code(), path + " is not a SQLite database (corrupt, or another kind of file): move it away or "
+                                      "give --database a new file");
+  }
   // WAL + synchronous=NORMAL: a commit reaches the OS before we answer, so a killed process loses
   // nothing it acknowledged; only a power cut can lose the last commits (documented in the README).
   exec("PRAGMA journal_mode=WAL");

@@ -7,6 +7,17 @@
 namespace paratro::store {
 
 int apply_migrations(Database& db, const std::vector<Migration>& migrations) {
+  {
+    // A database with tables but no migration record belongs to another application: adding the
+    // emulator's tables to it would damage it.
+    auto st = db.use(
+        "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'), "
+        "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')");
+    if (st->step() && st->column_int(0) > 0 && st->column_int(1) == 0) {
+      throw StoreError(0, db.path() + " is a SQLite database of another application (it has tables but no "
+                                      "schema_migrations): the emulator will not change it; give --database a new file");
+    }
+  }
   db.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
       " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");

@@ -276,7 +276,7 @@ Status Store::set_client_webhook(std::string_view client_id, std::string_view ur
   WriteTransaction tx(db_);
   auto st = db_.use("UPDATE clients SET webhook_url = ?, webhook_secret = ? WHERE client_id = ?");
   st->bind(1, url).bind(2, secret).bind(3, client_id).run();
-  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "no such client");
+  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "Client not found");
   tx.commit();
   return domain::ok_status();
 }
@@ -286,7 +286,7 @@ Status Store::set_client_rate_limit(std::string_view client_id, std::int64_t per
   WriteTransaction tx(db_);
   auto st = db_.use("UPDATE clients SET rate_limit_per_second = ? WHERE client_id = ?");
   st->bind(1, per_second).bind(2, client_id).run();
-  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "no such client");
+  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "Client not found");
   tx.commit();
   return domain::ok_status();
 }

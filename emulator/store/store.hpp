@@ -262,7 +262,7 @@ class Store {
 
   // A delivery taken by the dispatcher: the event body and where it goes right now.
   struct DeliveryJob {
-    std::string delivery_id, event_id, client_id, body, url, secret;
+    std::string delivery_id, event_id, event_type, client_id, body, url, secret;
     std::int64_t attempts = 0;  // attempts made before this one
   };
   // Marks up to `limit` pending deliveries due by `now_ms` as queued (earliest first) and returns

@@ -180,7 +180,7 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
   if (limit <= 0) return jobs;
   std::lock_guard lock(mu_);
   std::string sql =
-      "SELECT d.delivery_id, d.event_id, d.client_id, e.body, c.webhook_url, c.webhook_secret, d.attempts "
+      "SELECT d.delivery_id, d.event_id, d.client_id, e.body, c.webhook_url, c.webhook_secret, d.attempts, e.event_type "
       "FROM webhook_deliveries d JOIN webhook_events e ON e.event_id = d.event_id "
       "LEFT JOIN clients c ON c.client_id = d.client_id "
       "WHERE d.status = 'pending' AND d.next_attempt_ms <= ?";
@@ -207,6 +207,7 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
       j.url = st.column_text(4);
       j.secret = st.column_text(5);
       j.attempts = st.column_int(6);
+      j.event_type = st.column_text(7);
       jobs.push_back(std::move(j));
     }
   }
@@ -259,7 +260,7 @@ domain::Result<Store::WebhookDelivery> Store::redeliver_webhook_event(std::strin
   {
     auto st = db_.use("SELECT " EVENT_COLUMNS " FROM webhook_events WHERE event_id = ?");
     st->bind(1, event_id);
-    if (!st->step()) return domain::make_error(domain::ErrorCode::not_found, "no such webhook event");
+    if (!st->step()) return domain::make_error(domain::ErrorCode::not_found, "Webhook event not found");
     e = read_event(*st);
   }
   WebhookDelivery d = insert_delivery(e, now_ms);

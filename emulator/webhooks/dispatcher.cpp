@@ -111,6 +111,7 @@ void Dispatcher::pump(const std::string& client_id) {
 }
 
 void Dispatcher::launch(Job job) {
+  job.started_ms = due_clock_.now_ms();
   launched_.push_back(job.job.delivery_id);
   ++counters_.in_flight;
   ++counters_.attempts;
@@ -144,7 +145,7 @@ void Dispatcher::on_result(Job job, std::string url, HttpResult r) {
     o.delivery_id = job.job.delivery_id;
     o.status_code = r.status;
     o.latency_ms = r.latency_ms;
-    o.attempted_at_ms = due_clock_.now_ms();
+    o.attempted_at_ms = job.started_ms;
     o.url = std::move(url);
     const std::int64_t attempt = job.job.attempts + 1;
     if (r.status >= 200 && r.status <= 299) {
@@ -163,11 +164,25 @@ void Dispatcher::on_result(Job job, std::string url, HttpResult r) {
                             retry_delay_ms(options_.retry, attempt, o.delivery_id, honour ? r.retry_after_s : -1);
         ++counters_.retried;
       }
+      report_failure(job.job, o);
     }
     outcomes_.push_back(std::move(o));
     if (outcomes_.size() + launched_.size() >= kFlushBatch) flush();
   }
   pump(client);
+}
+
+void Dispatcher::report_failure(const store::Store::DeliveryJob& job, const store::Store::DeliveryOutcome& o) const {
+  if (!options_.on_failed_attempt) return;
+  std::string line = "webhook " + job.event_type + " " + job.event_id + " (delivery " + job.delivery_id + ", attempt " +
+                     std::to_string(job.attempts + 1) + "/" + std::to_string(options_.retry.max_attempts) + ") to " +
+                     (o.url.empty() ? std::string("(no URL)") : o.url) + " failed: " + o.error;
+  if (o.status == "failed") {
+    line += "; giving up";
+  } else {
+    line += "; next attempt at " + domain::format_rfc3339(o.next_attempt_ms) + " (virtual time)";
+  }
+  options_.on_failed_attempt(line);
 }
 
 void Dispatcher::flush() {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,6 +34,9 @@ struct DispatcherOptions {
   int max_claimed = 2048;
   std::int64_t retention = 10'000;  // events kept once delivered or failed
   std::chrono::milliseconds poll{20};
+  // Called on the dispatcher's thread with one line per failed attempt (event, URL, status or
+  // error, and when the next attempt is due or that the delivery gave up). Empty: not reported.
+  std::function<void(const std::string&)> on_failed_attempt;
 };
 
 struct DeliveryCounters {
@@ -64,6 +68,9 @@ class Dispatcher {
   struct Job {
     store::Store::DeliveryJob job;
     std::uint64_t generation = 0;
+    // Virtual time at which the attempt started: recorded as last_attempt_at and the base of the
+    // retry delay, so a clock that moves while the receiver answers changes neither.
+    std::int64_t started_ms = 0;
   };
   struct ClientQueue {
     std::deque<Job> waiting;
@@ -75,6 +82,7 @@ class Dispatcher {
   void launch(Job job);
   void on_result(Job job, std::string url, HttpResult r);
   void flush();
+  void report_failure(const store::Store::DeliveryJob& job, const store::Store::DeliveryOutcome& o) const;
 
   store::Store& store_;
   const domain::Clock& due_clock_;

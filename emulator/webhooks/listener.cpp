@@ -55,7 +55,13 @@ void print_event(const ListenerOptions& o, const std::string& body, Verdict verd
   if (o.quiet) return;
   std::lock_guard lock(print_mu);
   if (o.print_json) {
-    std::printf("%s\n", body.c_str());
+    // stdout carries accepted bodies only (pipe it to jq); a rejected one goes to stderr, marked.
+    if (verdict == Verdict::ok) {
+      std::printf("%s\n", body.c_str());
+    } else {
+      std::fprintf(stderr, "rejected (%s): %s\n", std::string(verdict_text(verdict)).c_str(), body.c_str());
+      std::fflush(stderr);
+    }
   } else {
     rapidjson::Document d;
     d.Parse(body.data(), body.size());

@@ -19,11 +19,6 @@ START = "2026-01-15T10:40:00Z"
 START_MS = 1768473600000
 SEEDED_START = "2026-01-01T00:00:00Z"
 SEEDED_START_MS = 1767225600000
-MANUAL = ("--manual-clock", "--start-time", START)
-
-SIGN_MS = 2000       # default --sign-delay-ms
-BROADCAST_MS = 1000  # default --broadcast-delay-ms
-KEYGEN_MS = 3000     # what the chain tests pass as --keygen-delay-ms (the binary's default)
 
 # name -> (block time ms, required confirmations, first simulated height, address family)
 CHAINS = {
@@ -38,6 +33,22 @@ CHAINS = {
     "bitcoin": (600000, 6, 870_000, "utxo"),
     "solana": (400, 32, 300_000_000, "svm"),
 }
+
+# The emulator's default block times compress the mainnet ones above (so every chain confirms within
+# ~10 s of wall time); the step-by-step tests pin the mainnet timing with --chain, which keeps their
+# arithmetic on real-world figures. DEFAULT_BLOCK_MS is what a server without --chain uses.
+MAINNET_TIMING = tuple(a for name, (bt, conf, _, _) in CHAINS.items() for a in ("--chain", f"{name}:{bt}:{conf}"))
+DEFAULT_BLOCK_MS = {"ethereum": 400, "bsc": 300, "polygon": 75, "avalanche": 400, "arbitrum": 250, "optimism": 500,
+                    "base": 500, "tron": 250, "bitcoin": 1000, "solana": 150}
+MANUAL = ("--manual-clock", "--start-time", START, *MAINNET_TIMING)
+# A restart of a database made with MANUAL: --start-time applies to a fresh database only (given to
+# an existing one, the emulator refuses to start and says why).
+MANUAL_RESTART = ("--manual-clock", *MAINNET_TIMING)
+
+SIGN_MS = 2000       # default --sign-delay-ms
+BROADCAST_MS = 1000  # default --broadcast-delay-ms
+KEYGEN_MS = 3000     # what the chain tests pass as --keygen-delay-ms (the binary's default)
+
 
 DECIMALS = {("ethereum", "ETH"): 18, ("ethereum", "USDT"): 6, ("ethereum", "USDC"): 6, ("bsc", "BNB"): 18,
             ("bsc", "USDT"): 18, ("tron", "TRX"): 6, ("tron", "USDT"): 6, ("bitcoin", "BTC"): 8,
@@ -124,6 +135,7 @@ def check_clock(c: dict) -> dict:
     assert is_int(c["now_ms"]), c
     assert c["now"] == rfc(c["now_ms"]), c
     assert c["mode"] in ("manual", "running"), c
+    assert isinstance(c["speed"], (int, float)) and c["speed"] > 0, c  # a JSON number, as in health
     assert isinstance(c["heights"], dict) and set(CHAINS) <= set(c["heights"]), c
     for name, h in c["heights"].items():
         assert is_int(h) and h > 0, c

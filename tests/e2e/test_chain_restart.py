@@ -4,12 +4,13 @@ and ends with exact balances; a manual clock resumes at the same virtual instant
 keeps going on its own."""
 import secrets
 import signal
+import subprocess
 import time
 
-from chain_helpers import (BROADCAST_MS, CHAINS, MANUAL, SEEDED_START_MS, SIGN_MS, START_MS, Books, Sandbox,
+from chain_helpers import (BROADCAST_MS, CHAINS, MANUAL, MANUAL_RESTART, SEEDED_START_MS, SIGN_MS, START_MS, Books, Sandbox,
                            activate, balances, block_time_ms, grant, height_at, manual_world, open_asset, required,
                            run_to_final, send, tx)
-from e2e_helpers import Tenant, random_evm_address, segwit_encode
+from e2e_helpers import Tenant, emulator_bin, random_evm_address, segwit_encode
 
 
 def kill9(server):
@@ -65,7 +66,7 @@ def test_kill9_mid_lifecycle_then_resume_on_manual_clock(launch, tmp_path):
 
     kill9(server)
 
-    server2 = launch(*MANUAL, db=db, keygen_delay_ms=3000)
+    server2 = launch(*MANUAL_RESTART, db=db, keygen_delay_ms=3000)
     sb2, api2 = Sandbox(server2.api), server2.api
     alice2, bob2 = same_tenant(api2, alice), same_tenant(api2, bob)
     # The manual clock resumes at the same virtual instant; every record is as it was.
@@ -125,7 +126,7 @@ def test_kill9_between_steps_keeps_one_settlement(launch, tmp_path):
     clock = sb.clock()
     kill9(server)
     for _ in range(2):
-        server = launch(*MANUAL, db=db, keygen_delay_ms=3000)
+        server = launch(*MANUAL_RESTART, db=db, keygen_delay_ms=3000)
         sb = Sandbox(server.api)
         t = same_tenant(server.api, t)
         assert sb.clock() == clock
@@ -147,11 +148,17 @@ def test_sigterm_restart_keeps_the_manual_clock(launch, tmp_path):
     c = sb.clock()
     assert c["now_ms"] == START_MS + 3_725_000
     assert server.stop() == 0
-    server = launch(*MANUAL, db=db, keygen_delay_ms=3000)
+    server = launch(*MANUAL_RESTART, db=db, keygen_delay_ms=3000)
     assert Sandbox(server.api).clock() == c
-    # The start-time flag only seeds a fresh database.
+    # The start-time flag only seeds a fresh database: on this one it is refused, and says why.
     server.stop()
-    server = launch("--manual-clock", "--start-time", "2030-01-01T00:00:00Z", db=db, keygen_delay_ms=3000)
+    r = subprocess.run([emulator_bin(), "--port", "0", "--database", str(db), "--manual-clock", "--start-time",
+                        "2030-01-01T00:00:00Z"], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == (f"paratro-emulator: --start-time applies to a fresh database only; {db} already has its clock "
+                        f"(now {c['now']}): drop the flag, advance with POST /_sandbox/clock/advance, or give "
+                        "--database a new file\n")
+    server = launch(*MANUAL_RESTART, db=db, keygen_delay_ms=3000)
     assert Sandbox(server.api).clock() == c
 
 

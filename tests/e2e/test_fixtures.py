@@ -151,7 +151,7 @@ def test_demo_balances_are_final_and_history_does_not_move_the_ledger(demo):
     stated = sum(Decimal(s["balance"]) for c in demo_doc()["clients"] for w in c["wallets"]
                  for a in w.get("accounts", []) for s in a.get("assets", [])
                  if (s["symbol"], s.get("chain")) == ("USDT", "ethereum"))
-    assert Decimal(usdt_eth["balance"]) == stated == Decimal("4390710.75")
+    assert Decimal(usdt_eth["balance"]) == stated == Decimal("4095639.75")
     assert usdt_eth["minted"] == usdt_eth["balance"] and usdt_eth["burned"] == "0"
 
 
@@ -174,7 +174,7 @@ def test_ci_fixture_is_ready_to_transfer(launch):
 
 
 def test_validate_accepts_the_shipped_fixtures():
-    for path, counts in ((DEMO, "2 clients, 5 wallets, 10 accounts, 17 assets, 44 transactions"),
+    for path, counts in ((DEMO, "2 clients, 5 wallets, 10 accounts, 17 assets, 54 transactions"),
                          (CI, "1 clients, 1 wallets, 1 accounts, 2 assets, 0 transactions")):
         p = validate(path)
         assert (p.returncode, p.stdout) == (0, f"ok: {counts}\n"), p.stderr

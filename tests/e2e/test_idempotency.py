@@ -7,7 +7,7 @@ import threading
 import pytest
 import requests
 
-from chain_helpers import MANUAL
+from chain_helpers import MANUAL, MANUAL_RESTART
 from e2e_helpers import assert_error
 from unified_helpers import PATH, VERSIONS, body_from, count, funded, no_faults, sb, server  # noqa: F401 (fixtures)
 
@@ -179,7 +179,7 @@ def test_replay_survives_a_restart(launch, tmp_path):
     first = post(t, body_from(account), "durable")
     assert first.status_code == 200
     s.stop()
-    s2 = launch(*MANUAL, db=db, keygen_delay_ms=0)
+    s2 = launch(*MANUAL_RESTART, db=db, keygen_delay_ms=0)
     t2 = s2.api.default_tenant()
     again = post(t2, body_from(account), "durable")
     assert again.status_code == 200 and again.content == first.content

@@ -251,11 +251,14 @@ def test_injected_503_speaks_the_gateway_messages(api, version):
     r = create(t, {"operation": "PROGRAM_CALL"})
     assert assert_error(r, "service_unavailable")["message"] == "PROGRAM_CALL is not enabled on this gateway"
 
-    # A catch-all rule: the gateway's message on the unified entry only, the emulator's elsewhere.
+    # A catch-all rule is not aimed at the unified entry: the emulator's own message everywhere, the
+    # one GET /_sandbox/faults lists for it.
     rule = add_fault(api, path="/api/v1/**", error="service_unavailable", count=2)
-    assert assert_error(create(t, body_from(account)), "service_unavailable")["message"] == CHAIN_RPC
+    assert assert_error(create(t, body_from(account)), "service_unavailable")["message"] == f"Injected fault (rule {rule})"
     r = t.req("GET", "/api/v1/transactions")
     assert assert_error(r, "service_unavailable")["message"] == f"Injected fault (rule {rule})"
+    listed = {x["id"]: x for x in api.req("GET", "/_sandbox/faults").json()["data"]}
+    assert listed[rule]["message"] == f"Injected fault (rule {rule})"
     assert count(t) == 1
 
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from chain_helpers import (BROADCAST_MS, MANUAL, SIGN_MS, Sandbox, activate, block_time_ms, grant, height_at,
+from chain_helpers import (BROADCAST_MS, MANUAL, MANUAL_RESTART, SIGN_MS, Sandbox, activate, block_time_ms, grant, height_at,
                            open_asset, rfc, rfc_ms, run_to_final, send, tx)
 from e2e_helpers import Tenant, assert_error, random_evm_address, tron_address
 from webhook_receiver import HANG, SECRET, Logs, check_payload, check_signed, hooked_world, receivers  # noqa: F401
@@ -321,7 +321,7 @@ def test_events_survive_kill9_and_are_delivered_after_restart(launch, receivers,
     kill9(server)
 
     rcv = receivers()
-    server2 = launch(*MANUAL, "--webhook-url", rcv.url, "--webhook-secret", SECRET, db=db, keygen_delay_ms=3000)
+    server2 = launch(*MANUAL_RESTART, "--webhook-url", rcv.url, "--webhook-secret", SECRET, db=db, keygen_delay_ms=3000)
     sb2, logs2 = Sandbox(server2.api), Logs(server2.api)
     assert sb2.clock() == clock
     assert logs2.events(tx_id=tx_id) == events

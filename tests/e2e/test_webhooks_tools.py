@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from chain_helpers import (BROADCAST_MS, CHAINS, MANUAL, SIGN_MS, activate, block_time_ms, grant,
+from chain_helpers import (BROADCAST_MS, CHAINS, MANUAL, MANUAL_RESTART, SIGN_MS, activate, block_time_ms, grant,
                            height_at, open_asset, rfc, run_to_final, send, tx)
 from e2e_helpers import assert_error, emulator_bin, random_evm_address, tron_address
 from webhook_receiver import (SECRET, check_event_row, check_payload, check_signed, hooked_world,  # noqa: F401
@@ -110,10 +110,10 @@ def test_flags_configure_the_default_client_and_persist(launch, receivers, tmp_p
     assert cfg["url"] == rcv.url and SECRET_RE.match(cfg["secret"]), cfg
     assert webhook_banner_line(server) == f"  webhooks:   {rcv.url} (secret {cfg['secret']})"
     server.stop()
-    server = launch(*MANUAL, db=db)
+    server = launch(*MANUAL_RESTART, db=db)
     assert get_webhook(server.api, DEFAULT).json() == cfg  # kept across restarts without flags
     server.stop()
-    server = launch(*MANUAL, "--webhook-url", rcv.url + "/v2", db=db)
+    server = launch(*MANUAL_RESTART, "--webhook-url", rcv.url + "/v2", db=db)
     assert get_webhook(server.api, DEFAULT).json() == {**cfg, "url": rcv.url + "/v2"}  # secret kept
     server.stop()
 
@@ -124,7 +124,7 @@ def test_put_config_of_the_default_client_survives_a_restart(launch, receivers, 
     server = launch(*MANUAL, db=db)
     cfg = set_webhook(server.api, DEFAULT, rcv.url, "whsec_set_at_run_time")
     server.stop()
-    server = launch(*MANUAL, db=db)
+    server = launch(*MANUAL_RESTART, db=db)
     assert get_webhook(server.api, DEFAULT).json() == cfg
 
 
@@ -349,3 +349,17 @@ def test_listen_json_mode_and_custom_status(launch, listeners):
     assert json.loads(lst.next()) == r.json()["event"]["payload"]
     [d] = logs.wait_settled(1)
     assert (d["status"], d["last_status_code"], d["attempts"]) == ("succeeded", 202, 1), d  # any 2xx acknowledges
+
+
+def test_listen_json_mode_marks_rejected_bodies_on_stderr(launch, listeners):
+    """--json prints accepted bodies on stdout only; a rejected body goes to stderr, marked."""
+    lst = listeners("--secret", "whsec_not_the_one_the_emulator_uses", "--json")
+    server, sb, logs = hooked_world(launch, lst.url, "--webhook-max-attempts", "1")
+    r = server.api.req("POST", "/_sandbox/webhooks/test", json={})
+    assert r.status_code == 201, r.text
+    [d] = logs.wait_settled(1)
+    assert (d["status"], d["last_status_code"]) == ("failed", 400), d
+    assert lst.quiet()
+    rc, err = lst.stop()
+    payload = json.dumps(r.json()["event"]["payload"], separators=(",", ":"))
+    assert f"rejected (signature mismatch): {payload}\n" in err, err

@@ -328,7 +328,8 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver, version: st
     sent = expect(transfer(eth_addr, random_evm_address(), "ethereum", "ETH", "1.25", memo="invoice 7"), 200)
     tx = sent["tx_id"]
     seen = [expect(t.req("GET", f"/api/v1/transactions/{tx}"), 200)["status"]]
-    for step in (dict(seconds=2), dict(seconds=1), dict(duration="PT12S"), dict(seconds="60"), dict(duration="PT2M")):
+    # Default timing: signed after 2 s, broadcast 1 s later, then 12 ethereum blocks of 0.4 s.
+    for step in (dict(seconds=2), dict(seconds=1), dict(duration="PT1S"), dict(seconds="1"), dict(duration="PT5S")):
         advance(**step)
         seen.append(expect(t.req("GET", f"/api/v1/transactions/{tx}"), 200)["status"])
         expect(t.req("GET", "/api/v1/transactions", params={"wallet_id": wid, "chain": "ethereum"}), 200)
@@ -429,6 +430,11 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver, version: st
     expect(api.req("POST", "/_sandbox/deposits", json={"address": tron_addr, "chain": "tron", "token_symbol": "USDT",
                                                        "amount": "1", "from": "Tnope"}), 400, "invalid_address")
     expect(api.req("GET", "/_sandbox/clock"), 200)
+    assert expect(api.req("PUT", "/_sandbox/clock", json={"speed": 2.5}), 200)["speed"] == 2.5
+    assert expect(api.req("PUT", "/_sandbox/clock", json={"mode": "manual", "speed": 1}), 200)["mode"] == "manual"
+    expect(api.req("PUT", "/_sandbox/clock", json={"mode": "fast"}), 400, "invalid_parameter")
+    expect(api.req("PUT", "/_sandbox/clock", json={}), 400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/clock/advance", json={"seconds": 1, "duration": "PT1S"}), 400, "invalid_parameter")
     expect(api.req("POST", "/_sandbox/clock/advance", params={"seconds": "30"}), 200)
     advance(duration="PT1H")
     expect(api.req("POST", "/_sandbox/clock/advance", json={}), 400, "invalid_parameter")

@@ -22,7 +22,7 @@ void write_clock(JsonWriter& w, Services& s) {
       .field("now_ms", now)
       .field("mode", st.manual ? "manual" : "running")
       .key("speed")
-      .str(std::to_string(st.speed).substr(0, std::to_string(st.speed).find('.') + 3));
+      .real(st.speed);
   const std::int64_t next = s.store.next_due_ms();
   w.key("next_due");
   if (next < 0) w.null(); else w.str(domain::format_rfc3339(next));
@@ -44,20 +44,50 @@ ApiResponse sandbox_clock(Services& s) {
   return json_response(200, w.take());
 }
 
+ApiResponse sandbox_set_clock(Services& s, const ApiRequest& r) {
+  auto body = parse_object(r.body);
+  if (!body) return error_response(body.error());
+  if (auto st = check_known_fields(*body, {"mode", "speed"}); !st) return error_response(st.error());
+  std::optional<bool> manual;
+  if (auto it = body->FindMember("mode"); it != body->MemberEnd()) {
+    const bool valid = it->value.IsString() && (it->value.GetString() == std::string_view("manual") ||
+                                                it->value.GetString() == std::string_view("running"));
+    if (!valid) return error_response(ErrorCode::invalid_parameter, "mode must be \"running\" or \"manual\"");
+    manual = it->value.GetString() == std::string_view("manual");
+  }
+  std::optional<double> speed;
+  if (auto it = body->FindMember("speed"); it != body->MemberEnd()) {
+    if (!it->value.IsNumber() || !(it->value.GetDouble() > 0) || it->value.GetDouble() > kMaxClockSpeed) {
+      return error_response(ErrorCode::invalid_parameter, "speed must be a number greater than 0 and at most 1000000");
+    }
+    speed = it->value.GetDouble();
+  }
+  if (!manual && !speed) return error_response(ErrorCode::invalid_parameter, "give mode (\"running\" or \"manual\"), speed, or both");
+  s.scheduler.configure_clock(manual, speed);
+  return sandbox_clock(s);
+}
+
 ApiResponse sandbox_advance_clock(Services& s, const ApiRequest& r) {
   auto body = parse_object(r.body, /*allow_empty=*/true);
   if (!body) return error_response(body.error());
+  if (auto st = check_known_fields(*body, {"seconds", "duration"}); !st) return error_response(st.error());
+  const auto seconds = body->FindMember("seconds");
+  const auto duration = body->FindMember("duration");
+  const bool has_seconds = seconds != body->MemberEnd(), has_duration = duration != body->MemberEnd();
+  if (has_seconds && has_duration) {
+    return error_response(ErrorCode::invalid_parameter, "give either seconds or duration, not both");
+  }
   std::optional<std::int64_t> delta;
-  if (auto it = body->FindMember("seconds"); it != body->MemberEnd()) {
+  if (has_seconds) {
     constexpr double kMaxSeconds = 100.0 * 365 * 24 * 3600;  // the same cap as durations
-    if (it->value.IsNumber() && it->value.GetDouble() >= 0 && it->value.GetDouble() <= kMaxSeconds) {
-      delta = static_cast<std::int64_t>(it->value.GetDouble() * 1000.0);
-    } else if (it->value.IsString()) {
-      delta = domain::parse_duration_ms(it->value.GetString());
+    if (seconds->value.IsNumber() && seconds->value.GetDouble() >= 0 && seconds->value.GetDouble() <= kMaxSeconds) {
+      delta = static_cast<std::int64_t>(seconds->value.GetDouble() * 1000.0);
+    } else if (seconds->value.IsString()) {
+      delta = domain::parse_duration_ms(seconds->value.GetString());
     }
     if (!delta) return error_response(ErrorCode::invalid_parameter, "seconds must be a non-negative integer or decimal string");
-  } else if (auto d = body->FindMember("duration"); d != body->MemberEnd()) {
-    if (d->value.IsString()) delta = domain::parse_duration_ms(d->value.GetString());
+  } else if (has_duration) {
+    if (duration->value.IsString()) delta = domain::parse_duration_ms(duration->value.GetString());
     if (!delta) return error_response(ErrorCode::invalid_parameter, "duration must be an ISO 8601 duration such as PT90S or PT1H");
   } else if (const auto* q = r.query_param("seconds")) {
     delta = domain::parse_duration_ms(*q);
@@ -98,6 +128,9 @@ ApiResponse sandbox_create_deposit(Services& s, const ApiRequest& r) {
   }
   if (from->has_value() && !domain::is_valid_address(chain->family, **from)) {
     return error_response(ErrorCode::invalid_address, "from is not a valid " + std::string(chain->name) + " address");
+  }
+  if (from->has_value() && domain::address_key(chain->family, **from) == domain::address_key(chain->family, *address)) {
+    return error_response(ErrorCode::invalid_parameter, "from must differ from address: a deposit comes from outside");
   }
   const auto* params = s.scheduler.chains().find(chain->name);
   const std::int64_t now = s.clock.now_ms();

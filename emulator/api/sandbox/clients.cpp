@@ -19,15 +19,12 @@ using domain::ErrorCode;
 ApiResponse sandbox_create_client(Services& s, const ApiRequest& r) {
   auto body = parse_object(r.body, /*allow_empty=*/true);
   if (!body) return error_response(body.error());
+  if (auto st = check_known_fields(*body, {"name", "max_wallets", "api_version"}); !st) return error_response(st.error());
   auto name = optional_string(*body, "name");
   if (!name) return error_response(name.error());
-  std::int64_t max_wallets = s.options.default_max_wallets;
-  if (auto it = body->FindMember("max_wallets"); it != body->MemberEnd() && !it->value.IsNull()) {
-    if (!it->value.IsInt64() || it->value.GetInt64() < 0 || it->value.GetInt64() > kMaxMaxWallets) {
-      return error_response(ErrorCode::invalid_parameter, "max_wallets must be an integer between 0 and 1000000");
-    }
-    max_wallets = it->value.GetInt64();
-  }
+  if (*name && (*name)->empty()) return error_response(ErrorCode::invalid_parameter, "name must not be empty (omit it for the default)");
+  auto max_wallets = optional_int(*body, "max_wallets", 0, kMaxMaxWallets);
+  if (!max_wallets) return error_response(max_wallets.error());
   if (auto st = check_length("name", name->value_or(""), kMaxClientName); !st) return error_response(st.error());
   auto version = optional_api_version(*body);
   if (!version) return error_response(version.error());
@@ -39,7 +36,8 @@ ApiResponse sandbox_create_client(Services& s, const ApiRequest& r) {
   s.rng.fill(key_bytes);
   const std::string secret = "sk_sandbox_" + crypto::to_hex(secret_bytes);
   auto c = client_record(domain::make_id("c_", now, s.rng), name->value_or("Sandbox client"),
-                         "pk_sandbox_" + crypto::to_hex(key_bytes), secret, max_wallets, now, s.rng);
+                         "pk_sandbox_" + crypto::to_hex(key_bytes), secret,
+                         max_wallets->value_or(s.options.default_max_wallets), now, s.rng);
   c.api_version = version->value_or(s.options.default_api_version);
   if (auto st = s.store.create_client(c); !st) return error_response(st.error());
 

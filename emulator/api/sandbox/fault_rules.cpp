@@ -20,6 +20,9 @@ domain::Result<FaultRule> FaultRules::add(FaultRuleSpec spec, std::int64_t now_m
   FaultRule rule;
   rule.id = "flt_" + std::to_string(next_id_++);
   rule.spec = std::move(spec);
+  // Defaults are resolved here, so a listed rule shows what it will answer with.
+  if (rule.spec.error && rule.spec.message.empty()) rule.spec.message = default_fault_message(rule.spec, rule.id);
+  if (rule.spec.error == domain::ErrorCode::too_many_requests && !rule.spec.retry_after_s) rule.spec.retry_after_s = 1;
   rule.created_at_ms = now_ms;
   rules_.push_back(rule);
   size_.store(rules_.size(), std::memory_order_release);
@@ -73,12 +76,12 @@ FaultDecision FaultRules::decide(std::string_view method, std::string_view path,
   return d;
 }
 
-std::string default_fault_message(const FaultDecision& d, std::string_view method, std::string_view path) {
-  if (d.error == domain::ErrorCode::service_unavailable && method == "POST" &&
-      path_matches("/api/v1/transactions", path)) {
+std::string default_fault_message(const FaultRuleSpec& spec, std::string_view rule_id) {
+  if (spec.error == domain::ErrorCode::service_unavailable && (spec.method.empty() || spec.method == "POST") &&
+      spec.path == "/api/v1/transactions") {
     return std::string(domain::kChainRpcUnavailable);
   }
-  return "Injected fault (rule " + d.rule_id + ")";
+  return "Injected fault (rule " + std::string(rule_id) + ")";
 }
 
 }  // namespace paratro::api

@@ -58,11 +58,12 @@ struct FaultDecision {
   std::string rule_id;  // the rule that answered the error
 };
 
-// The message of an injected error whose rule sets none: "Injected fault (rule flt_N)", except a
-// 503 on POST /api/v1/transactions, which answers the gateway's own "Chain RPC unavailable; cannot
-// verify request" (a refusal before anything is written, as the injected fault is) so that SDKs
-// classify it as they would the real one.
-std::string default_fault_message(const FaultDecision& d, std::string_view method, std::string_view path);
+// The message of an injected error whose rule sets none, resolved when the rule is added (so a
+// listed rule shows what it answers): "Injected fault (rule flt_N)", except a 503 rule aimed at
+// POST /api/v1/transactions (method POST or any, path exactly that route), which answers the
+// gateway's own "Chain RPC unavailable; cannot verify request" (a refusal before anything is
+// written, as the injected fault is) so that SDKs classify it as they would the real one.
+std::string default_fault_message(const FaultRuleSpec& spec, std::string_view rule_id);
 
 class FaultRules {
  public:

@@ -18,24 +18,7 @@ using domain::ErrorCode;
 
 namespace {
 
-std::int64_t real_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 ApiResponse invalid(std::string message) { return error_response(ErrorCode::invalid_parameter, std::move(message)); }
-
-// An optional integer field within [lo, hi]; absent or null -> nullopt.
-domain::Result<std::optional<std::int64_t>> optional_int(const rapidjson::Value& obj, const char* name, std::int64_t lo,
-                                                         std::int64_t hi) {
-  auto it = obj.FindMember(name);
-  if (it == obj.MemberEnd() || it->value.IsNull()) return std::optional<std::int64_t>{};
-  if (!it->value.IsInt64() || it->value.GetInt64() < lo || it->value.GetInt64() > hi) {
-    return domain::make_error(ErrorCode::invalid_parameter, std::string(name) + " must be an integer between " +
-                                                                std::to_string(lo) + " and " + std::to_string(hi));
-  }
-  return std::optional<std::int64_t>{it->value.GetInt64()};
-}
 
 std::optional<ErrorCode> error_code_named(std::string_view code) {
   for (int i = 0; i <= static_cast<int>(ErrorCode::service_unavailable); ++i) {
@@ -57,13 +40,10 @@ domain::Result<FaultRuleSpec> parse_fault(std::string_view text) {
   using domain::make_error;
   auto body = parse_object(text);
   if (!body) return body.error();
-  static constexpr std::string_view kFields[] = {"method", "path",        "error",      "status", "message",
-                                                 "count",  "probability", "latency_ms", "retry_after"};
-  for (const auto& m : body->GetObject()) {
-    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
-    if (std::find(std::begin(kFields), std::end(kFields), name) == std::end(kFields)) {
-      return make_error(ErrorCode::invalid_parameter, "Unknown field " + std::string(name));
-    }
+  if (auto st = check_known_fields(*body, {"method", "path", "error", "status", "message", "count", "probability",
+                                           "latency_ms", "retry_after"});
+      !st) {
+    return st.error();
   }
   FaultRuleSpec spec;
   auto method = optional_string(*body, "method");
@@ -245,7 +225,7 @@ ApiResponse deleted_response(std::size_t n) {
 ApiResponse sandbox_create_fault(Services& s, const ApiRequest& r) {
   auto spec = parse_fault(r.body);
   if (!spec) return error_response(spec.error());
-  auto rule = s.ops->faults.add(std::move(*spec), real_now_ms());
+  auto rule = s.ops->faults.add(std::move(*spec), s.clock.now_ms());  // virtual, like every control-plane time
   if (!rule) return error_response(rule.error());
   JsonWriter w;
   write_fault(w, *rule);
@@ -264,7 +244,7 @@ ApiResponse sandbox_list_faults(Services& s) {
 ApiResponse sandbox_delete_faults(Services& s) { return deleted_response(s.ops->faults.clear()); }
 
 ApiResponse sandbox_delete_fault(Services& s, std::string_view id) {
-  if (!s.ops->faults.remove(id)) return error_response(ErrorCode::not_found, "No fault rule " + std::string(id));
+  if (!s.ops->faults.remove(id)) return error_response(ErrorCode::not_found, "Fault rule not found");
   return deleted_response(1);
 }
 

@@ -5,6 +5,8 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
+
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/json.hpp"
 #include "emulator/crypto/hash.hpp"
@@ -80,6 +82,11 @@ domain::Result<store::Store::WebhookFilter> read_filter(const ApiRequest& r) {
   f.event_id = text("event_id");
   f.event_type = text("event_type");
   f.status = text("status");
+  static constexpr std::string_view kStatuses[] = {"", "pending", "queued", "sending", "succeeded", "failed"};
+  if (std::find(std::begin(kStatuses), std::end(kStatuses), f.status) == std::end(kStatuses)) {
+    return domain::make_error(ErrorCode::invalid_parameter,
+                              "status must be one of pending, queued, sending, succeeded, failed");
+  }
   if (const std::string* v = r.query_param("limit")) {
     std::int64_t n = 0;
     if (!domain::parse_digits(*v, n) || n > 1000) {
@@ -195,6 +202,7 @@ ApiResponse sandbox_redeliver_event(Services& s, std::string_view event_id) {
 ApiResponse sandbox_webhook_test(Services& s, const ApiRequest& r) {
   auto body = parse_object(r.body, /*allow_empty=*/true);
   if (!body) return error_response(body.error());
+  if (auto st = check_known_fields(*body, {"client_id", "event_type"}); !st) return error_response(st.error());
   auto client_id = optional_string(*body, "client_id");
   if (!client_id) return error_response(client_id.error());
   auto type_name = optional_string(*body, "event_type");
@@ -225,7 +233,7 @@ ApiResponse sandbox_webhook_test(Services& s, const ApiRequest& r) {
   domain::TransactionRecord tx;
   tx.tx_id = "tx_test_" + suffix;
   tx.wallet_id = "w_test_" + suffix;
-  tx.account_id = "a_test_" + suffix;
+  tx.account_id = "acc_test_" + suffix;
   tx.client_id = client->client_id;
   tx.chain = "ethereum";
   tx.direction = type == domain::EventType::failed ? "OUTBOUND" : "INBOUND";
