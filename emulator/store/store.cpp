@@ -718,6 +718,9 @@ domain::Result<TransactionRecord> Store::create_operation_call(const OperationCa
     return make_error(ErrorCode::not_found, "no asset registered for token " + r.in_token + " on " + r.chain +
                                                 " at receive_address");
   }
+  // The counterparty the call pays is a destination like a transfer's: the client's blacklist (and
+  // whitelist, when it requires one) applies before anything is written.
+  if (auto st = check_destination(r.client_id, r.chain, r.to_address, r.to_address_key); !st) return st.error();
 
   t.wallet_id = paid->wallet_id;
   t.account_id = paid->account_id;

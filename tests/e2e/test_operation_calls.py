@@ -570,3 +570,27 @@ def test_a_202_is_replayed_as_200_under_its_idempotency_key(fresh):
     assert d.t.req("POST", "/api/v1/transactions", json=body, headers=headers).content == first.content
     assert d.transactions() == before
     assert d.t.get(f"/api/v1/transactions/{first.json()['tx_id']}")["status"] == "PENDING"
+
+
+@pytest.mark.parametrize("op", BOTH)
+def test_a_blacklisted_counterparty_is_refused_before_anything_is_written(fresh, op):
+    api, sb = fresh
+    d = Desk(api)
+    cp = random_evm_address() if op == "CONTRACT_CALL" else solana_address()
+    chain = "ethereum" if op == "CONTRACT_CALL" else "solana"
+    r = api.req("POST", f"/_sandbox/clients/{d.t.client_id}/security-factors",
+                json={"factor_type": "BLACKLIST", "chain": chain, "address": cp})
+    assert r.status_code == 201, r.text
+    if op == "CONTRACT_CALL":
+        body = contract_call(d.eth_address, counterparty=cp.lower(), reference_id="blocked-1")
+    else:
+        body = program_call(d.sol_address, sol_tx(d.sol_address, cp, 1_000_000, 1), reference_id="blocked-1")
+    before, total = d.balances(), d.transactions()
+    assert_error(d.call(body), "address_blacklisted")
+    assert (d.balances(), d.transactions()) == (before, total)
+    # The reference was not consumed: once the entry is inactive the same call goes through.
+    factor = api.req("GET", f"/_sandbox/clients/{d.t.client_id}/security-factors").json()["data"][0]
+    r = api.req("PUT", f"/_sandbox/clients/{d.t.client_id}/security-factors/{factor['factor_id']}/status",
+                json={"status": "INACTIVE"})
+    assert r.status_code == 200, r.text
+    assert d.call(body).status_code == 200
