@@ -153,12 +153,7 @@ domain::Result<domain::ContractCallQuote> bind_quote(const Value& body) {
 
 domain::Result<domain::OperationsPolicy> parse_operations_policy(const rapidjson::Value& v) {
   if (!v.IsObject()) return make_error(ErrorCode::invalid_parameter, "the operations policy must be an object");
-  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
-    const std::string_view name(m->name.GetString(), m->name.GetStringLength());
-    if (name != "operations" && name != "chains") {
-      return make_error(ErrorCode::invalid_parameter, "unknown field " + std::string(name) + " (operations, chains)");
-    }
-  }
+  if (auto st = check_known_fields(v, {"operations", "chains"}); !st) return st.error();
   domain::OperationsPolicy p;
   auto ops = v.FindMember("operations");
   if (ops == v.MemberEnd() || !ops->value.IsArray()) {

@@ -223,7 +223,7 @@ def test_control_endpoint_grants_narrows_and_removes_the_policy(world):
     ({}, "operations must be an array"),
     ({"operations": ["PROGRAM_CALL"], "chains": ["mars"]}, "chains[0] is not a supported chain"),
     ({"operations": ["PROGRAM_CALL"], "chains": "solana"}, "chains must be an array"),
-    ({"operations": ["PROGRAM_CALL"], "rules": {}}, "unknown field rules"),
+    ({"operations": ["PROGRAM_CALL"], "rules": {}}, "Unknown field rules"),
 ])
 def test_control_endpoint_refuses_bad_policies(world, body, needle):
     c = world.create_client(name="strict-policy")

@@ -106,6 +106,7 @@ ApiResponse sandbox_advance_clock(Services& s, const ApiRequest& r) {
 ApiResponse sandbox_create_deposit(Services& s, const ApiRequest& r) {
   auto body = parse_object(r.body);
   if (!body) return error_response(body.error());
+  if (auto st = check_known_fields(*body, {"address", "chain", "token_symbol", "amount", "from"}); !st) return error_response(st.error());
   auto address = required_string(*body, "address");
   if (!address) return error_response(address.error());
   auto chain_in = required_string(*body, "chain");

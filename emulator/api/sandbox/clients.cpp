@@ -62,6 +62,7 @@ ApiResponse sandbox_client_api_version(Services& s, const ApiRequest& r, std::st
   if (r.method == "PUT") {
     auto body = parse_object(r.body);
     if (!body) return error_response(body.error());
+    if (auto st = check_known_fields(*body, {"api_version"}); !st) return error_response(st.error());
     auto version = optional_api_version(*body);
     if (!version) return error_response(version.error());
     if (!*version) return error_response(ErrorCode::invalid_parameter, "api_version is required");
@@ -82,6 +83,7 @@ ApiResponse sandbox_client_api_version(Services& s, const ApiRequest& r, std::st
 ApiResponse sandbox_set_balance(Services& s, const ApiRequest& r, std::string_view asset_id) {
   auto body = parse_object(r.body);
   if (!body) return error_response(body.error());
+  if (auto st = check_known_fields(*body, {"balance"}); !st) return error_response(st.error());
   auto balance = required_string(*body, "balance");
   if (!balance) return error_response(balance.error());
   auto client_id = s.store.find_asset_owner(asset_id);

@@ -272,6 +272,7 @@ ApiResponse sandbox_journal_config(Services& s, const ApiRequest& r) {
   if (r.method == "GET") return journal_settings(s);
   auto body = parse_object(r.body);
   if (!body) return error_response(body.error());
+  if (auto st = check_known_fields(*body, {"bodies"}); !st) return error_response(st.error());
   auto it = body->FindMember("bodies");
   if (it == body->MemberEnd() || !it->value.IsBool()) return invalid("bodies must be true or false");
   s.ops->journal.set_record_bodies(it->value.GetBool());
@@ -308,6 +309,7 @@ ApiResponse sandbox_metrics(Services& s) {
 ApiResponse sandbox_set_rate_limit(Services& s, const ApiRequest& r, std::string_view client_id) {
   auto body = parse_object(r.body);
   if (!body) return error_response(body.error());
+  if (auto st = check_known_fields(*body, {"requests_per_second"}); !st) return error_response(st.error());
   auto rps = optional_int(*body, "requests_per_second", 0, RateLimiter::kMaxRate);
   if (!rps) return error_response(rps.error());
   if (!*rps) return invalid("requests_per_second is required (0 removes the client's own limit)");

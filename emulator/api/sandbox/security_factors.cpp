@@ -78,6 +78,7 @@ ApiResponse list_factors(Services& s, const ApiRequest& r, std::string_view clie
 ApiResponse add_factor(Services& s, const ApiRequest& r, std::string_view client_id) {
   auto body = parse_object(r.body);
   if (!body) return error_response(body.error());
+  if (auto st = check_known_fields(*body, {"factor_type", "chain", "address", "label", "reason", "status"}); !st) return error_response(st.error());
   auto type = required_string(*body, "factor_type");
   if (!type) return error_response(type.error());
   auto chain_in = required_string(*body, "chain");
@@ -147,6 +148,7 @@ ApiResponse sandbox_security_factor(Services& s, const ApiRequest& r, std::strin
   // PUT: {"status": "ACTIVE" | "INACTIVE"}; the same status again is a no-op.
   auto body = parse_object(r.body);
   if (!body) return error_response(body.error());
+  if (auto st = check_known_fields(*body, {"status"}); !st) return error_response(st.error());
   auto status = required_string(*body, "status");
   if (!status) return error_response(status.error());
   if (auto st = check_enum("status", *status, domain::is_factor_status, kStatuses); !st) return error_response(st.error());
@@ -161,6 +163,7 @@ ApiResponse sandbox_security_settings(Services& s, const ApiRequest& r, std::str
   if (r.method == "PUT") {
     auto body = parse_object(r.body);
     if (!body) return error_response(body.error());
+    if (auto st = check_known_fields(*body, {"require_whitelist"}); !st) return error_response(st.error());
     auto it = body->FindMember("require_whitelist");
     if (it == body->MemberEnd() || !it->value.IsBool()) {
       return error_response(ErrorCode::invalid_parameter, "require_whitelist must be true or false");

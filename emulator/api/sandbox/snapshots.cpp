@@ -97,6 +97,7 @@ ApiResponse sandbox_reset(Services& s) {
 ApiResponse sandbox_create_snapshot(Services& s, const ApiRequest& r) {
   auto body = parse_object(r.body, /*allow_empty=*/true);
   if (!body) return error_response(body.error());
+  if (auto st = check_known_fields(*body, {"name"}); !st) return error_response(st.error());
   auto name = optional_string(*body, "name");
   if (!name) return error_response(name.error());
   if (auto st = check_length("name", name->value_or(""), kMaxClientName); !st) return error_response(st.error());

@@ -138,6 +138,7 @@ ApiResponse sandbox_webhook_config(Services& s, const ApiRequest& r, std::string
   if (r.method == "PUT") {
     auto body = parse_object(r.body);
     if (!body) return error_response(body.error());
+    if (auto st = check_known_fields(*body, {"url", "secret"}); !st) return error_response(st.error());
     std::string url;
     if (auto it = body->FindMember("url"); it != body->MemberEnd() && !it->value.IsNull()) {
       if (!it->value.IsString()) return error_response(ErrorCode::invalid_parameter, "url must be a string or null");
