@@ -16,12 +16,13 @@ std::string_view event_type_name(EventType type) {
     case EventType::confirming: return "transaction.confirming";
     case EventType::confirmed: return "transaction.confirmed";
     case EventType::failed: return "transaction.failed";
+    case EventType::x402_settlement_confirmed: return "x402.settlement.confirmed";
   }
   return "transaction.unknown";
 }
 
 bool parse_event_type(std::string_view name, EventType& out) {
-  for (auto t : {EventType::confirming, EventType::confirmed, EventType::failed}) {
+  for (auto t : {EventType::confirming, EventType::confirmed, EventType::failed, EventType::x402_settlement_confirmed}) {
     if (event_type_name(t) == name) {
       out = t;
       return true;

@@ -13,9 +13,12 @@
 
 namespace paratro::domain {
 
-enum class EventType { confirming, confirmed, failed };
+// x402_settlement_confirmed: an x402 settlement credited to the seller (INBOUND, CONFIRMED); fired
+// by the store's x402 settlement step, never by events_for_change.
+enum class EventType { confirming, confirmed, failed, x402_settlement_confirmed };
 
-// "transaction.confirming", "transaction.confirmed", "transaction.failed".
+// "transaction.confirming", "transaction.confirmed", "transaction.failed",
+// "x402.settlement.confirmed".
 std::string_view event_type_name(EventType type);
 bool parse_event_type(std::string_view name, EventType& out);
 
