@@ -226,7 +226,7 @@ class Receiver:
 
 RFC3339_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 AMOUNT_RE = re.compile(r"^(0|[1-9]\d*)(\.\d*[1-9])?$")
-EVENT_TYPES = ("transaction.confirming", "transaction.confirmed", "transaction.failed")
+EVENT_TYPES = ("transaction.confirming", "transaction.confirmed", "transaction.failed", "x402.settlement.confirmed")
 DELIVERY_STATUSES = ("pending", "queued", "sending", "succeeded", "failed")
 
 # The 26 payload fields and their JSON types.

@@ -182,3 +182,31 @@ def sign(tenant, from_address, to_address, amount, valid_before, chain="base", *
     body = {"from_address": from_address, "to_address": to_address, "chain": chain, "amount": amount,
             "valid_before": valid_before, **extra}
     return tenant.req("POST", "/api/v1/x402/sign", json=body)
+
+
+def external_signer(seed: bytes = b"x402-e2e-buyer"):
+    """(private key, EIP-55 address) of a payer outside the emulator."""
+    from ecdsa import SigningKey
+    sk = SigningKey.from_string(keccak256(seed), curve=SECP256k1)
+    return sk, eip55(eth_address(sk.get_verifying_key()))
+
+
+def sign_typed(sk, network: str, auth: dict) -> str:
+    """Signs TransferWithAuthorization like any EVM wallet: RFC 6979, low-s, v 27/28."""
+    from ecdsa.util import sigencode_strings
+    digest = twa_digest(network, auth)
+    r, s = sk.sign_digest_deterministic(digest, sigencode=sigencode_strings)
+    n = SECP256k1.order
+    ri, si = int.from_bytes(r, "big"), int.from_bytes(s, "big")
+    if si > n // 2:
+        si = n - si
+    want = sk.get_verifying_key().to_string()
+    for rec in (0, 1):
+        if _recovery_key(digest, ri, si, rec) == want:
+            return "0x" + ri.to_bytes(32, "big").hex() + si.to_bytes(32, "big").hex() + f"{27 + rec:02x}"
+    raise AssertionError("no recovery id")
+
+
+def authorization(frm: str, to: str, value: int, valid_before: int, nonce: bytes, valid_after: int = 0) -> dict:
+    return {"from": frm, "to": to, "value": str(value), "validAfter": str(valid_after),
+            "validBefore": str(valid_before), "nonce": "0x" + nonce.hex()}
