@@ -80,8 +80,10 @@ ApiResponse x402_list_settlements(Services& s, const ApiRequest& r, const Caller
 ApiResponse sandbox_create_x402_resource(Services& s, const ApiRequest& r);
 // A paid resource from its JSON description {pay_to, price, chain?, description?, mime_type?,
 // content?} (the control endpoint and the fixture): pay_to must be an emulator account, whose
-// owner is the seller. Not stored.
-domain::Result<domain::X402ResourceRecord> make_x402_resource(Services& s, const rapidjson::Value& body);
+// owner is the seller. Not stored; resource_id drawn from `rng`. Each error message starts with
+// the name of the member it refuses.
+domain::Result<domain::X402ResourceRecord> make_x402_resource(store::Store& store, crypto::RandomSource& rng,
+                                                              std::int64_t now_ms, const rapidjson::Value& body);
 ApiResponse sandbox_list_x402_resources(Services& s);
 ApiResponse sandbox_x402_resource_content(Services& s, const ApiRequest& r, std::string_view resource_id);
 

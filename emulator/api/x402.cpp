@@ -430,7 +430,8 @@ ApiResponse payment_required(const domain::X402ResourceRecord& res, std::string_
 
 }  // namespace
 
-domain::Result<domain::X402ResourceRecord> make_x402_resource(Services& s, const rapidjson::Value& b) {
+domain::Result<domain::X402ResourceRecord> make_x402_resource(store::Store& store, crypto::RandomSource& rng,
+                                                              std::int64_t now_ms, const rapidjson::Value& b) {
   auto pay_to = required_string(b, "pay_to");
   if (!pay_to) return pay_to.error();
   auto price = required_string(b, "price");
@@ -442,7 +443,7 @@ domain::Result<domain::X402ResourceRecord> make_x402_resource(Services& s, const
   if (!net) return make_error(ErrorCode::invalid_parameter, "chain " + chain + " has no x402 USDC payments");
   const auto addr = domain::parse_evm_address_bytes(*pay_to);
   if (!addr) return make_error(ErrorCode::invalid_parameter, "pay_to is not a valid EVM address");
-  const auto owner = s.store.find_owned_account(evm_key(*pay_to), chain);
+  const auto owner = store.find_owned_account(evm_key(*pay_to), chain);
   if (!owner) return make_error(ErrorCode::not_found, "pay_to is not an account of the emulator");
   const auto token = domain::find_token("USDC", chain);
   const auto amount = domain::parse_amount(*price, token->decimals);
@@ -450,8 +451,8 @@ domain::Result<domain::X402ResourceRecord> make_x402_resource(Services& s, const
     return make_error(ErrorCode::invalid_parameter, "price must be a positive decimal amount of USDC");
   }
   domain::X402ResourceRecord res;
-  const std::int64_t now = s.clock.now_ms();
-  res.resource_id = domain::make_id("res_", now, s.rng);
+  const std::int64_t now = now_ms;
+  res.resource_id = domain::make_id("res_", now, rng);
   res.client_id = owner->client_id;
   res.chain = chain;
   res.network = net->v1_name.empty() ? domain::caip2_of(*net) : std::string(net->v1_name);
@@ -471,7 +472,7 @@ domain::Result<domain::X402ResourceRecord> make_x402_resource(Services& s, const
 ApiResponse sandbox_create_x402_resource(Services& s, const ApiRequest& r) {
   auto body = parse_object(r.body);
   if (!body) return error_response(body.error());
-  auto res = make_x402_resource(s, *body);
+  auto res = make_x402_resource(s.store, s.rng, s.clock.now_ms(), *body);
   if (!res) return error_response(res.error());
   if (auto st = s.store.create_x402_resource(*res); !st) return error_response(st.error());
   JsonWriter w;
