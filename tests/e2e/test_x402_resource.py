@@ -10,22 +10,16 @@ import json
 
 import pytest
 
-from chain_helpers import Books, manual_world
-from webhook_receiver import SECRET, check_payload, check_signed, receivers, set_webhook  # noqa: F401
-from x402_helpers import (USDC_DOMAINS, decode_x_payment_response, eip55, sign, usdc_account, x_payment)
+from chain_helpers import Books
+from webhook_receiver import SECRET, check_payload, check_signed, receivers  # noqa: F401
+from x402_helpers import USDC_DOMAINS, decode_x_payment_response, eip55, seller_and_buyer, sign, x_payment
 
 
 @pytest.fixture
 def world(launch, receivers):  # noqa: F811
-    server, sb = manual_world(launch)
-    api = server.api
-    hook = receivers()
-    seller = api.new_tenant(api_version="2026-09")
-    set_webhook(api, seller.client_id, hook.url, SECRET)
-    _, seller_account, seller_asset = usdc_account(seller, sb, "base", "0")
-    buyer = api.new_tenant(api_version="2026-04")
-    _, buyer_account, buyer_asset = usdc_account(buyer, sb, "base", "20")
-    return server, api, sb, hook, seller, seller_account, seller_asset, buyer, buyer_account, buyer_asset
+    w = seller_and_buyer(launch, receivers, "20")
+    return tuple(w[k] for k in ("server", "api", "sb", "hook", "seller", "seller_account", "seller_asset", "buyer",
+                                "buyer_account", "buyer_asset"))
 
 
 def create_resource(api, pay_to, **extra):

@@ -9,29 +9,19 @@ import secrets
 
 import pytest
 
-from chain_helpers import Books, manual_world
-from e2e_helpers import random_evm_address
-from webhook_receiver import SECRET, check_payload, check_signed, receivers, set_webhook  # noqa: F401
-from x402_helpers import (authorization, external_signer, facilitator_body, sign, sign_typed, usdc_account)
+from chain_helpers import Books
+from webhook_receiver import SECRET, check_payload, check_signed, receivers  # noqa: F401
+from x402_helpers import authorization, external_signer, facilitator_body, seller_and_buyer, sign, sign_typed
 
 VERSIONS = ["2026-04", "2026-09"]
 
 
 @pytest.fixture
 def world(launch, receivers):  # noqa: F811
-    server, sb = manual_world(launch)
-    api = server.api
-    hook = receivers()
-    seller = api.new_tenant(api_version="2026-09")
-    set_webhook(api, seller.client_id, hook.url, SECRET)
-    _, seller_account, seller_asset = usdc_account(seller, sb, "base", "0")
-    buyer = api.new_tenant(api_version="2026-04")
-    _, buyer_account, buyer_asset = usdc_account(buyer, sb, "base", "100")
-    books = Books()
-    books.mint("base", "USDC", 100)
-    return dict(server=server, api=api, sb=sb, hook=hook, seller=seller, seller_account=seller_account,
-                seller_asset=seller_asset, buyer=buyer, buyer_account=buyer_account, buyer_asset=buyer_asset,
-                books=books)
+    w = seller_and_buyer(launch, receivers, "100")
+    w["books"] = Books()
+    w["books"].mint("base", "USDC", 100)
+    return w
 
 
 def signed_payment(w, amount="1.5", ttl=600):
@@ -176,7 +166,7 @@ def test_an_external_payer_signed_here(world):
 @pytest.mark.parametrize("version", VERSIONS)
 def test_settle_in_both_versions_and_isolation(world, version):
     w = world
-    api, sb = w["api"], w["sb"]
+    api = w["api"]
     facilitator = api.new_tenant(api_version=version)
     signed, body = signed_payment(w, "1")
     out = settle(facilitator, body).json()

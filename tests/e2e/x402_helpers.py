@@ -210,3 +210,20 @@ def sign_typed(sk, network: str, auth: dict) -> str:
 def authorization(frm: str, to: str, value: int, valid_before: int, nonce: bytes, valid_after: int = 0) -> dict:
     return {"from": frm, "to": to, "value": str(value), "validAfter": str(valid_after),
             "validBefore": str(valid_before), "nonce": "0x" + nonce.hex()}
+
+
+def seller_and_buyer(launch, receivers, buyer_usdc: str) -> dict:
+    """A manual-clock emulator with a 2026-09 seller (USDC account on base, webhooks to a receiver)
+    and a 2026-04 buyer holding `buyer_usdc` USDC on base."""
+    from chain_helpers import manual_world
+    from webhook_receiver import SECRET, set_webhook
+    server, sb = manual_world(launch)
+    api = server.api
+    hook = receivers()
+    seller = api.new_tenant(api_version="2026-09")
+    set_webhook(api, seller.client_id, hook.url, SECRET)
+    _, seller_account, seller_asset = usdc_account(seller, sb, "base", "0")
+    buyer = api.new_tenant(api_version="2026-04")
+    _, buyer_account, buyer_asset = usdc_account(buyer, sb, "base", buyer_usdc)
+    return dict(server=server, api=api, sb=sb, hook=hook, seller=seller, seller_account=seller_account,
+                seller_asset=seller_asset, buyer=buyer, buyer_account=buyer_account, buyer_asset=buyer_asset)
