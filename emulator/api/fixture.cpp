@@ -16,6 +16,7 @@
 
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/json.hpp"
+#include "emulator/api/params.hpp"
 #include "emulator/api/rules.hpp"
 #include "emulator/chain/lifecycle.hpp"
 #include "emulator/crypto/hash.hpp"
@@ -23,6 +24,9 @@
 #include "emulator/domain/clock.hpp"
 #include "emulator/domain/duration.hpp"
 #include "emulator/domain/ids.hpp"
+#include "emulator/domain/address_codec.hpp"
+#include "emulator/domain/x402_typed_data.hpp"
+#include <limits>
 
 namespace paratro::api {
 
@@ -60,7 +64,7 @@ class Loader {
 
   void document(const Value& doc) {
     if (!doc.IsObject()) return error("$", "a fixture must be a JSON object");
-    known_fields(doc, "$", {"version", "name", "description", "clients"});
+    known_fields(doc, "$", {"version", "name", "description", "clients", "x402_resources"});
     if (auto it = doc.FindMember("version"); it != doc.MemberEnd() && !(it->value.IsInt() && it->value.GetInt() == 1)) {
       error("$.version", "unsupported version (this build reads version 1)");
     }
@@ -70,6 +74,12 @@ class Loader {
     const Value* clients = get_array(doc, "$", "clients", true);
     if (!clients) return;
     for (rapidjson::SizeType i = 0; i < clients->Size(); ++i) client((*clients)[i], "$.clients[" + std::to_string(i) + "]");
+    // Paid resources last: their pay_to must be an account the clients above created.
+    if (const Value* resources = get_array(doc, "$", "x402_resources")) {
+      for (rapidjson::SizeType i = 0; i < resources->Size(); ++i) {
+        x402_resource((*resources)[i], "$.x402_resources[" + std::to_string(i) + "]");
+      }
+    }
     insert_history();
   }
 
@@ -257,7 +267,7 @@ class Loader {
     ++out_.counts.clients;
     known_fields(obj, path, {"client_id", "client_name", "api_key", "api_secret", "status", "subscription_tier",
                              "max_wallets", "rate_limit_per_second", "webhook", "api_version", "operations_policy",
-                             "require_whitelist", "security_factors", "wallets"});
+                             "require_whitelist", "security_factors", "wallets", "x402_settlements"});
     std::optional<std::string> name, key, secret, tier;
     bool ok = get_string(obj, path, "client_name", name, true, kMaxClientName);
     ok &= get_string(obj, path, "api_key", key, true, kMaxCredential) && credential(path + ".api_key", *key);
@@ -307,6 +317,11 @@ class Loader {
         security_factor((*factors)[i], path + ".security_factors[" + std::to_string(i) + "]", ok ? &client_id : nullptr);
       }
     }
+    if (const Value* settlements = get_array(obj, path, "x402_settlements")) {
+      for (rapidjson::SizeType i = 0; i < settlements->Size(); ++i) {
+        x402_settlement((*settlements)[i], path + ".x402_settlements[" + std::to_string(i) + "]", ok ? &client_id : nullptr);
+      }
+    }
     const Value* wallets = get_array(obj, path, "wallets");
     if (!wallets) return;
     for (rapidjson::SizeType i = 0; i < wallets->Size(); ++i) {
@@ -352,6 +367,115 @@ class Loader {
     f.status = status;
     f.created_at_ms = f.updated_at_ms = ctx_.now_ms;
     store(path, [&] { return ctx_.store.add_security_factor(f); });
+  }
+
+  // A finished x402 settlement record of the client's history (status SETTLED, FAILED, EXPIRED or
+  // CANCELLED; no ledger effect, no transaction). A SETTLED one's nonce counts as used.
+  void x402_settlement(const Value& obj, const std::string& path, const std::string* client_id) {
+    if (!obj.IsObject()) return error(path, "must be an object");
+    known_fields(obj, path, {"tx_id", "chain", "from_address", "to_address", "amount", "status", "valid_after",
+                             "valid_before", "nonce", "signature_v", "signature_r", "signature_s", "created_at"});
+    domain::X402SettlementRecord r;
+    std::optional<std::string> chain, from, to, amount, nonce, sig_r, sig_s;
+    bool ok = get_id(obj, path, "tx_id", "tx_", ctx_.now_ms, r.tx_id);
+    ok &= get_string(obj, path, "chain", chain, true, 32);
+    ok &= get_string(obj, path, "from_address", from, true, kMaxAddress);
+    ok &= get_string(obj, path, "to_address", to, true, kMaxAddress);
+    ok &= get_string(obj, path, "amount", amount, true, 80);
+    ok &= get_enum(obj, path, "status", r.status, {"SETTLED", "FAILED", "EXPIRED", "CANCELLED"}, true);
+    ok &= get_int(obj, path, "valid_after", r.valid_after, 0, std::numeric_limits<std::int64_t>::max());
+    r.valid_before = -1;
+    ok &= get_int(obj, path, "valid_before", r.valid_before, 1, std::numeric_limits<std::int64_t>::max());
+    if (ok && r.valid_before < 0) {
+      error(path + ".valid_before", "is required");
+      ok = false;
+    }
+    ok &= get_string(obj, path, "nonce", nonce, false, 66);
+    std::int64_t v = 0;
+    ok &= get_int(obj, path, "signature_v", v, 27, 28);
+    ok &= get_string(obj, path, "signature_r", sig_r, false, 66);
+    ok &= get_string(obj, path, "signature_s", sig_s, false, 66);
+    ok &= get_time(obj, path, "created_at", r.created_at_ms, ctx_.now_ms, 0, "load instant");
+    const domain::X402Network* net = chain ? domain::find_x402_network_by_chain(ascii_lower(*chain)) : nullptr;
+    if (chain && !net) {
+      error(path + ".chain", "has no x402 USDC payments (base, ethereum, polygon, arbitrum, avalanche)");
+      ok = false;
+    }
+    const auto from20 = from ? domain::parse_evm_address_bytes(*from) : std::nullopt;
+    if (from && !from20) ok = fail(path + ".from_address", domain::make_error(domain::ErrorCode::invalid_address, "must be an EVM address"));
+    const auto to20 = to ? domain::parse_evm_address_bytes(*to) : std::nullopt;
+    if (to && !to20) ok = fail(path + ".to_address", domain::make_error(domain::ErrorCode::invalid_address, "must be an EVM address"));
+    if (nonce && !domain::parse_bytes32(*nonce)) {
+      error(path + ".nonce", "must be 0x followed by 64 hex digits");
+      ok = false;
+    }
+    for (auto [field, value] : {std::pair<const char*, const std::optional<std::string>*>{"signature_r", &sig_r},
+                                {"signature_s", &sig_s}}) {
+      if (*value && !domain::parse_bytes32(**value)) {
+        error(path + "." + field, "must be 0x followed by 64 hex digits");
+        ok = false;
+      }
+    }
+    if (amount && net) {
+      const auto parsed = domain::parse_amount(*amount, 6);
+      if (!parsed.ok() || parsed.value == 0) {
+        error(path + ".amount", "must be a positive USDC amount with at most 6 decimals");
+        ok = false;
+      }
+      r.amount = parsed.value;
+    }
+    if (!ok || !client_id) return;
+    r.client_id = *client_id;
+    r.kind = "HISTORY";
+    r.chain = std::string(net->chain);
+    r.network = net->v1_name.empty() ? domain::caip2_of(*net) : std::string(net->v1_name);
+    r.chain_id = static_cast<std::int64_t>(net->chain_id);
+    r.from_address = domain::eip55_encode(*from20);
+    r.from_key = domain::address_key(domain::ChainFamily::evm, *from);
+    r.to_address = domain::eip55_encode(*to20);
+    r.to_key = domain::address_key(domain::ChainFamily::evm, *to);
+    r.decimals = 6;
+    if (nonce) {
+      r.nonce = domain::hex0x(*domain::parse_bytes32(*nonce));
+    } else {
+      domain::Bytes32 n{};
+      ctx_.rng.fill(n);
+      r.nonce = domain::hex0x(n);
+    }
+    domain::TransferAuthorization auth;
+    auth.from = *from20;
+    auth.to = *to20;
+    auth.value = domain::uint256_from_amount(r.amount);
+    auth.valid_after = domain::uint256_from_u64(static_cast<std::uint64_t>(r.valid_after));
+    auth.valid_before = domain::uint256_from_u64(static_cast<std::uint64_t>(r.valid_before));
+    auth.nonce = *domain::parse_bytes32(r.nonce);
+    r.eip712_hash = domain::hex0x(domain::transfer_with_authorization_digest(net->usdc, auth));
+    r.signature_v = static_cast<int>(v);
+    r.signature_r = sig_r ? ascii_lower(*sig_r) : std::string();
+    r.signature_s = sig_s ? ascii_lower(*sig_s) : std::string();
+    r.signed_by = "EXTERNAL";
+    r.updated_at_ms = r.created_at_ms;
+    store(path, [&] { return ctx_.store.insert_x402_settlement(r); });
+  }
+
+  // A paid resource (the rules of POST /_sandbox/x402/resources), each refusal at its member.
+  void x402_resource(const Value& obj, const std::string& path) {
+    if (!obj.IsObject()) return error(path, "must be an object");
+    known_fields(obj, path, {"resource_id", "pay_to", "price", "chain", "description", "mime_type", "content"});
+    std::string id;
+    if (!get_id(obj, path, "resource_id", "res_", ctx_.now_ms, id)) return;
+    auto res = make_x402_resource(ctx_.store, ctx_.rng, ctx_.now_ms, obj);
+    if (!res) {
+      const std::string& m = res.error().message;
+      std::string field;
+      for (const char* f : {"pay_to", "price", "chain", "description", "mime_type", "content"}) {
+        if (m.rfind(f, 0) == 0) field = f;
+      }
+      error(field.empty() ? path : path + "." + field, m);
+      return;
+    }
+    res->resource_id = id;
+    store(path, [&] { return ctx_.store.create_x402_resource(*res); });
   }
 
   bool credential(const std::string& path, const std::string& v) {

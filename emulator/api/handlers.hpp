@@ -66,6 +66,27 @@ ApiResponse list_transactions(Services& s, const ApiRequest& r, const Caller& c)
 ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, const Caller& c,
                                   std::string_view operation);
 
+// x402.cpp — the x402 facilitator (verify, settle, settle status, settlements) and, for 2026-04
+// clients, the signing endpoint (the router answers 410 to the versions that retired it).
+ApiResponse x402_sign(Services& s, const ApiRequest& r, const Caller& c);
+ApiResponse x402_get_sign(Services& s, const Caller& c, std::string_view tx_id);
+ApiResponse x402_verify(Services& s, const ApiRequest& r, const Caller& c);
+ApiResponse x402_settle(Services& s, const ApiRequest& r, const Caller& c);
+ApiResponse x402_get_settle(Services& s, const Caller& c, std::string_view tx_id);
+ApiResponse x402_list_settlements(Services& s, const ApiRequest& r, const Caller& c);
+// The paid resources of the control plane: POST/GET /_sandbox/x402/resources and
+// GET /_sandbox/x402/resources/{id}/content (402 with payment requirements, or the content once an
+// X-PAYMENT header verifies and settles).
+ApiResponse sandbox_create_x402_resource(Services& s, const ApiRequest& r);
+// A paid resource from its JSON description {pay_to, price, chain?, description?, mime_type?,
+// content?} (the control endpoint and the fixture): pay_to must be an emulator account, whose
+// owner is the seller. Not stored; resource_id drawn from `rng`. Each error message starts with
+// the name of the member it refuses.
+domain::Result<domain::X402ResourceRecord> make_x402_resource(store::Store& store, crypto::RandomSource& rng,
+                                                              std::int64_t now_ms, const rapidjson::Value& body);
+ApiResponse sandbox_list_x402_resources(Services& s);
+ApiResponse sandbox_x402_resource_content(Services& s, const ApiRequest& r, std::string_view resource_id);
+
 // sandbox/*.cpp — the emulator's control plane, no Bearer token.
 ApiResponse sandbox_create_client(Services& s, const ApiRequest& r);
 // GET: the client's API version; PUT {"api_version": "2026-09"}: pins the client to a version.

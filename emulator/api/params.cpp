@@ -108,8 +108,12 @@ void write_transaction(JsonWriter& w, const domain::TransactionRecord& x) {
 
 void write_transaction_dto(JsonWriter& w, const domain::TransactionRecord& x) {
   // OUTBOUND for what the client sent, INTERNAL for a payment received from another account the
-  // emulator hosts (the inbound twin of an internal transfer), INBOUND for deposits from outside.
-  const std::string_view type = x.direction == "OUTBOUND" ? "OUTBOUND" : x.origin == "internal" ? "INTERNAL" : "INBOUND";
+  // emulator hosts (the inbound twin of an internal transfer), INBOUND for deposits from outside,
+  // X402_SETTLE for an x402 settlement (GO181 transaction.go).
+  const std::string_view type = x.transaction_type == "X402_SETTLE" ? "X402_SETTLE"
+                                : x.direction == "OUTBOUND"         ? "OUTBOUND"
+                                : x.origin == "internal"            ? "INTERNAL"
+                                                                    : "INBOUND";
   w.begin_object()
       .field("tx_id", x.tx_id)
       .field("wallet_id", x.wallet_id)

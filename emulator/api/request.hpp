@@ -21,6 +21,7 @@ struct ApiRequest {
   std::string admin_token;  // X-Admin-Token (control plane)
   std::optional<std::string> idempotency_key;  // Idempotency-Key, when sent (even empty)
   std::string body;
+  std::optional<std::string> x_payment;  // X-PAYMENT (x402 paid resources), when sent
 
   // The first value of a query parameter, or nullptr.
   const std::string* query_param(std::string_view name) const {

@@ -9,7 +9,7 @@ namespace paratro::api {
 
 namespace {
 
-constexpr std::array<std::string_view, 43> kTemplates{{
+constexpr std::array<std::string_view, 51> kTemplates{{
     "/api/v1/auth/token",
     "/api/v1/wallets",
     "/api/v1/wallets/{id}",
@@ -20,6 +20,12 @@ constexpr std::array<std::string_view, 43> kTemplates{{
     "/api/v1/transfer",
     "/api/v1/transactions",
     "/api/v1/transactions/{id}",
+    "/api/v1/x402/sign",
+    "/api/v1/x402/sign/{id}",
+    "/api/v1/x402/verify",
+    "/api/v1/x402/settle",
+    "/api/v1/x402/settle/{id}",
+    "/api/v1/x402/settlements",
     "/_sandbox/health",
     "/_sandbox/clients",
     "/_sandbox/clients/{id}/rate-limit",
@@ -53,6 +59,8 @@ constexpr std::array<std::string_view, 43> kTemplates{{
     "/_sandbox/snapshots/{id}",
     "/_sandbox/snapshots/{id}/restore",
     "/_sandbox/openapi.yaml",
+    "/_sandbox/x402/resources",
+    "/_sandbox/x402/resources/{id}/content",
 }};
 
 }  // namespace

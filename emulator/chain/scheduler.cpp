@@ -43,6 +43,8 @@ std::int64_t Scheduler::run_until(std::int64_t until_ms) {
   std::lock_guard lock(mu_);
   std::int64_t steps = store_.activate_due_wallets(until_ms);
   for (;;) {
+    // x402 authorizations still unsettled at their validBefore expire and release their lock.
+    steps += store_.expire_x402_authorizations(until_ms);
     auto due = store_.due_transactions(until_ms, kBatch);
     if (due.empty()) break;
     std::vector<store::Store::TxUpdate> updates;

@@ -117,6 +117,50 @@ struct TransactionRecord {
   std::string call_data;
 };
 
+// An x402 settlement record (table x402_settlements): an authorization the emulator signed
+// (`kind` SIGN, POST /x402/sign) or a settlement (`kind` SETTLE, POST /x402/settle, whose tx_id is
+// also its X402_SETTLE transaction's). Status: X402_SIGNED, PROCESSING, SETTLED, FAILED, EXPIRED.
+struct X402SettlementRecord {
+  std::string tx_id;
+  std::string client_id;
+  std::string kind = "SETTLE";
+  std::string chain;
+  std::string network;
+  std::int64_t chain_id = 0;
+  std::string from_address, from_key;
+  std::string to_address, to_key;
+  Amount amount = 0;
+  int decimals = 6;
+  std::string nonce;
+  std::string eip712_hash;
+  int signature_v = 0;
+  std::string signature_r, signature_s;
+  std::int64_t valid_after = 0;
+  std::int64_t valid_before = 0;
+  std::string signed_by = "EXTERNAL";
+  std::string status;
+  Amount locked = 0;
+  bool payer_owned = false;
+  std::string settle_tx_id;
+  std::int64_t expires_at_ms = -1;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+// A paid resource of the control plane (table x402_resources).
+struct X402ResourceRecord {
+  std::string resource_id;
+  std::string client_id;
+  std::string chain;
+  std::string network;
+  std::string pay_to;
+  Amount amount = 0;
+  std::string description;
+  std::string mime_type;
+  std::string content;
+  std::int64_t created_at_ms = 0;
+};
+
 template <typename T>
 struct Page {
   std::vector<T> items;

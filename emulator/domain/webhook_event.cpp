@@ -15,7 +15,8 @@ namespace paratro::domain {
 
 namespace {
 
-constexpr std::array kEventTypes{EventType::confirming, EventType::confirmed, EventType::failed, EventType::credited};
+constexpr std::array kEventTypes{EventType::confirming, EventType::confirmed, EventType::failed, EventType::credited,
+                                 EventType::x402_settlement_confirmed};
 
 // 16 bytes of SHA-256(`material`) as a UUID: version 8 (custom, RFC 9562 §5.8, whose example is
 // exactly this name-based SHA-256 construction) and the RFC variant, formatted 8-4-4-4-12.
@@ -41,6 +42,7 @@ std::string_view event_type_name(EventType type) {
     case EventType::confirmed: return "transaction.confirmed";
     case EventType::failed: return "transaction.failed";
     case EventType::credited: return "transfer.credited";
+    case EventType::x402_settlement_confirmed: return "x402.settlement.confirmed";
   }
   return "transaction.unknown";
 }
@@ -96,6 +98,7 @@ std::string make_delivery_id(std::string_view event_id, std::int64_t n) {
 
 std::string_view webhook_operation(const TransactionRecord& tx, EventType type) {
   if (type == EventType::credited) return "TRANSFER";
+  if (type == EventType::x402_settlement_confirmed) return "X402";
   if (tx.direction == "INBOUND") return "DEPOSIT";
   return tx.operation.empty() ? std::string_view("TRANSFER") : std::string_view(tx.operation);
 }

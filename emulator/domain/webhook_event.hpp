@@ -15,9 +15,12 @@
 
 namespace paratro::domain {
 
-enum class EventType { confirming, confirmed, failed, credited };
+// x402_settlement_confirmed: an x402 settlement credited to the seller (INBOUND, CONFIRMED); fired
+// by the store's x402 settlement step, never by events_for_change.
+enum class EventType { confirming, confirmed, failed, credited, x402_settlement_confirmed };
 
-// "transaction.confirming", "transaction.confirmed", "transaction.failed", "transfer.credited".
+// "transaction.confirming", "transaction.confirmed", "transaction.failed", "transfer.credited",
+// "x402.settlement.confirmed".
 std::string_view event_type_name(EventType type);
 bool parse_event_type(std::string_view name, EventType& out);
 // Whether a client of version `v` can receive events of `type` (transfer.credited needs
@@ -44,7 +47,7 @@ std::string make_event_id(std::string_view tx_id, EventType type, std::int64_t c
 std::string make_delivery_id(std::string_view event_id, std::int64_t n);
 
 // The `operation` a webhook reports for `tx` as event `type`: TRANSFER for transfer.credited,
-// DEPOSIT for inbound transactions, else the operation that created the outbound transaction
+// X402 for x402.settlement.confirmed, DEPOSIT for inbound transactions, else the operation that created the outbound transaction
 // (TRANSFER, PROGRAM_CALL, CONTRACT_CALL).
 std::string_view webhook_operation(const TransactionRecord& tx, EventType type);
 

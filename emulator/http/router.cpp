@@ -60,11 +60,42 @@ constexpr std::array<Resource, 5> kResources{{
     {"transfer", api::create_transfer, nullptr, nullptr},
 }};
 
+// /api/v1/x402/...: seg[2] == "x402".
+ApiResponse route_x402(api::Services& s, const ApiRequest& r, const Segments& seg, int n) {
+  const std::string_view what = n >= 4 ? seg[3] : std::string_view();
+  const bool known = (n == 4 && (what == "sign" || what == "verify" || what == "settle" || what == "settlements")) ||
+                     (n == 5 && (what == "sign" || what == "settle"));
+  if (!known) return not_found();
+  const bool post = n == 4 && what != "settlements";
+  if (r.method != (post ? "POST" : "GET")) return not_allowed(r);
+  auto caller = api::authenticate(s, r);
+  if (!caller) return error_response(caller.error());
+  if (auto limited = api::check_rate_limit(s, *caller)) return std::move(*limited);
+  ApiResponse out;
+  if (what == "sign" && domain::traits(caller->api_version).x402_sign_retired) {
+    out = error_response(ErrorCode::endpoint_retired,
+                         "This endpoint has been retired. Sign the ERC-3009 authorization with any EIP-712 signer.");
+  } else if (n == 5) {
+    out = what == "sign" ? api::x402_get_sign(s, *caller, seg[4]) : api::x402_get_settle(s, *caller, seg[4]);
+  } else if (what == "sign") {
+    out = api::x402_sign(s, r, *caller);
+  } else if (what == "verify") {
+    out = api::x402_verify(s, r, *caller);
+  } else if (what == "settle") {
+    out = api::x402_settle(s, r, *caller);
+  } else {
+    out = api::x402_list_settlements(s, r, *caller);
+  }
+  out.client_id = caller->client_id;
+  return out;
+}
+
 ApiResponse route_api(api::Services& s, const ApiRequest& r, const Segments& seg, int n) {
   // seg[0] == "api", seg[1] == "v1"
   if (n == 4 && seg[2] == "auth" && seg[3] == "token") {
     return r.method == "POST" ? api::issue_token(s, r) : not_allowed(r);
   }
+  if (n >= 3 && seg[2] == "x402") return route_x402(s, r, seg, n);
   if (n != 3 && n != 4) return not_found();
   const Resource* res = nullptr;
   for (const auto& candidate : kResources)
@@ -175,6 +206,13 @@ ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const Segments&
     return r.method == "GET" || r.method == "PUT" ? api::sandbox_journal_config(s, r) : not_allowed(r);
   }
   if (n == 2 && seg[1] == "metrics") return r.method == "GET" ? api::sandbox_metrics(s) : not_allowed(r);
+  if (n == 3 && seg[1] == "x402" && seg[2] == "resources") {
+    if (r.method == "POST") return api::sandbox_create_x402_resource(s, r);
+    return r.method == "GET" ? api::sandbox_list_x402_resources(s) : not_allowed(r);
+  }
+  if (n == 5 && seg[1] == "x402" && seg[2] == "resources" && seg[4] == "content") {
+    return r.method == "GET" ? api::sandbox_x402_resource_content(s, r, seg[3]) : not_allowed(r);
+  }
   return not_found();
 }
 

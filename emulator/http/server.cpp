@@ -64,6 +64,7 @@ bool to_api_request(const bhttp::request<bhttp::string_body>& req, api::ApiReque
   if (auto it = req.find("X-API-Secret"); it != req.end()) out.api_secret = std::string(it->value());
   if (auto it = req.find("X-Admin-Token"); it != req.end()) out.admin_token = std::string(it->value());
   if (auto it = req.find("Idempotency-Key"); it != req.end()) out.idempotency_key = std::string(it->value());
+  if (auto it = req.find("X-PAYMENT"); it != req.end()) out.x_payment = std::string(it->value());
   out.body = req.body();
   return true;
 }

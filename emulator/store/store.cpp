@@ -904,7 +904,8 @@ std::int64_t Store::next_due_ms() {
   std::lock_guard lock(mu_);
   auto st = db_.use(
       "SELECT MIN(d) FROM (SELECT MIN(next_due_ms) AS d FROM transactions WHERE next_due_ms IS NOT NULL "
-      "UNION ALL SELECT MIN(key_ready_at_ms) FROM wallets WHERE status = 'PROGRESSING')");
+      "UNION ALL SELECT MIN(key_ready_at_ms) FROM wallets WHERE status = 'PROGRESSING' "
+      "UNION ALL SELECT MIN(expires_at_ms) FROM x402_settlements WHERE expires_at_ms IS NOT NULL)");
   if (!st->step() || st->column_is_null(0)) return -1;
   return st->column_int(0);
 }
@@ -962,6 +963,10 @@ void Store::apply_one(const TxUpdate& u) {
     }
   }
   update_transaction(t);
+  if (t.origin == "x402") {
+    apply_x402_step(u);
+    return;
+  }
   emit_events(old_status, old_confirmations, t);
   const bool outbound = t.origin == "api";
   const bool on_chain = t.status == "CONFIRMING" || t.status == "CONFIRMED" ||

@@ -231,6 +231,46 @@ class Store {
   // not_found for an unknown client.
   domain::Status set_require_whitelist(std::string_view client_id, bool on);
 
+  // ---- x402 (x402_store.cpp)
+  // The client's asset of `symbol` on `chain` at `address_key`, if any (any state).
+  std::optional<domain::AssetRecord> find_client_asset(std::string_view client_id, std::string_view address_key,
+                                                       std::string_view chain, std::string_view symbol);
+  // POST /x402/sign, one step: the payer's wallet and account ACTIVE (wallet_not_active /
+  // account_not_active), its USDC asset active (not_found), balance >= amount (insufficient_balance);
+  // then the amount moves to locked_balance and `rec` (X402_SIGNED, locked = amount) is inserted.
+  domain::Status create_x402_authorization(const domain::X402SettlementRecord& rec);
+  // A fixture's settlement record, inserted as it is (no ledger effect). conflict for a taken tx_id.
+  domain::Status insert_x402_settlement(const domain::X402SettlementRecord& rec);
+  std::optional<domain::X402SettlementRecord> find_x402_settlement(std::string_view client_id, std::string_view tx_id);
+  // Newest first; `status` "" for all.
+  domain::Page<domain::X402SettlementRecord> list_x402_settlements(std::string_view client_id, std::string_view status,
+                                                                  const domain::PageRequest& page);
+  // EIP-3009 authorizationState: a row for (chain_id, from, nonce) is PROCESSING or SETTLED.
+  bool x402_nonce_used(std::int64_t chain_id, std::string_view from_key, std::string_view nonce);
+  // The USDC balance `from_key` can spend on `chain` for the authorization `nonce`: its available
+  // balance plus what an X402_SIGNED record of that nonce holds locked; nullopt when no emulator
+  // account holds the address (an external payer).
+  std::optional<domain::Amount> x402_payer_balance(std::string_view chain, std::int64_t chain_id,
+                                                   std::string_view from_key, std::string_view nonce);
+  struct X402SettleOutcome {
+    std::string error_reason;  // "" on success, else an x402 reason (the nonce was used meanwhile, funds)
+    domain::X402SettlementRecord record;
+    domain::TransactionRecord tx;
+  };
+  // POST /x402/settle after a successful verification, one step: the nonce is still unused; an
+  // emulator payer's amount is taken from the X402_SIGNED record of that nonce (its lock is
+  // consumed; that record follows the settlement's status) or else locked from its balance
+  // (insufficient_funds); then `rec` (PROCESSING) and its X402_SETTLE transaction `tx` (already
+  // broadcast; origin "x402") are inserted. The transaction belongs to rec.client_id; its wallet,
+  // account and asset are the caller's payer or payee account when it holds one, else "".
+  X402SettleOutcome settle_x402(domain::X402SettlementRecord rec, domain::TransactionRecord tx);
+  // X402_SIGNED records whose validBefore passed by `now_ms` become EXPIRED and release their lock.
+  int expire_x402_authorizations(std::int64_t now_ms);
+  // Paid resources (control plane).
+  domain::Status create_x402_resource(const domain::X402ResourceRecord& r);
+  std::optional<domain::X402ResourceRecord> find_x402_resource(std::string_view resource_id);
+  std::vector<domain::X402ResourceRecord> list_x402_resources();
+
   // ---- webhooks (webhook_store.cpp)
   // Whether every further confirmation while CONFIRMING fires another transaction.confirming.
   void set_webhook_every_confirmation(bool on);
@@ -308,6 +348,11 @@ class Store {
   domain::Status check_reference_id(std::string_view client_id, std::string_view reference_id);
   void update_transaction(const domain::TransactionRecord& t);
   void apply_one(const TxUpdate& u);
+  // apply_one for an X402_SETTLE transaction (origin "x402"): its settlement records follow its
+  // status; on settlement the payer's lock goes (refunded on failure), the payee is credited (when
+  // the emulator holds it, with x402.settlement.confirmed to its owner) and the supply records what
+  // entered or left the emulator's world.
+  void apply_x402_step(const TxUpdate& u);
   // On a PROGRAM_CALL / CONTRACT_CALL's confirmation: its incoming leg (operation_legs) is credited
   // to the receiving address and counted as minted. No-op for other transactions.
   void credit_incoming_leg(std::string_view tx_id);

@@ -237,7 +237,8 @@ class Receiver:
 RFC3339_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 SMALLEST_UNIT_RE = re.compile(r"^(0|[1-9]\d*)$")  # an integer count of the token's smallest unit
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-EVENT_TYPES = ("transaction.confirming", "transaction.confirmed", "transaction.failed", "transfer.credited")
+EVENT_TYPES = ("transaction.confirming", "transaction.confirmed", "transaction.failed", "transfer.credited",
+               "x402.settlement.confirmed")
 OPERATIONS = ("TRANSFER", "PROGRAM_CALL", "CONTRACT_CALL", "DEPOSIT", "X402")
 DELIVERY_STATUSES = ("pending", "queued", "sending", "succeeded", "failed")
 

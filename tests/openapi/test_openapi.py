@@ -16,6 +16,7 @@ The npm tools live in tests/openapi/node_modules, installed by scripts/test (`np
 """
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import hmac
@@ -49,6 +50,8 @@ OVERLAY_SCRIPT = ROOT / "scripts" / "openapi_overlay.py"
 LINT_CONFIGS = {"2026-09": "redocly-2026-09.yaml"}
 # Versions whose gateway retired POST /api/v1/transfer (410 endpoint_retired).
 TRANSFER_RETIRED = {"2026-09"}
+# Versions whose gateway retired POST /api/v1/x402/sign.
+X402_SIGN_RETIRED = {"2026-09"}
 VALIDATOR = HERE / "validate_responses.mjs"
 REDOCLY = HERE / "node_modules" / ".bin" / "redocly"
 START = "2026-01-15T10:40:00Z"
@@ -450,6 +453,70 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver, version: st
     other = api.default_tenant()
     expect(other.req("GET", f"/api/v1/wallets/{plain['wallet_id']}"), 404, "not_found")
 
+    # x402: a 2026-04 buyer signs, pays the tenant's paid resource with X-PAYMENT, and the tenant
+    # verifies and settles a second authorization through the facilitator.
+    buyer_c = expect(api.req("POST", "/_sandbox/clients", json={"name": "x402 buyer", "api_version": "2026-04"}), 201)
+    buyer = Tenant(api, buyer_c["client_id"], buyer_c["api_key"], buyer_c["api_secret"])
+    bw = expect(buyer.req("POST", "/api/v1/wallets", json={"wallet_name": "x402 buyer"}), 200)
+    advance(duration="PT1M")
+    b_acc = expect(buyer.req("POST", "/api/v1/accounts", json={"wallet_id": bw["wallet_id"], "chain": "base"}), 200)
+    b_usdc = expect(buyer.req("POST", "/api/v1/assets", json={"account_id": b_acc["account_id"], "symbol": "USDC",
+                                                                "chain": "base"}), 200)
+    expect(api.req("POST", f"/_sandbox/assets/{b_usdc['asset_id']}/balance", json={"balance": "10"}), 200)
+    s_acc = expect(t.req("POST", "/api/v1/accounts", json={"wallet_id": wid, "chain": "base"}), 200)
+    expect(t.req("POST", "/api/v1/assets", json={"account_id": s_acc["account_id"], "symbol": "USDC", "chain": "base"}),
+           200)
+    res = expect(api.req("POST", "/_sandbox/x402/resources", json={
+        "pay_to": s_acc["address"], "price": "0.5", "description": "report", "mime_type": "application/json",
+        "content": '{"report":"ok"}'}), 201)
+    expect(api.req("POST", "/_sandbox/x402/resources", json={"price": "1"}), 400, "invalid_parameter")
+    expect(api.req("POST", "/_sandbox/x402/resources", json={"pay_to": random_evm_address(), "price": "1"}),
+           404, "not_found")
+    expect(api.req("GET", "/_sandbox/x402/resources"), 200)
+    expect(api.req("GET", res["url"]), 402)
+    expect(api.req("GET", "/_sandbox/x402/resources/res_nope/content"), 404, "not_found")
+    now_s = expect(api.req("GET", "/_sandbox/clock"), 200)["now_ms"] // 1000
+
+    def x402_sign(amount):
+        return buyer.req("POST", "/api/v1/x402/sign", json={
+            "from_address": b_acc["address"], "to_address": s_acc["address"], "chain": "base", "amount": amount,
+            "valid_before": now_s + 300})
+
+    signed = expect(x402_sign("0.5"), 200)
+    expect(buyer.req("GET", f"/api/v1/x402/sign/{signed['tx_id']}"), 200)
+    expect(buyer.req("GET", "/api/v1/x402/sign/tx_nope"), 404, "not_found")
+    expect(x402_sign("1000"), 400, "insufficient_balance")
+    payment = {"x402Version": 1, "scheme": "exact", "network": "base",
+               "payload": {"signature": signed["signature"], "authorization": signed["authorization"]}}
+    paid = api.req("GET", res["url"], headers={"X-PAYMENT": base64.b64encode(json.dumps(payment).encode()).decode()})
+    assert expect(paid, 200) == {"report": "ok"} and paid.headers["X-PAYMENT-RESPONSE"]
+    second = expect(x402_sign("1"), 200)
+    requirements = {"scheme": "exact", "network": "base", "maxAmountRequired": "1000000", "resource": res["url"],
+                    "description": "report", "mimeType": "application/json", "payTo": second["authorization"]["to"],
+                    "maxTimeoutSeconds": 300, "asset": res["payment_requirements"]["asset"],
+                    "extra": res["payment_requirements"]["extra"]}
+    facilitated = {"x402Version": 1, "paymentPayload": {**payment, "payload": {
+        "signature": second["signature"], "authorization": second["authorization"]}},
+        "paymentRequirements": requirements}
+    assert expect(t.req("POST", "/api/v1/x402/verify", json=facilitated), 200)["isValid"] is True
+    expect(t.req("POST", "/api/v1/x402/verify", json={"x402Version": 9, "paymentPayload": {}}), 400,
+           "invalid_parameter")
+    settled = expect(t.req("POST", "/api/v1/x402/settle", json=facilitated, headers={"Idempotency-Key": "x402-1"}),
+                     200)
+    assert settled["success"] is True, settled
+    replayed = t.req("POST", "/api/v1/x402/settle", json=facilitated, headers={"Idempotency-Key": "x402-1"})
+    assert expect(replayed, 200) == settled and replayed.headers["Idempotent-Replayed"] == "true"
+    assert expect(t.req("POST", "/api/v1/x402/settle", json=facilitated), 200)["success"] is False
+    expect(t.req("POST", "/api/v1/x402/settle", data="nope"), 400, "invalid_parameter")
+    expect(t.req("GET", f"/api/v1/x402/settle/{settled['txId']}"), 200)
+    expect(t.req("GET", "/api/v1/x402/settle/tx_nope"), 404, "not_found")
+    expect(t.req("GET", "/api/v1/x402/settlements", params={"status": "processing", "page": 1, "page_size": 5}), 200)
+    expect(t.req("GET", "/api/v1/x402/settlements", params={"page": "x"}), 400, "invalid_parameter")
+    if version in X402_SIGN_RETIRED:
+        expect(t.req("POST", "/api/v1/x402/sign", json={"from_address": s_acc["address"]}), 410, "invalid_parameter")
+        expect(t.req("GET", f"/api/v1/x402/sign/{signed['tx_id']}"), 410, "invalid_parameter")
+    advance(duration="PT1M")
+
     # Fault rules: an injected 503, 500 and 429, a latency-only rule, one that never fires.
     wallet_503 = expect(api.req("POST", "/_sandbox/faults", json={
         "method": "get", "path": "/api/v1/wallets/{id}", "error": "service_unavailable", "count": 1,
@@ -563,7 +630,7 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver, version: st
         assert json.loads(body) == e["payload"], (body, e)
     # In 2026-09 the payment to the tenant's own payroll account is credited as transfer.credited.
     assert {e["event_type"] for e in events["data"]} == {"transaction.confirming", "transaction.confirmed",
-                                                         "transaction.failed"} | (
+                                                         "transaction.failed", "x402.settlement.confirmed"} | (
         {"transfer.credited"} if version in TRANSFER_RETIRED else set())
     sample = expect(api.req("POST", "/_sandbox/webhooks/test", json={"client_id": t.client_id,
                                                                     "event_type": "transaction.failed"}), 201)

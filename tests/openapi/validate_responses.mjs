@@ -136,7 +136,8 @@ function checkResponse(response, ex) {
     }
   }
   if (media.schema) errs.push(...schemaErrors(media.schema, body, 'body'));
-  if (ex.status >= 400) errs.push(...checkErrorBody(body, ex.status, response['x-error-codes']));
+  // 402 is x402's Payment Required (a paid resource): its body is the protocol's, not an error body.
+  if (ex.status >= 400 && ex.status !== 402) errs.push(...checkErrorBody(body, ex.status, response['x-error-codes']));
   return errs;
 }
 

@@ -1,0 +1,437 @@
+// x402 settlement records and paid resources (tables x402_settlements, x402_resources, schema/007):
+// the sign lock, settlement with its X402_SETTLE transaction and the ledger effects of that
+// transaction's steps, expiry of unsettled authorizations. Part of Store (see store.hpp); every
+// method takes mu_ like the rest.
+#include <limits>
+
+#include "emulator/domain/webhook_event.hpp"
+#include "emulator/store/store.hpp"
+
+namespace paratro::store {
+
+using domain::Amount;
+using domain::ErrorCode;
+using domain::make_error;
+using domain::X402ResourceRecord;
+using domain::X402SettlementRecord;
+
+namespace {
+
+#define X402_COLUMNS                                                                                         \
+  "tx_id, client_id, kind, chain, network, chain_id, from_address, from_key, to_address, to_key, amount, "  \
+  "decimals, nonce, eip712_hash, signature_v, signature_r, signature_s, valid_after, valid_before, "        \
+  "signed_by, status, locked, payer_owned, settle_tx_id, expires_at_ms, created_at_ms, updated_at_ms"
+
+Amount amount_of(const Statement& s, int col) {
+  auto v = domain::from_base_units_string(s.column_text(col));
+  if (!v) throw StoreError(SQLITE_CORRUPT, "stored amount is not an integer: " + s.column_text(col));
+  return *v;
+}
+
+X402SettlementRecord read_x402(const Statement& s) {
+  X402SettlementRecord r;
+  r.tx_id = s.column_text(0);
+  r.client_id = s.column_text(1);
+  r.kind = s.column_text(2);
+  r.chain = s.column_text(3);
+  r.network = s.column_text(4);
+  r.chain_id = s.column_int(5);
+  r.from_address = s.column_text(6);
+  r.from_key = s.column_text(7);
+  r.to_address = s.column_text(8);
+  r.to_key = s.column_text(9);
+  r.amount = amount_of(s, 10);
+  r.decimals = static_cast<int>(s.column_int(11));
+  r.nonce = s.column_text(12);
+  r.eip712_hash = s.column_text(13);
+  r.signature_v = static_cast<int>(s.column_int(14));
+  r.signature_r = s.column_text(15);
+  r.signature_s = s.column_text(16);
+  r.valid_after = s.column_int(17);
+  r.valid_before = s.column_int(18);
+  r.signed_by = s.column_text(19);
+  r.status = s.column_text(20);
+  r.locked = amount_of(s, 21);
+  r.payer_owned = s.column_int(22) != 0;
+  r.settle_tx_id = s.column_text(23);
+  r.expires_at_ms = s.column_is_null(24) ? -1 : s.column_int(24);
+  r.created_at_ms = s.column_int(25);
+  r.updated_at_ms = s.column_int(26);
+  return r;
+}
+
+void bind_x402(Statement& st, const X402SettlementRecord& r) {
+  st.bind(1, r.tx_id)
+      .bind(2, r.client_id)
+      .bind(3, r.kind)
+      .bind(4, r.chain)
+      .bind(5, r.network)
+      .bind(6, r.chain_id)
+      .bind(7, r.from_address)
+      .bind(8, r.from_key)
+      .bind(9, r.to_address)
+      .bind(10, r.to_key)
+      .bind(11, domain::to_base_units_string(r.amount))
+      .bind(12, r.decimals)
+      .bind(13, r.nonce)
+      .bind(14, r.eip712_hash)
+      .bind(15, r.signature_v)
+      .bind(16, r.signature_r)
+      .bind(17, r.signature_s)
+      .bind(18, r.valid_after)
+      .bind(19, r.valid_before)
+      .bind(20, r.signed_by)
+      .bind(21, r.status)
+      .bind(22, domain::to_base_units_string(r.locked))
+      .bind(23, r.payer_owned ? 1 : 0)
+      .bind(24, r.settle_tx_id);
+  if (r.expires_at_ms < 0) st.bind_null(25); else st.bind(25, r.expires_at_ms);
+  st.bind(26, r.created_at_ms).bind(27, r.updated_at_ms);
+}
+
+constexpr std::string_view kInsertX402 =
+    "INSERT INTO x402_settlements(" X402_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+// The settlement status a step of the X402_SETTLE transaction means.
+std::string_view settlement_status(std::string_view tx_status) {
+  if (tx_status == "CONFIRMED") return "SETTLED";
+  if (tx_status == "FAILED") return "FAILED";
+  return "PROCESSING";
+}
+
+#define RESOURCE_COLUMNS \
+  "resource_id, client_id, chain, network, pay_to, amount, description, mime_type, content, created_at_ms"
+
+X402ResourceRecord read_resource(const Statement& s) {
+  X402ResourceRecord r;
+  r.resource_id = s.column_text(0);
+  r.client_id = s.column_text(1);
+  r.chain = s.column_text(2);
+  r.network = s.column_text(3);
+  r.pay_to = s.column_text(4);
+  r.amount = amount_of(s, 5);
+  r.description = s.column_text(6);
+  r.mime_type = s.column_text(7);
+  r.content = s.column_text(8);
+  r.created_at_ms = s.column_int(9);
+  return r;
+}
+
+}  // namespace
+
+std::optional<domain::AssetRecord> Store::find_client_asset(std::string_view client_id, std::string_view address_key,
+                                                            std::string_view chain, std::string_view symbol) {
+  std::lock_guard lock(mu_);
+  auto st = db_.use("SELECT asset_id FROM assets WHERE client_id = ? AND address_key = ? AND chain = ? AND symbol = ?");
+  st->bind(1, client_id).bind(2, address_key).bind(3, chain).bind(4, symbol);
+  if (!st->step()) return std::nullopt;
+  const std::string id = st->column_text(0);
+  return find_asset(client_id, id);
+}
+
+domain::Status Store::create_x402_authorization(const X402SettlementRecord& rec) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  {
+    auto st = db_.use(
+        "SELECT w.status, a.status, s.is_active FROM assets s JOIN accounts a ON a.account_id = s.account_id "
+        "JOIN wallets w ON w.wallet_id = s.wallet_id "
+        "WHERE s.client_id = ? AND s.address_key = ? AND s.chain = ? AND s.symbol = 'USDC'");
+    st->bind(1, rec.client_id).bind(2, rec.from_key).bind(3, rec.chain);
+    if (!st->step()) return make_error(ErrorCode::not_found, "No USDC asset found for from_address on " + rec.chain);
+    if (st->column_text(0) != "ACTIVE") return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
+    if (st->column_text(1) != "ACTIVE") return make_error(ErrorCode::account_not_active, "Account is not in active state");
+    if (st->column_int(2) == 0) return make_error(ErrorCode::not_found, "The USDC asset of from_address is not active");
+  }
+  LedgerEntry e = ledger_get(rec.chain, rec.from_key, "USDC");
+  if (rec.amount > e.balance) {
+    return make_error(ErrorCode::insufficient_balance,
+                      "Insufficient balance: available " + domain::format_amount(e.balance, static_cast<unsigned>(rec.decimals)) +
+                          " USDC");
+  }
+  e.balance -= rec.amount;
+  if (!domain::checked_add(e.locked, rec.amount, e.locked)) e.locked = domain::kMaxAmount;
+  ledger_put(rec.chain, rec.from_key, "USDC", e);
+  auto st = db_.use(kInsertX402);
+  bind_x402(*st, rec);
+  st->run();
+  tx.commit();
+  return domain::ok_status();
+}
+
+domain::Status Store::insert_x402_settlement(const X402SettlementRecord& rec) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  {
+    auto st = db_.use("SELECT 1 FROM x402_settlements WHERE tx_id = ?");
+    st->bind(1, rec.tx_id);
+    if (st->step()) return make_error(ErrorCode::conflict, "settlement " + rec.tx_id + " already exists");
+  }
+  auto st = db_.use(kInsertX402);
+  bind_x402(*st, rec);
+  st->run();
+  tx.commit();
+  return domain::ok_status();
+}
+
+std::optional<X402SettlementRecord> Store::find_x402_settlement(std::string_view client_id, std::string_view tx_id) {
+  std::lock_guard lock(mu_);
+  auto st = db_.use("SELECT " X402_COLUMNS " FROM x402_settlements WHERE tx_id = ? AND client_id = ?");
+  st->bind(1, tx_id).bind(2, client_id);
+  if (!st->step()) return std::nullopt;
+  return read_x402(*st);
+}
+
+domain::Page<X402SettlementRecord> Store::list_x402_settlements(std::string_view client_id, std::string_view status,
+                                                               const domain::PageRequest& p) {
+  std::lock_guard lock(mu_);
+  domain::Page<X402SettlementRecord> page;
+  const std::int64_t offset = (p.page - 1) * p.page_size;
+  {
+    auto st = db_.use("SELECT COUNT(*) FROM x402_settlements WHERE client_id = ? AND (? = '' OR status = ?)");
+    st->bind(1, client_id).bind(2, status).bind(3, status);
+    if (st->step()) page.total = st->column_int(0);
+  }
+  auto st = db_.use("SELECT " X402_COLUMNS
+                    " FROM x402_settlements WHERE client_id = ? AND (? = '' OR status = ?) "
+                    "ORDER BY seq DESC LIMIT ? OFFSET ?");
+  st->bind(1, client_id).bind(2, status).bind(3, status).bind(4, p.page_size).bind(5, offset);
+  while (st->step()) page.items.push_back(read_x402(*st));
+  page.has_more = offset + static_cast<std::int64_t>(page.items.size()) < page.total;
+  return page;
+}
+
+bool Store::x402_nonce_used(std::int64_t chain_id, std::string_view from_key, std::string_view nonce) {
+  std::lock_guard lock(mu_);
+  auto st = db_.use(
+      "SELECT 1 FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? "
+      "AND status IN ('PROCESSING', 'SETTLED') LIMIT 1");
+  st->bind(1, chain_id).bind(2, from_key).bind(3, nonce);
+  return st->step();
+}
+
+std::optional<Amount> Store::x402_payer_balance(std::string_view chain, std::int64_t chain_id,
+                                                std::string_view from_key, std::string_view nonce) {
+  std::lock_guard lock(mu_);
+  if (!owner_of(from_key, chain)) return std::nullopt;
+  Amount available = ledger_get(chain, from_key, "USDC").balance;
+  auto st = db_.use(
+      "SELECT locked FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? AND status = 'X402_SIGNED'");
+  st->bind(1, chain_id).bind(2, from_key).bind(3, nonce);
+  while (st->step()) domain::checked_add(available, amount_of(*st, 0), available);
+  return available;
+}
+
+Store::X402SettleOutcome Store::settle_x402(X402SettlementRecord rec, domain::TransactionRecord t) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  X402SettleOutcome out;
+  {
+    auto st = db_.use(
+        "SELECT 1 FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? "
+        "AND status IN ('PROCESSING', 'SETTLED') LIMIT 1");
+    st->bind(1, rec.chain_id).bind(2, rec.from_key).bind(3, rec.nonce);
+    if (st->step()) {
+      out.error_reason = "invalid_exact_evm_nonce_already_used";
+      return out;
+    }
+  }
+  const auto payer = owner_of(rec.from_key, rec.chain);
+  rec.payer_owned = payer.has_value();
+  if (payer) {
+    std::optional<std::string> sign_id;
+    {
+      auto st = db_.use(
+          "SELECT tx_id FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? "
+          "AND status = 'X402_SIGNED' AND locked = ? LIMIT 1");
+      st->bind(1, rec.chain_id).bind(2, rec.from_key).bind(3, rec.nonce).bind(4, domain::to_base_units_string(rec.amount));
+      if (st->step()) sign_id = st->column_text(0);
+    }
+    if (sign_id) {
+      // The authorization the emulator signed: its lock becomes the settlement's.
+      auto st = db_.use(
+          "UPDATE x402_settlements SET status = 'PROCESSING', locked = '0', settle_tx_id = ?, expires_at_ms = NULL, "
+          "updated_at_ms = ? WHERE tx_id = ?");
+      st->bind(1, rec.tx_id).bind(2, rec.created_at_ms).bind(3, *sign_id).run();
+    } else {
+      LedgerEntry e = ledger_get(rec.chain, rec.from_key, "USDC");
+      if (rec.amount > e.balance) {
+        out.error_reason = "insufficient_funds";
+        return out;
+      }
+      e.balance -= rec.amount;
+      if (!domain::checked_add(e.locked, rec.amount, e.locked)) e.locked = domain::kMaxAmount;
+      ledger_put(rec.chain, rec.from_key, "USDC", e);
+    }
+    rec.locked = rec.amount;
+  }
+  // The transaction is the caller's: on its payer account, else its payee account, else on none.
+  for (const std::string* key : {&rec.from_key, &rec.to_key}) {
+    auto st = db_.use(
+        "SELECT asset_id, account_id, wallet_id FROM assets WHERE client_id = ? AND address_key = ? AND chain = ? "
+        "AND symbol = 'USDC'");
+    st->bind(1, rec.client_id).bind(2, *key).bind(3, rec.chain);
+    if (st->step()) {
+      t.asset_id = st->column_text(0);
+      t.account_id = st->column_text(1);
+      t.wallet_id = st->column_text(2);
+      break;
+    }
+  }
+  t.tx_id = rec.tx_id;
+  t.client_id = rec.client_id;
+  t.chain = rec.chain;
+  t.from_address = rec.from_address;
+  t.to_address = rec.to_address;
+  t.to_address_key = rec.to_key;
+  t.token_symbol = "USDC";
+  t.amount = rec.amount;
+  t.decimals = rec.decimals;
+  t.origin = "x402";
+  t.transaction_type = "X402_SETTLE";
+  t.operation = "X402";
+  insert_transaction(t);
+  auto st = db_.use(kInsertX402);
+  bind_x402(*st, rec);
+  st->run();
+  tx.commit();
+  out.record = std::move(rec);
+  out.tx = std::move(t);
+  return out;
+}
+
+void Store::apply_x402_step(const TxUpdate& u) {
+  const domain::TransactionRecord& t = u.tx;
+  std::optional<X402SettlementRecord> rec;
+  {
+    auto st = db_.use("SELECT " X402_COLUMNS " FROM x402_settlements WHERE tx_id = ?");
+    st->bind(1, t.tx_id);
+    if (st->step()) rec = read_x402(*st);
+  }
+  if (!rec) return;
+  {
+    auto st = db_.use("UPDATE x402_settlements SET status = ?, updated_at_ms = ? WHERE tx_id = ? OR settle_tx_id = ?");
+    st->bind(1, settlement_status(t.status)).bind(2, t.updated_at_ms).bind(3, t.tx_id).bind(4, t.tx_id).run();
+  }
+  if (u.settle == Settlement::none) return;
+  {
+    auto st = db_.use("UPDATE x402_settlements SET locked = '0' WHERE tx_id = ?");
+    st->bind(1, t.tx_id).run();
+  }
+  if (rec->payer_owned) {
+    LedgerEntry from = ledger_get(rec->chain, rec->from_key, "USDC");
+    from.locked = from.locked >= rec->locked ? from.locked - rec->locked : 0;
+    if (u.settle == Settlement::fail && !domain::checked_add(from.balance, rec->locked, from.balance)) {
+      from.balance = domain::kMaxAmount;
+    }
+    ledger_put(rec->chain, rec->from_key, "USDC", from);
+  }
+  if (u.settle != Settlement::confirm) return;
+  // An external payer's USDC enters the emulator's world; an external payee's leaves it.
+  const auto payee = owner_of(rec->to_key, rec->chain);
+  if (!rec->payer_owned) supply_add(rec->chain, "USDC", rec->amount, 0);
+  if (!payee) {
+    supply_add(rec->chain, "USDC", 0, rec->amount);
+    return;
+  }
+  LedgerEntry to = ledger_get(rec->chain, rec->to_key, "USDC");
+  if (!domain::checked_add(to.balance, rec->amount, to.balance)) to.balance = domain::kMaxAmount;
+  ledger_put(rec->chain, rec->to_key, "USDC", to);
+
+  // x402.settlement.confirmed to the seller: the settlement as its INBOUND credit, in the shape of
+  // the seller's API version.
+  domain::ApiVersion version = domain::kDefaultApiVersion;
+  {
+    auto st = db_.use("SELECT webhook_url, api_version FROM clients WHERE client_id = ?");
+    st->bind(1, payee->client_id);
+    if (!st->step() || st->column_text(0).empty()) return;
+    version = domain::parse_api_version(st->column_text(1)).value_or(domain::kDefaultApiVersion);
+  }
+  domain::TransactionRecord seen = t;
+  seen.client_id = payee->client_id;
+  seen.wallet_id = payee->wallet_id;
+  seen.account_id = payee->account_id;
+  seen.direction = "INBOUND";
+  seen.to_address = payee->address;
+  seen.memo.clear();
+  const auto type = domain::EventType::x402_settlement_confirmed;
+  WebhookEvent e;
+  e.event_id = domain::make_event_id(t.tx_id, type, t.confirmations);
+  e.client_id = payee->client_id;
+  e.tx_id = t.tx_id;
+  e.event_type = std::string(domain::event_type_name(type));
+  e.created_at_ms = t.updated_at_ms;
+  e.body = domain::render_event_body(seen, type, e.event_id, t.updated_at_ms, domain::traits(version));
+  auto st = db_.use(
+      "INSERT OR IGNORE INTO webhook_events(event_id, client_id, tx_id, event_type, body, created_at_ms) "
+      "VALUES (?,?,?,?,?,?)");
+  st->bind(1, e.event_id).bind(2, e.client_id).bind(3, e.tx_id).bind(4, e.event_type).bind(5, e.body);
+  st->bind(6, e.created_at_ms).run();
+  if (db_.changes() > 0) insert_delivery(e, t.updated_at_ms);
+}
+
+int Store::expire_x402_authorizations(std::int64_t now_ms) {
+  std::lock_guard lock(mu_);
+  std::vector<X402SettlementRecord> due;
+  {
+    auto st = db_.use("SELECT " X402_COLUMNS
+                      " FROM x402_settlements WHERE expires_at_ms IS NOT NULL AND expires_at_ms <= ? "
+                      "AND status = 'X402_SIGNED' ORDER BY expires_at_ms, seq");
+    st->bind(1, now_ms);
+    while (st->step()) due.push_back(read_x402(*st));
+  }
+  if (due.empty()) return 0;
+  WriteTransaction tx(db_);
+  for (const auto& r : due) {
+    if (r.locked > 0) {
+      LedgerEntry e = ledger_get(r.chain, r.from_key, "USDC");
+      const Amount released = std::min(e.locked, r.locked);
+      e.locked -= released;
+      if (!domain::checked_add(e.balance, released, e.balance)) e.balance = domain::kMaxAmount;
+      ledger_put(r.chain, r.from_key, "USDC", e);
+    }
+    auto st = db_.use(
+        "UPDATE x402_settlements SET status = 'EXPIRED', locked = '0', expires_at_ms = NULL, updated_at_ms = ? "
+        "WHERE tx_id = ?");
+    st->bind(1, r.expires_at_ms).bind(2, r.tx_id).run();
+  }
+  tx.commit();
+  return static_cast<int>(due.size());
+}
+
+domain::Status Store::create_x402_resource(const X402ResourceRecord& r) {
+  std::lock_guard lock(mu_);
+  WriteTransaction tx(db_);
+  auto st = db_.use("INSERT INTO x402_resources(" RESOURCE_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?)");
+  st->bind(1, r.resource_id)
+      .bind(2, r.client_id)
+      .bind(3, r.chain)
+      .bind(4, r.network)
+      .bind(5, r.pay_to)
+      .bind(6, domain::to_base_units_string(r.amount))
+      .bind(7, r.description)
+      .bind(8, r.mime_type)
+      .bind(9, r.content)
+      .bind(10, r.created_at_ms)
+      .run();
+  tx.commit();
+  return domain::ok_status();
+}
+
+std::optional<X402ResourceRecord> Store::find_x402_resource(std::string_view resource_id) {
+  std::lock_guard lock(mu_);
+  auto st = db_.use("SELECT " RESOURCE_COLUMNS " FROM x402_resources WHERE resource_id = ?");
+  st->bind(1, resource_id);
+  if (!st->step()) return std::nullopt;
+  return read_resource(*st);
+}
+
+std::vector<X402ResourceRecord> Store::list_x402_resources() {
+  std::lock_guard lock(mu_);
+  std::vector<X402ResourceRecord> out;
+  auto st = db_.use("SELECT " RESOURCE_COLUMNS " FROM x402_resources ORDER BY seq");
+  while (st->step()) out.push_back(read_resource(*st));
+  return out;
+}
+
+}  // namespace paratro::store
