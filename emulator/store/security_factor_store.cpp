@@ -140,13 +140,8 @@ std::optional<bool> Store::require_whitelist(std::string_view client_id) {
 }
 
 domain::Status Store::set_require_whitelist(std::string_view client_id, bool on) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
-  auto st = db_.use("UPDATE clients SET require_whitelist = ? WHERE client_id = ?");
-  st->bind(1, std::int64_t{on ? 1 : 0}).bind(2, client_id).run();
-  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "Client not found");
-  tx.commit();
-  return domain::ok_status();
+  return update_client("UPDATE clients SET require_whitelist = ?1 WHERE client_id = ?2",
+                       [&](Statement& st) { st.bind(1, std::int64_t{on ? 1 : 0}).bind(2, client_id); });
 }
 
 domain::Status Store::check_destination(std::string_view client_id, std::string_view chain, std::string_view address,

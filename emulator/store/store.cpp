@@ -271,44 +271,35 @@ Status Store::create_client(const ClientRecord& c) {
   return domain::ok_status();
 }
 
-Status Store::set_client_webhook(std::string_view client_id, std::string_view url, std::string_view secret) {
+Status Store::update_client(std::string_view sql, const std::function<void(Statement&)>& bind) {
   std::lock_guard lock(mu_);
   WriteTransaction tx(db_);
-  auto st = db_.use("UPDATE clients SET webhook_url = ?, webhook_secret = ? WHERE client_id = ?");
-  st->bind(1, url).bind(2, secret).bind(3, client_id).run();
+  auto st = db_.use(sql);
+  bind(*st);
+  st->run();
   if (db_.changes() == 0) return make_error(ErrorCode::not_found, "Client not found");
   tx.commit();
   return domain::ok_status();
+}
+
+Status Store::set_client_webhook(std::string_view client_id, std::string_view url, std::string_view secret) {
+  return update_client("UPDATE clients SET webhook_url = ?1, webhook_secret = ?2 WHERE client_id = ?3",
+                       [&](Statement& st) { st.bind(1, url).bind(2, secret).bind(3, client_id); });
 }
 
 Status Store::set_client_rate_limit(std::string_view client_id, std::int64_t per_second) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
-  auto st = db_.use("UPDATE clients SET rate_limit_per_second = ? WHERE client_id = ?");
-  st->bind(1, per_second).bind(2, client_id).run();
-  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "Client not found");
-  tx.commit();
-  return domain::ok_status();
+  return update_client("UPDATE clients SET rate_limit_per_second = ?1 WHERE client_id = ?2",
+                       [&](Statement& st) { st.bind(1, per_second).bind(2, client_id); });
 }
 
 Status Store::set_client_api_version(std::string_view client_id, domain::ApiVersion version) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
-  auto st = db_.use("UPDATE clients SET api_version = ? WHERE client_id = ?");
-  st->bind(1, domain::api_version_name(version)).bind(2, client_id).run();
-  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "no such client");
-  tx.commit();
-  return domain::ok_status();
+  return update_client("UPDATE clients SET api_version = ?1 WHERE client_id = ?2",
+                       [&](Statement& st) { st.bind(1, domain::api_version_name(version)).bind(2, client_id); });
 }
 
 Status Store::set_client_operations_policy(std::string_view client_id, std::string_view policy) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
-  auto st = db_.use("UPDATE clients SET operations_policy = ? WHERE client_id = ?");
-  st->bind(1, policy).bind(2, client_id).run();
-  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "no such client");
-  tx.commit();
-  return domain::ok_status();
+  return update_client("UPDATE clients SET operations_policy = ?1 WHERE client_id = ?2",
+                       [&](Statement& st) { st.bind(1, policy).bind(2, client_id); });
 }
 
 Status Store::check_reference_id(std::string_view client_id, std::string_view reference_id) {

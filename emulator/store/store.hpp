@@ -369,6 +369,10 @@ class Store {
   void emit_events(std::string_view old_status, std::int64_t old_confirmations, const domain::TransactionRecord& now);
   WebhookDelivery insert_delivery(const WebhookEvent& event, std::int64_t now_ms);
 
+  // Runs one UPDATE of a client row (`bind` fills its parameters, the client id among them) as its
+  // own transaction; not_found when no client has that id.
+  domain::Status update_client(std::string_view sql, const std::function<void(Statement&)>& bind);
+
   // Recursive so that write_batch's callback can call the public methods.
   std::recursive_mutex mu_;
   Database db_;
