@@ -398,8 +398,12 @@ int main(int argc, char** argv) {
         std::string(api::kDefaultApiKey).c_str(), std::string(api::kDefaultApiSecret).c_str(), cfg.database.c_str(),
         store.journal_mode().c_str(), clock_mode_text(clock.state()).c_str(),
         domain::format_rfc3339(clock.now_ms()).c_str(), clock_source_text(cfg, fresh_clock).c_str(), cfg.fixtures.empty() ? "none" : cfg.fixtures.c_str());
-    if (const auto c = store.find_client(api::kDefaultClientId); c && !c->webhook_url.empty()) {
-      std::printf("  webhooks:   %s (secret %s)\n", c->webhook_url.c_str(), c->webhook_secret.c_str());
+    if (const auto c = store.find_client(api::kDefaultClientId)) {
+      std::printf("  api:        version %s (%s)\n", std::string(domain::api_version_name(c->api_version)).c_str(),
+                  cfg.api_version ? "from --api-version" : "of the default client");
+      if (!c->webhook_url.empty()) {
+        std::printf("  webhooks:   %s (secret %s)\n", c->webhook_url.c_str(), c->webhook_secret.c_str());
+      }
     }
     std::fflush(stdout);
 

@@ -83,6 +83,19 @@ def test_switching_applies_to_an_existing_token_at_once(api):
     assert t.req("POST", "/api/v1/transfer", json=body).status_code == 200
 
 
+def banner_api_line(server) -> str:
+    for _ in range(10):
+        line = server._next_line(2)
+        if line.startswith("  api:"):
+            return line
+    raise AssertionError(f"no api line in the banner: {server.banner}")
+
+
+def test_banner_names_the_default_clients_version(launch):
+    assert banner_api_line(launch()) == "  api:        version 2026-04 (of the default client)"
+    assert banner_api_line(launch("--api-version", "2026-09")) == "  api:        version 2026-09 (from --api-version)"
+
+
 def test_flag_pins_the_default_client(launch):
     s = launch("--api-version", "2026-09")
     assert version_of(s.api, "c_sandbox")["api_version"] == "2026-09"
