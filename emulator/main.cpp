@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "emulator/app/config.hpp"
+#include "emulator/app/request_path.hpp"
 #include "emulator/api/fixture.hpp"
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/sandbox/metrics.hpp"
@@ -281,7 +282,7 @@ int main(int argc, char** argv) {
 
     boost::asio::io_context ioc(static_cast<int>(cfg.threads));
     chain::LifecycleTiming timing{cfg.sign_delay_ms, cfg.broadcast_delay_ms, cfg.webhook_every_confirmation};
-    chain::Scheduler scheduler(ioc, store, clock, chains, timing, rng);
+    chain::Scheduler scheduler(store, clock, chains, timing, rng);
     scheduler.persist_clock();
     // Tokens live in real time in every mode, so an SDK's token cache (kept by wall time) stays right
     // whatever the virtual clock does.
@@ -342,6 +343,12 @@ int main(int argc, char** argv) {
     hook_options.max_in_flight_per_client = cfg.webhook_max_in_flight;
     hook_options.retention = cfg.webhook_retention;
     hook_options.on_failed_attempt = [](const std::string& line) { http::log_line(http::LogLevel::warn, line); };
+    // Every write from here on goes through the single writer (store/writer.hpp).
+    store::Writer writer(store);
+    services.writer = &writer;
+    hook_options.write = [&writer](std::function<void()> work, std::function<void(bool)> done) {
+      writer.submit_internal(store::Writer::Kind::batched, std::move(work), std::move(done));
+    };
     webhooks::Dispatcher dispatcher(store, clock, wall, hook_options);
     services.webhooks = &dispatcher;
     services.reset_hooks.push_back([&dispatcher] { dispatcher.reset(); });
@@ -366,13 +373,19 @@ int main(int argc, char** argv) {
 
     // Start-up work first (catching up on what fell due while stopped); only then open the port,
     // so a connection that succeeds means the emulator is ready.
-    scheduler.start();
+    scheduler.catch_up();
+    writer.set_tick(std::chrono::milliseconds(20), [&scheduler] { scheduler.tick(); });
+    writer.start();
     http::ServerLimits limits;
     limits.body_limit = cfg.max_body_bytes;
+    const app::Route route = [&services](const api::ApiRequest& r) { return http::route(services, r); };
     std::optional<http::Server> server;
     try {
       server.emplace(ioc, boost::asio::ip::tcp::endpoint{address, cfg.port},
-                     [&](const api::ApiRequest& r) { return http::route(services, r); }, limits,
+                     [&](const api::ApiRequest& r, http::Reply reply) {
+                       app::serve(store, writer, route, r, std::move(reply));
+                     },
+                     limits,
                      http::make_request_hooks(services));
     } catch (const boost::system::system_error& e) {
       const std::string where = (address.is_v6() ? "[" + cfg.host + "]" : cfg.host) + ":" + std::to_string(cfg.port);
@@ -411,9 +424,7 @@ int main(int argc, char** argv) {
     signals.async_wait([&](const boost::system::error_code&, int) {
       http::log_line(http::LogLevel::info, "shutting down");
       server->stop();
-      scheduler.stop();
       dispatcher.stop();
-      scheduler.persist_clock();
       ioc.stop();
     });
 
@@ -421,6 +432,10 @@ int main(int argc, char** argv) {
     for (unsigned i = 1; i < cfg.threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
     ioc.run();
     for (auto& t : pool) t.join();
+    // What was accepted is finished (its answers are dropped with the connections), then the
+    // clock is saved with nothing else writing.
+    writer.stop();
+    scheduler.persist_clock();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "paratro-emulator: %s\n", e.what());
     return 1;

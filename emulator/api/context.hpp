@@ -16,6 +16,7 @@
 #include "emulator/crypto/random.hpp"
 #include "emulator/domain/clock.hpp"
 #include "emulator/store/store.hpp"
+#include "emulator/store/writer.hpp"
 
 namespace paratro::webhooks {
 class Dispatcher;
@@ -54,6 +55,8 @@ struct Services {
   std::vector<std::function<void(std::string&)>> metric_writers = {};
   // The reset baseline and saved snapshots (POST /_sandbox/reset, /_sandbox/snapshots).
   std::shared_ptr<Snapshots> snapshots = std::make_shared<Snapshots>();
+  // The single writer (null in unit tests that call handlers directly): GET/POST /_sandbox/storage.
+  store::Writer* writer = nullptr;
 };
 
 }  // namespace paratro::api

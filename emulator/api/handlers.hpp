@@ -147,6 +147,9 @@ std::optional<ApiResponse> check_admin(Services& s, const ApiRequest& r);
 // rules (metrics counters are cumulative and stay).
 void add_ops_reset_hook(Services& s);
 
+// sandbox/storage.cpp: GET (the writer's figures) and POST {"fail_commits": N} on /_sandbox/storage.
+ApiResponse sandbox_storage(Services& s, const ApiRequest& r);
+
 // sandbox/snapshots.cpp
 ApiResponse sandbox_reset(Services& s);
 ApiResponse sandbox_create_snapshot(Services& s, const ApiRequest& r);

@@ -9,7 +9,7 @@ namespace paratro::api {
 
 namespace {
 
-constexpr std::array<std::string_view, 51> kTemplates{{
+constexpr std::array<std::string_view, 52> kTemplates{{
     "/api/v1/auth/token",
     "/api/v1/wallets",
     "/api/v1/wallets/{id}",
@@ -44,6 +44,7 @@ constexpr std::array<std::string_view, 51> kTemplates{{
     "/_sandbox/requests",
     "/_sandbox/requests/config",
     "/_sandbox/metrics",
+    "/_sandbox/storage",
     "/_sandbox/clients/{id}/webhook",
     "/_sandbox/clients/{id}/security-factors",
     "/_sandbox/clients/{id}/security-factors/settings",  // before {id}: the first match wins

@@ -10,33 +10,18 @@ namespace {
 constexpr int kBatch = 2000;  // steps per SQLite transaction
 }
 
-Scheduler::Scheduler(boost::asio::io_context& ioc, store::Store& store, VirtualClock& clock, ChainTable& chains,
-                     LifecycleTiming timing, crypto::RandomSource& rng)
-    : timer_(ioc), store_(store), clock_(clock), chains_(chains), timing_(timing), rng_(rng) {}
+Scheduler::Scheduler(store::Store& store, VirtualClock& clock, ChainTable& chains, LifecycleTiming timing,
+                     crypto::RandomSource& rng)
+    : store_(store), clock_(clock), chains_(chains), timing_(timing), rng_(rng) {}
 
-void Scheduler::start(std::chrono::milliseconds period) {
-  period_ = period;
-  stopped_ = false;
-  run_until(clock_.now_ms());
-  schedule();
-}
+void Scheduler::catch_up() { run_until(clock_.now_ms()); }
 
-void Scheduler::stop() {
-  stopped_ = true;
-  timer_.cancel();
-}
-
-void Scheduler::schedule() {
-  timer_.expires_after(period_);
-  timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec || stopped_) return;
-    try {
-      if (!clock_.state().manual) run_until(clock_.now_ms());
-    } catch (const std::exception&) {
-      // A failing database is retried on the next tick; the due rows are still there.
-    }
-    schedule();
-  });
+void Scheduler::tick() {
+  try {
+    if (!clock_.state().manual) run_until(clock_.now_ms());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "scheduler: pass failed, retried on the next tick: %s\n", e.what());
+  }
 }
 
 std::int64_t Scheduler::run_until(std::int64_t until_ms) {

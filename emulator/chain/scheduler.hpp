@@ -1,13 +1,11 @@
 // Drives the simulated world forward: wallets finishing key generation and transactions taking
 // their next lifecycle step, in due order, each batch in one SQLite transaction. With a running
-// clock an Asio timer processes whatever fell due; with a manual clock only advance() moves time,
+// clock the store's writer calls tick() every few milliseconds (see store/writer.hpp) to process
+// whatever fell due; with a manual clock only advance() moves time,
 // and it returns after everything due up to the new time was processed. Due times live in SQLite,
 // so after a restart (even kill -9) every pending lifecycle resumes and anything that fell due while
 // the process was down is processed on the first pass. All methods are thread-safe.
 #pragma once
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -26,12 +24,14 @@ namespace paratro::chain {
 
 class Scheduler {
  public:
-  Scheduler(boost::asio::io_context& ioc, store::Store& store, VirtualClock& clock, ChainTable& chains,
-            LifecycleTiming timing, crypto::RandomSource& rng);
+  Scheduler(store::Store& store, VirtualClock& clock, ChainTable& chains, LifecycleTiming timing,
+            crypto::RandomSource& rng);
 
-  // Processes what is already due, then (for a running clock) keeps polling every `period`.
-  void start(std::chrono::milliseconds period = std::chrono::milliseconds(20));
-  void stop();
+  // Processes what is already due (start-up catch-up after a restart).
+  void catch_up();
+  // With a running clock, processes what fell due by now. Errors (a failing database) are logged
+  // to stderr and retried on the next tick: the due rows are still there.
+  void tick();
 
   // Processes everything due by `until_ms`; returns the number of steps applied.
   std::int64_t run_until(std::int64_t until_ms);
@@ -58,17 +58,12 @@ class Scheduler {
   VirtualClock& clock() { return clock_; }
 
  private:
-  void schedule();
-
-  boost::asio::steady_timer timer_;
   store::Store& store_;
   VirtualClock& clock_;
   ChainTable& chains_;
   LifecycleTiming timing_;
   crypto::RandomSource& rng_;
-  std::recursive_mutex mu_;  // one pass at a time (timer, advance and controls)
-  std::chrono::milliseconds period_{20};
-  bool stopped_ = false;
+  std::recursive_mutex mu_;  // one pass at a time (ticks, advance and controls)
 };
 
 // Settings keys and the text form of the clock state.

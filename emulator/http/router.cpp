@@ -205,6 +205,9 @@ ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const Segments&
   if (n == 3 && seg[1] == "requests" && seg[2] == "config") {
     return r.method == "GET" || r.method == "PUT" ? api::sandbox_journal_config(s, r) : not_allowed(r);
   }
+  if (n == 2 && seg[1] == "storage") {
+    return r.method == "GET" || r.method == "POST" ? api::sandbox_storage(s, r) : not_allowed(r);
+  }
   if (n == 2 && seg[1] == "metrics") return r.method == "GET" ? api::sandbox_metrics(s) : not_allowed(r);
   if (n == 3 && seg[1] == "x402" && seg[2] == "resources") {
     if (r.method == "POST") return api::sandbox_create_x402_resource(s, r);

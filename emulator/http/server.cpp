@@ -168,20 +168,20 @@ class Session : public std::enable_shared_from_this<Session> {
     handle(std::move(admission.response));
   }
 
-  // Runs the handler (unless a canned response replaces it) and answers.
+  // Runs the handler (unless a canned response replaces it); the answer comes back through the reply,
+  // at once or after the writer's commit, and is written on this connection's strand.
   void handle(std::optional<api::ApiResponse> canned) {
-    api::ApiResponse res;
-    if (canned) {
-      res = std::move(*canned);
-    } else {
-      try {
-        res = shared_->handler(api_req_);
-      } catch (const std::exception& e) {
-        log_line(LogLevel::error, std::string("request ") + request_id_ + " failed: " + e.what());
-        res = api::error_response(domain::ErrorCode::internal_error, "Internal server error");
-      }
+    if (canned) return finish(std::move(*canned), true);
+    auto reply = [self = shared_from_this()](api::ApiResponse res) {
+      asio::dispatch(self->stream_.get_executor(),
+                     [self, res = std::move(res)]() mutable { self->finish(std::move(res), true); });
+    };
+    try {
+      shared_->handler(api_req_, std::move(reply));
+    } catch (const std::exception& e) {
+      log_line(LogLevel::error, std::string("request ") + request_id_ + " failed: " + e.what());
+      finish(api::error_response(domain::ErrorCode::internal_error, "Internal server error"), true);
     }
-    finish(std::move(res), true);
   }
 
   void finish(api::ApiResponse res, bool observe) {

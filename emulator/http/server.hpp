@@ -29,7 +29,12 @@ struct ServerLimits {
 
 // Called on an I/O thread for each complete request; must not block for long. Exceptions it
 // throws become 500 internal_error.
-using RequestHandler = std::function<api::ApiResponse(const api::ApiRequest&)>;
+// Answers a request. May be called at once or later, from any thread, exactly once; the answer is
+// written on the connection's strand. If the connection is gone by then, the answer is dropped.
+using Reply = std::function<void(api::ApiResponse)>;
+// Receives each request and a Reply. Reads reply at once; writes reply when their commit is done.
+// The request stays valid until the reply is called.
+using RequestHandler = std::function<void(const api::ApiRequest&, Reply)>;
 
 // What the session should do with a request before handling it (fault and latency injection).
 struct Admission {

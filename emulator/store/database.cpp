@@ -78,8 +78,9 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-Database::Database(const std::string& path) : path_(path) {
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+Database::Database(const std::string& path, Mode mode) : path_(path), read_only_(mode == Mode::read_only) {
+  const int flags = read_only_ ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -97,10 +98,14 @@ Database::Database(const std::string& path) : path_(path) {
     throw StoreError(e.code(), path + " is not a SQLite database (corrupt, or another kind of file): move it away or "
                                       "give --database a new file");
   }
+  if (read_only_) return;  // the read-write connection already set the file up
+  sqlite3_commit_hook(db_, &Database::on_commit, this);
+  sqlite3_wal_hook(db_, &Database::on_wal, this);
   // WAL + synchronous=NORMAL: a commit reaches the OS before we answer, so a killed process loses
   // nothing it acknowledged; only a power cut can lose the last commits (documented in the README).
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=NORMAL");
+  exec("PRAGMA journal_size_limit=67108864");  // the WAL file shrinks back to 64 MiB after a checkpoint
   exec("PRAGMA foreign_keys=ON");
   exec("PRAGMA temp_store=MEMORY");
 }
@@ -108,6 +113,29 @@ Database::Database(const std::string& path) : path_(path) {
 Database::~Database() {
   cache_.clear();
   if (db_) sqlite3_close(db_);
+}
+
+int Database::on_commit(void* self) {
+  auto* d = static_cast<Database*>(self);
+  if (d->fail_commits_ <= 0) return 0;
+  --d->fail_commits_;
+  return 1;  // SQLite turns the COMMIT into a ROLLBACK and reports SQLITE_CONSTRAINT_COMMITHOOK
+}
+
+int Database::on_wal(void* self, sqlite3*, const char*, int pages) {
+  static_cast<Database*>(self)->wal_pages_ = pages;
+  return SQLITE_OK;
+}
+
+bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void Database::disable_auto_checkpoint() { exec("PRAGMA wal_autocheckpoint=0"); }
+
+void Database::checkpoint_passive() {
+  int log = 0, done = 0;
+  if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK && log == done) {
+    wal_pages_ = 0;  // every frame is in the database: the next commit starts the WAL over
+  }
 }
 
 void Database::exec(std::string_view sql) {
@@ -120,6 +148,8 @@ void Database::exec(std::string_view sql) {
     throw StoreError(rc, "exec: " + msg);
   }
 }
+
+void Database::run(std::string_view sql) { use(sql)->run(); }
 
 StatementUse Database::use(std::string_view sql) {
   auto it = cache_.find(std::string(sql));
@@ -137,7 +167,8 @@ std::string Database::journal_mode() {
 }
 
 WriteTransaction::WriteTransaction(Database& db) : db_(db), nested_(sqlite3_get_autocommit(db.db_) == 0) {
-  db_.exec(nested_ ? "SAVEPOINT nested_write" : "BEGIN IMMEDIATE");
+  if (db.read_only_) throw StoreError(SQLITE_READONLY, "write attempted on a read-only connection");
+  db_.run(nested_ ? "SAVEPOINT nested_write" : "BEGIN IMMEDIATE");
 }
 
 WriteTransaction::~WriteTransaction() {
@@ -150,7 +181,7 @@ WriteTransaction::~WriteTransaction() {
 }
 
 void WriteTransaction::commit() {
-  db_.exec(nested_ ? "RELEASE nested_write" : "COMMIT");
+  db_.run(nested_ ? "RELEASE nested_write" : "COMMIT");
   done_ = true;
 }
 

@@ -94,18 +94,38 @@ class DatabaseImage {
 
 class Database {
  public:
-  // Opens (creating if needed) `path`; ":memory:" gives a private in-memory database.
-  explicit Database(const std::string& path);
+  enum class Mode { read_write, read_only };
+  // Opens (creating if needed) `path`; ":memory:" gives a private in-memory database. A read_only
+  // connection never writes (a WriteTransaction on it throws) and is meant for WAL snapshot reads
+  // beside the one read-write connection.
+  explicit Database(const std::string& path, Mode mode = Mode::read_write);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
   void exec(std::string_view sql);
+  // Runs one statement that returns no rows through the statement cache (for the hot BEGIN,
+  // SAVEPOINT, RELEASE and COMMIT of the read and write paths).
+  void run(std::string_view sql);
   // The cached statement for `sql`, prepared on first use.
   StatementUse use(std::string_view sql);
   std::int64_t changes() const;
   std::string journal_mode();
   const std::string& path() const { return path_; }
+  bool read_only() const { return read_only_; }
+  // True while a transaction (or savepoint) is open on this connection.
+  bool in_transaction() const;
+
+  // Checkpointing is the writer's business: automatic checkpoints inside COMMIT are switched off,
+  // and checkpoint_passive() copies what it can of the WAL into the database without waiting for
+  // readers. wal_pages() is the WAL's size in pages after the last commit.
+  void disable_auto_checkpoint();
+  void checkpoint_passive();
+  std::int64_t wal_pages() const { return wal_pages_; }
+  // Test hook: the next `n` COMMITs of this connection fail (SQLite rolls them back, as it does when
+  // a commit cannot be written). See POST /_sandbox/storage.
+  void fail_next_commits(int n) { fail_commits_ = n; }
+  int pending_commit_failures() const { return fail_commits_; }
 
   // Copies the whole database into a new in-memory image. Must not run inside a transaction.
   std::unique_ptr<DatabaseImage> copy_out();
@@ -115,8 +135,13 @@ class Database {
 
  private:
   friend class WriteTransaction;
+  static int on_commit(void* self);
+  static int on_wal(void* self, sqlite3*, const char*, int pages);
   sqlite3* db_ = nullptr;
   std::string path_;
+  bool read_only_ = false;
+  std::int64_t wal_pages_ = 0;
+  int fail_commits_ = 0;
   // Declared after db_ so statements are finalised before the connection closes.
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };

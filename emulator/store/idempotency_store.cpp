@@ -7,8 +7,8 @@ namespace paratro::store {
 
 std::optional<Store::IdempotentResponse> Store::find_idempotent_response(std::string_view client_id,
                                                                          std::string_view key, std::int64_t now_ms) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use(
+  auto lock = guard();
+  auto st = db().use(
       "SELECT route, status, body, created_at_ms, expires_at_ms FROM idempotency_keys "
       "WHERE client_id = ? AND idem_key = ? AND expires_at_ms > ?");
   st->bind(1, client_id).bind(2, key).bind(3, now_ms);
@@ -24,22 +24,22 @@ std::optional<Store::IdempotentResponse> Store::find_idempotent_response(std::st
 
 void Store::save_idempotent_response(std::string_view client_id, std::string_view key, const IdempotentResponse& r,
                                      std::int64_t now_ms, std::int64_t max_rows) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
-  db_.use("DELETE FROM idempotency_keys WHERE expires_at_ms <= ?")->bind(1, now_ms).run();
+  auto lock = guard();
+  WriteTransaction tx(db());
+  db().use("DELETE FROM idempotency_keys WHERE expires_at_ms <= ?")->bind(1, now_ms).run();
   std::int64_t rows = 0;
   {
-    auto st = db_.use("SELECT COUNT(*) FROM idempotency_keys");
+    auto st = db().use("SELECT COUNT(*) FROM idempotency_keys");
     if (st->step()) rows = st->column_int(0);
   }
   if (rows >= max_rows) {
     // Every key lives equally long, so the earliest expiry is the oldest key.
-    auto st = db_.use(
+    auto st = db().use(
         "DELETE FROM idempotency_keys WHERE (client_id, idem_key) IN "
         "(SELECT client_id, idem_key FROM idempotency_keys ORDER BY expires_at_ms, created_at_ms LIMIT ?)");
     st->bind(1, rows - max_rows + 1).run();
   }
-  auto st = db_.use(
+  auto st = db().use(
       "INSERT OR REPLACE INTO idempotency_keys(client_id, idem_key, route, status, body, created_at_ms, expires_at_ms) "
       "VALUES (?,?,?,?,?,?,?)");
   st->bind(1, client_id)

@@ -34,15 +34,15 @@ SecurityFactorRecord read_factor(Statement& s) {
 }  // namespace
 
 domain::Status Store::add_security_factor(const SecurityFactorRecord& f) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   {
-    auto st = db_.use("SELECT 1 FROM clients WHERE client_id = ?");
+    auto st = db().use("SELECT 1 FROM clients WHERE client_id = ?");
     st->bind(1, f.client_id);
     if (!st->step()) return make_error(ErrorCode::not_found, "Client not found");
   }
   {
-    auto st = db_.use("SELECT COUNT(*) FROM security_factors WHERE client_id = ?");
+    auto st = db().use("SELECT COUNT(*) FROM security_factors WHERE client_id = ?");
     st->bind(1, f.client_id);
     if (st->step() && st->column_int(0) >= kMaxSecurityFactorsPerClient) {
       return make_error(ErrorCode::invalid_parameter, "a client can have at most " +
@@ -51,7 +51,7 @@ domain::Status Store::add_security_factor(const SecurityFactorRecord& f) {
     }
   }
   {
-    auto st = db_.use(
+    auto st = db().use(
         "SELECT factor_id FROM security_factors WHERE client_id = ? AND chain = ? AND address_key = ? AND "
         "factor_type = ?");
     st->bind(1, f.client_id).bind(2, f.chain).bind(3, f.address_key).bind(4, f.factor_type);
@@ -61,11 +61,11 @@ domain::Status Store::add_security_factor(const SecurityFactorRecord& f) {
     }
   }
   {
-    auto st = db_.use("SELECT 1 FROM security_factors WHERE factor_id = ?");
+    auto st = db().use("SELECT 1 FROM security_factors WHERE factor_id = ?");
     st->bind(1, f.factor_id);
     if (st->step()) return make_error(ErrorCode::conflict, "a security factor with this factor_id already exists");
   }
-  auto st = db_.use("INSERT INTO security_factors(" FACTOR_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  auto st = db().use("INSERT INTO security_factors(" FACTOR_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
   st->bind(1, f.factor_id)
       .bind(2, f.client_id)
       .bind(3, f.factor_type)
@@ -84,9 +84,9 @@ domain::Status Store::add_security_factor(const SecurityFactorRecord& f) {
 
 std::vector<SecurityFactorRecord> Store::list_security_factors(std::string_view client_id,
                                                                const SecurityFactorFilter& f) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   std::vector<SecurityFactorRecord> out;
-  auto st = db_.use("SELECT " FACTOR_COLUMNS
+  auto st = db().use("SELECT " FACTOR_COLUMNS
                     " FROM security_factors WHERE client_id = ?1 AND (?2 = '' OR chain = ?2) AND "
                     "(?3 = '' OR factor_type = ?3) AND (?4 = '' OR status = ?4) ORDER BY seq LIMIT ?5");
   st->bind(1, client_id).bind(2, f.chain).bind(3, f.factor_type).bind(4, f.status);
@@ -97,8 +97,8 @@ std::vector<SecurityFactorRecord> Store::list_security_factors(std::string_view 
 
 std::optional<SecurityFactorRecord> Store::find_security_factor(std::string_view client_id,
                                                                 std::string_view factor_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT " FACTOR_COLUMNS " FROM security_factors WHERE factor_id = ? AND client_id = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT " FACTOR_COLUMNS " FROM security_factors WHERE factor_id = ? AND client_id = ?");
   st->bind(1, factor_id).bind(2, client_id);
   if (!st->step()) return std::nullopt;
   return read_factor(*st);
@@ -107,12 +107,12 @@ std::optional<SecurityFactorRecord> Store::find_security_factor(std::string_view
 domain::Result<SecurityFactorRecord> Store::set_security_factor_status(std::string_view client_id,
                                                                        std::string_view factor_id,
                                                                        std::string_view status, std::int64_t now_ms) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   auto found = find_security_factor(client_id, factor_id);
   if (!found) return make_error(ErrorCode::not_found, "Security factor not found");
   if (found->status != status) {
-    auto st = db_.use("UPDATE security_factors SET status = ?, updated_at_ms = ? WHERE factor_id = ?");
+    auto st = db().use("UPDATE security_factors SET status = ?, updated_at_ms = ? WHERE factor_id = ?");
     st->bind(1, status).bind(2, now_ms).bind(3, factor_id).run();
     found->status = std::string(status);
     found->updated_at_ms = now_ms;
@@ -122,18 +122,18 @@ domain::Result<SecurityFactorRecord> Store::set_security_factor_status(std::stri
 }
 
 domain::Status Store::delete_security_factor(std::string_view client_id, std::string_view factor_id) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
-  auto st = db_.use("DELETE FROM security_factors WHERE factor_id = ? AND client_id = ?");
+  auto lock = guard();
+  WriteTransaction tx(db());
+  auto st = db().use("DELETE FROM security_factors WHERE factor_id = ? AND client_id = ?");
   st->bind(1, factor_id).bind(2, client_id).run();
-  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "Security factor not found");
+  if (db().changes() == 0) return make_error(ErrorCode::not_found, "Security factor not found");
   tx.commit();
   return domain::ok_status();
 }
 
 std::optional<bool> Store::require_whitelist(std::string_view client_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT require_whitelist FROM clients WHERE client_id = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT require_whitelist FROM clients WHERE client_id = ?");
   st->bind(1, client_id);
   if (!st->step()) return std::nullopt;
   return st->column_int(0) != 0;
@@ -148,7 +148,7 @@ domain::Status Store::check_destination(std::string_view client_id, std::string_
                                         std::string_view address_key) {
   domain::DestinationFactors f;
   {
-    auto st = db_.use(
+    auto st = db().use(
         "SELECT factor_type FROM security_factors WHERE client_id = ? AND chain = ? AND address_key = ? AND "
         "status = 'ACTIVE'");
     st->bind(1, client_id).bind(2, chain).bind(3, address_key);
@@ -160,7 +160,7 @@ domain::Status Store::check_destination(std::string_view client_id, std::string_
   }
   bool require = false;
   {
-    auto st = db_.use("SELECT require_whitelist FROM clients WHERE client_id = ?");
+    auto st = db().use("SELECT require_whitelist FROM clients WHERE client_id = ?");
     st->bind(1, client_id);
     if (st->step()) require = st->column_int(0) != 0;
   }

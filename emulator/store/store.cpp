@@ -186,34 +186,85 @@ Page<T> fetch_page(Database& db, std::string_view count_sql, std::string_view pa
 
 Store::Store(const std::string& path) : db_(path) { apply_migrations(db_, embedded_migrations()); }
 
+Store::~Store() = default;
+
+namespace {
+// The read scope this thread is in, if any (one at a time: nested scopes do nothing).
+struct ThreadRead {
+  const Store* store = nullptr;
+  Database* conn = nullptr;
+};
+thread_local ThreadRead t_read;
+}  // namespace
+
+Store::ReadScope::ReadScope(Store& store) {
+  if (store.in_memory() || t_read.store) return;
+  {
+    std::lock_guard lock(store.readers_mu_);
+    if (!store.idle_readers_.empty()) {
+      conn_ = store.idle_readers_.back().release();
+      store.idle_readers_.pop_back();
+    }
+  }
+  try {
+    if (!conn_) conn_ = new Database(store.db_.path(), Database::Mode::read_only);
+    conn_->run("BEGIN");
+  } catch (...) {
+    delete conn_;
+    throw;
+  }
+  store_ = &store;
+  t_read = {store_, conn_};
+}
+
+Store::ReadScope::~ReadScope() {
+  if (!store_) return;
+  t_read = {};
+  std::unique_ptr<Database> conn(conn_);
+  try {
+    conn->run("COMMIT");
+  } catch (const StoreError&) {
+    return;  // a connection in an unknown state is not reused
+  }
+  std::lock_guard lock(store_->readers_mu_);
+  store_->idle_readers_.push_back(std::move(conn));
+}
+
+Database& Store::db() { return t_read.store == this ? *t_read.conn : db_; }
+
+std::unique_lock<std::recursive_mutex> Store::guard() {
+  if (t_read.store == this) return std::unique_lock<std::recursive_mutex>(mu_, std::defer_lock);
+  return std::unique_lock<std::recursive_mutex>(mu_);
+}
+
 Status Store::write_batch(const std::function<Status()>& fn) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   auto st = fn();
   if (st) tx.commit();
   return st;
 }
 
 std::shared_ptr<const DatabaseImage> Store::snapshot() {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   return db_.copy_out();
 }
 
 void Store::restore(const DatabaseImage& image) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   db_.restore(image);
 }
 
 std::string Store::journal_mode() {
-  std::lock_guard lock(mu_);
-  return db_.journal_mode();
+  auto lock = guard();
+  return db().journal_mode();
 }
 
 std::string Store::get_or_create_setting(std::string_view key, const std::function<std::string()>& make) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   {
-    auto st = db_.use("SELECT value FROM settings WHERE key = ?");
+    auto st = db().use("SELECT value FROM settings WHERE key = ?");
     st->bind(1, key);
     if (st->step()) {
       auto blob = st->column_blob(0);
@@ -221,37 +272,37 @@ std::string Store::get_or_create_setting(std::string_view key, const std::functi
     }
   }
   std::string value = make();
-  auto st = db_.use("INSERT INTO settings(key, value) VALUES (?, ?)");
+  auto st = db().use("INSERT INTO settings(key, value) VALUES (?, ?)");
   st->bind(1, key).bind_blob(2, {reinterpret_cast<const std::uint8_t*>(value.data()), value.size()}).run();
   tx.commit();
   return value;
 }
 
 std::optional<ClientRecord> Store::find_client_by_key(std::string_view api_key) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use(std::string("SELECT ").append(kClientColumns).append(" FROM clients WHERE api_key = ?"));
+  auto lock = guard();
+  auto st = db().use(std::string("SELECT ").append(kClientColumns).append(" FROM clients WHERE api_key = ?"));
   st->bind(1, api_key);
   if (!st->step()) return std::nullopt;
   return read_client(*st);
 }
 
 std::optional<ClientRecord> Store::find_client(std::string_view client_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use(std::string("SELECT ").append(kClientColumns).append(" FROM clients WHERE client_id = ?"));
+  auto lock = guard();
+  auto st = db().use(std::string("SELECT ").append(kClientColumns).append(" FROM clients WHERE client_id = ?"));
   st->bind(1, client_id);
   if (!st->step()) return std::nullopt;
   return read_client(*st);
 }
 
 Status Store::create_client(const ClientRecord& c) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   {
-    auto st = db_.use("SELECT 1 FROM clients WHERE client_id = ? OR api_key = ?");
+    auto st = db().use("SELECT 1 FROM clients WHERE client_id = ? OR api_key = ?");
     st->bind(1, c.client_id).bind(2, c.api_key);
     if (st->step()) return make_error(ErrorCode::conflict, "a client with this client_id or api_key already exists");
   }
-  auto st = db_.use(std::string("INSERT INTO clients(").append(kClientColumns).append(") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  auto st = db().use(std::string("INSERT INTO clients(").append(kClientColumns).append(") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   st->bind(1, c.client_id)
       .bind(2, c.client_name)
       .bind(3, c.api_key)
@@ -272,12 +323,12 @@ Status Store::create_client(const ClientRecord& c) {
 }
 
 Status Store::update_client(std::string_view sql, const std::function<void(Statement&)>& bind) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
-  auto st = db_.use(sql);
+  auto lock = guard();
+  WriteTransaction tx(db());
+  auto st = db().use(sql);
   bind(*st);
   st->run();
-  if (db_.changes() == 0) return make_error(ErrorCode::not_found, "Client not found");
+  if (db().changes() == 0) return make_error(ErrorCode::not_found, "Client not found");
   tx.commit();
   return domain::ok_status();
 }
@@ -304,7 +355,7 @@ Status Store::set_client_operations_policy(std::string_view client_id, std::stri
 
 Status Store::check_reference_id(std::string_view client_id, std::string_view reference_id) {
   if (reference_id.empty()) return domain::ok_status();
-  auto st = db_.use("SELECT 1 FROM transactions WHERE client_id = ? AND reference_id = ?");
+  auto st = db().use("SELECT 1 FROM transactions WHERE client_id = ? AND reference_id = ?");
   st->bind(1, client_id).bind(2, reference_id);
   if (st->step()) {
     return make_error(ErrorCode::invalid_parameter, "Duplicate reference_id: this reference has already been used");
@@ -313,10 +364,10 @@ Status Store::check_reference_id(std::string_view client_id, std::string_view re
 }
 
 Status Store::create_wallet(const WalletRecord& w, const domain::WalletKeys& keys, std::int64_t max_wallets) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   {
-    auto st = db_.use("SELECT COUNT(*) FROM wallets WHERE client_id = ?");
+    auto st = db().use("SELECT COUNT(*) FROM wallets WHERE client_id = ?");
     st->bind(1, w.client_id);
     st->step();
     if (st->column_int(0) >= max_wallets) {
@@ -324,7 +375,7 @@ Status Store::create_wallet(const WalletRecord& w, const domain::WalletKeys& key
                         "Maximum wallet count exceeded (max_wallets = " + std::to_string(max_wallets) + ")");
     }
   }
-  auto st = db_.use(
+  auto st = db().use(
       "INSERT INTO wallets(" WALLET_COLUMNS ", secp256k1_secret, ed25519_seed) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
   st->bind(1, w.wallet_id)
       .bind(2, w.client_id)
@@ -343,46 +394,46 @@ Status Store::create_wallet(const WalletRecord& w, const domain::WalletKeys& key
 }
 
 std::optional<WalletRecord> Store::find_wallet(std::string_view client_id, std::string_view wallet_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT " WALLET_COLUMNS " FROM wallets WHERE wallet_id = ? AND client_id = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT " WALLET_COLUMNS " FROM wallets WHERE wallet_id = ? AND client_id = ?");
   st->bind(1, wallet_id).bind(2, client_id);
   if (!st->step()) return std::nullopt;
   return read_wallet(*st);
 }
 
 std::optional<domain::WalletKeys> Store::wallet_keys(std::string_view wallet_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT secp256k1_secret, ed25519_seed FROM wallets WHERE wallet_id = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT secp256k1_secret, ed25519_seed FROM wallets WHERE wallet_id = ?");
   st->bind(1, wallet_id);
   if (!st->step()) return std::nullopt;
   return domain::WalletKeys{st->column_blob(0), st->column_blob(1)};
 }
 
 Page<WalletRecord> Store::list_wallets(std::string_view client_id, const PageRequest& p) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   return fetch_page<WalletRecord>(
-      db_, "SELECT COUNT(*) FROM wallets WHERE client_id = ?",
+      db(), "SELECT COUNT(*) FROM wallets WHERE client_id = ?",
       "SELECT " WALLET_COLUMNS " FROM wallets WHERE client_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?", 1, p,
       [&](Statement& s) { s.bind(1, client_id); }, read_wallet);
 }
 
 int Store::activate_due_wallets(std::int64_t now_ms) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
-  auto st = db_.use(
+  auto lock = guard();
+  WriteTransaction tx(db());
+  auto st = db().use(
       "UPDATE wallets SET status = 'ACTIVE', key_status = 'ACTIVE', updated_at_ms = key_ready_at_ms "
       "WHERE status = 'PROGRESSING' AND key_ready_at_ms <= ?");
   st->bind(1, now_ms).run();
-  const int n = static_cast<int>(db_.changes());
+  const int n = static_cast<int>(db().changes());
   tx.commit();
   return n;
 }
 
 Status Store::create_account(const AccountRecord& a) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   {
-    auto st = db_.use("SELECT status FROM wallets WHERE wallet_id = ? AND client_id = ?");
+    auto st = db().use("SELECT status FROM wallets WHERE wallet_id = ? AND client_id = ?");
     st->bind(1, a.wallet_id).bind(2, a.client_id);
     if (!st->step()) return make_error(ErrorCode::not_found, "Wallet not found");
     if (st->column_text(0) != "ACTIVE") {
@@ -390,14 +441,14 @@ Status Store::create_account(const AccountRecord& a) {
     }
   }
   {
-    auto st = db_.use("SELECT account_id FROM accounts WHERE wallet_id = ? AND chain = ?");
+    auto st = db().use("SELECT account_id FROM accounts WHERE wallet_id = ? AND chain = ?");
     st->bind(1, a.wallet_id).bind(2, a.chain);
     if (st->step()) {
       return make_error(ErrorCode::conflict,
                         "Wallet already has an account on " + a.chain + " (" + st->column_text(0) + ")");
     }
   }
-  auto st = db_.use("INSERT INTO accounts(" ACCOUNT_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto st = db().use("INSERT INTO accounts(" ACCOUNT_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
   st->bind(1, a.account_id)
       .bind(2, a.wallet_id)
       .bind(3, a.client_id)
@@ -416,8 +467,8 @@ Status Store::create_account(const AccountRecord& a) {
 }
 
 std::optional<AccountRecord> Store::find_account(std::string_view client_id, std::string_view account_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE account_id = ? AND client_id = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE account_id = ? AND client_id = ?");
   st->bind(1, account_id).bind(2, client_id);
   if (!st->step()) return std::nullopt;
   return read_account(*st);
@@ -425,32 +476,32 @@ std::optional<AccountRecord> Store::find_account(std::string_view client_id, std
 
 Page<AccountRecord> Store::list_accounts(std::string_view client_id, std::string_view wallet_id,
                                          const PageRequest& p) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   if (wallet_id.empty()) {
     return fetch_page<AccountRecord>(
-        db_, "SELECT COUNT(*) FROM accounts WHERE client_id = ?",
+        db(), "SELECT COUNT(*) FROM accounts WHERE client_id = ?",
         "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE client_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?", 1, p,
         [&](Statement& s) { s.bind(1, client_id); }, read_account);
   }
   return fetch_page<AccountRecord>(
-      db_, "SELECT COUNT(*) FROM accounts WHERE wallet_id = ? AND client_id = ?",
+      db(), "SELECT COUNT(*) FROM accounts WHERE wallet_id = ? AND client_id = ?",
       "SELECT " ACCOUNT_COLUMNS
       " FROM accounts WHERE wallet_id = ? AND client_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?",
       2, p, [&](Statement& s) { s.bind(1, wallet_id).bind(2, client_id); }, read_account);
 }
 
 Status Store::create_asset(const AssetRecord& a) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   {
-    auto st = db_.use("SELECT 1 FROM assets WHERE account_id = ? AND chain = ? AND symbol = ?");
+    auto st = db().use("SELECT 1 FROM assets WHERE account_id = ? AND chain = ? AND symbol = ?");
     st->bind(1, a.account_id).bind(2, a.chain).bind(3, a.symbol);
     if (st->step()) {
       return make_error(ErrorCode::asset_already_exists,
                         "Asset " + a.symbol + " on " + a.chain + " already added to this account");
     }
   }
-  auto st = db_.use(
+  auto st = db().use(
       "INSERT INTO assets(asset_id, account_id, wallet_id, client_id, chain, network, address_key, symbol, name, "
       "contract_address, decimals, asset_type, balance, locked_balance, is_active, created_at_ms) "
       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'0','0',?,?)");
@@ -474,8 +525,8 @@ Status Store::create_asset(const AssetRecord& a) {
 }
 
 std::optional<AssetRecord> Store::find_asset(std::string_view client_id, std::string_view asset_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT " ASSET_COLUMNS ASSET_FROM " WHERE a.asset_id = ? AND a.client_id = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT " ASSET_COLUMNS ASSET_FROM " WHERE a.asset_id = ? AND a.client_id = ?");
   st->bind(1, asset_id).bind(2, client_id);
   if (!st->step()) return std::nullopt;
   return read_asset(*st);
@@ -483,23 +534,23 @@ std::optional<AssetRecord> Store::find_asset(std::string_view client_id, std::st
 
 Page<AssetRecord> Store::list_assets(std::string_view client_id, std::string_view account_id,
                                      const PageRequest& p) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   if (account_id.empty()) {
     return fetch_page<AssetRecord>(
-        db_, "SELECT COUNT(*) FROM assets WHERE client_id = ?",
+        db(), "SELECT COUNT(*) FROM assets WHERE client_id = ?",
         "SELECT " ASSET_COLUMNS ASSET_FROM " WHERE a.client_id = ? ORDER BY a.seq DESC LIMIT ? OFFSET ?", 1, p,
         [&](Statement& s) { s.bind(1, client_id); }, read_asset);
   }
   return fetch_page<AssetRecord>(
-      db_, "SELECT COUNT(*) FROM assets WHERE account_id = ? AND client_id = ?",
+      db(), "SELECT COUNT(*) FROM assets WHERE account_id = ? AND client_id = ?",
       "SELECT " ASSET_COLUMNS ASSET_FROM
       " WHERE a.account_id = ? AND a.client_id = ? ORDER BY a.seq DESC LIMIT ? OFFSET ?",
       2, p, [&](Statement& s) { s.bind(1, account_id).bind(2, client_id); }, read_asset);
 }
 
 std::optional<std::string> Store::find_asset_owner(std::string_view asset_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT client_id FROM assets WHERE asset_id = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT client_id FROM assets WHERE asset_id = ?");
   st->bind(1, asset_id);
   if (!st->step()) return std::nullopt;
   return st->column_text(0);
@@ -508,7 +559,7 @@ std::optional<std::string> Store::find_asset_owner(std::string_view asset_id) {
 // ---- ledger primitives (caller holds mu_ and an open write transaction)
 
 Store::LedgerEntry Store::ledger_get(std::string_view chain, std::string_view address_key, std::string_view symbol) {
-  auto st = db_.use("SELECT balance, locked FROM balances WHERE chain = ? AND address_key = ? AND symbol = ?");
+  auto st = db().use("SELECT balance, locked FROM balances WHERE chain = ? AND address_key = ? AND symbol = ?");
   st->bind(1, chain).bind(2, address_key).bind(3, symbol);
   if (!st->step()) return {};
   return {read_amount(*st, 0), read_amount(*st, 1)};
@@ -516,7 +567,7 @@ Store::LedgerEntry Store::ledger_get(std::string_view chain, std::string_view ad
 
 void Store::ledger_put(std::string_view chain, std::string_view address_key, std::string_view symbol,
                        const LedgerEntry& e) {
-  auto st = db_.use(
+  auto st = db().use(
       "INSERT INTO balances(chain, address_key, symbol, balance, locked) VALUES (?,?,?,?,?) "
       "ON CONFLICT(chain, address_key, symbol) DO UPDATE SET balance = excluded.balance, locked = excluded.locked");
   st->bind(1, chain)
@@ -530,7 +581,7 @@ void Store::ledger_put(std::string_view chain, std::string_view address_key, std
 void Store::supply_add(std::string_view chain, std::string_view symbol, Amount minted, Amount burned) {
   Amount m = 0, b = 0;
   {
-    auto st = db_.use("SELECT minted, burned FROM supply WHERE chain = ? AND symbol = ?");
+    auto st = db().use("SELECT minted, burned FROM supply WHERE chain = ? AND symbol = ?");
     st->bind(1, chain).bind(2, symbol);
     if (st->step()) {
       m = read_amount(*st, 0);
@@ -541,18 +592,18 @@ void Store::supply_add(std::string_view chain, std::string_view symbol, Amount m
   // wrap so a runaway sandbox grant cannot corrupt the books.
   if (!domain::checked_add(m, minted, m)) m = domain::kMaxAmount;
   if (!domain::checked_add(b, burned, b)) b = domain::kMaxAmount;
-  auto st = db_.use(
+  auto st = db().use(
       "INSERT INTO supply(chain, symbol, minted, burned) VALUES (?,?,?,?) "
       "ON CONFLICT(chain, symbol) DO UPDATE SET minted = excluded.minted, burned = excluded.burned");
   st->bind(1, chain).bind(2, symbol).bind(3, domain::to_base_units_string(m)).bind(4, domain::to_base_units_string(b)).run();
 }
 
 Status Store::set_asset_balance(std::string_view asset_id, Amount balance, std::int64_t /*now_ms*/) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   std::string chain, address_key, symbol;
   {
-    auto st = db_.use("SELECT chain, address_key, symbol FROM assets WHERE asset_id = ?");
+    auto st = db().use("SELECT chain, address_key, symbol FROM assets WHERE asset_id = ?");
     st->bind(1, asset_id);
     if (!st->step()) return make_error(ErrorCode::not_found, "Asset not found");
     chain = st->column_text(0);
@@ -573,7 +624,7 @@ Status Store::set_asset_balance(std::string_view asset_id, Amount balance, std::
 }
 
 void Store::insert_transaction(const TransactionRecord& t) {
-  auto st = db_.use("INSERT INTO transactions(" TX_COLUMNS
+  auto st = db().use("INSERT INTO transactions(" TX_COLUMNS
                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   st->bind(1, t.tx_id)
       .bind(2, t.wallet_id)
@@ -608,12 +659,12 @@ void Store::insert_transaction(const TransactionRecord& t) {
 }
 
 domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& r, TransactionRecord t) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   if (auto st = check_reference_id(r.client_id, t.reference_id); !st) return st.error();
   std::optional<AssetRecord> asset;
   {
-    auto st = db_.use("SELECT " ASSET_COLUMNS ASSET_FROM
+    auto st = db().use("SELECT " ASSET_COLUMNS ASSET_FROM
                       " WHERE a.client_id = ? AND a.address_key = ? AND a.chain = ? AND a.symbol = ?");
     st->bind(1, r.client_id).bind(2, r.from_address_key).bind(3, r.chain).bind(4, r.token_symbol);
     if (st->step()) asset = read_asset(*st);
@@ -623,7 +674,7 @@ domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& 
   }
   std::string from_address;
   {
-    auto st = db_.use(
+    auto st = db().use(
         "SELECT w.status, a.status, a.address FROM accounts a JOIN wallets w ON w.wallet_id = a.wallet_id "
         "WHERE a.account_id = ?");
     st->bind(1, asset->account_id);
@@ -677,12 +728,12 @@ domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& 
 }
 
 domain::Result<TransactionRecord> Store::create_operation_call(const OperationCallRequest& r, TransactionRecord t) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   if (auto st = check_reference_id(r.client_id, t.reference_id); !st) return st.error();
   // The caller's account holding `key` (its wallet and account must be ACTIVE).
   auto own_account = [&](const std::string& key, std::string_view field) -> domain::Result<std::string> {
-    auto st = db_.use(
+    auto st = db().use(
         "SELECT a.address, w.status, a.status FROM accounts a JOIN wallets w ON w.wallet_id = a.wallet_id "
         "WHERE a.client_id = ? AND a.address_key = ? ORDER BY (a.chain = ?) DESC, a.seq LIMIT 1");
     st->bind(1, r.client_id).bind(2, key).bind(3, r.chain);
@@ -692,7 +743,7 @@ domain::Result<TransactionRecord> Store::create_operation_call(const OperationCa
     return st->column_text(0);
   };
   auto asset_of = [&](const std::string& key, const std::string& symbol) -> std::optional<AssetRecord> {
-    auto st = db_.use("SELECT " ASSET_COLUMNS ASSET_FROM
+    auto st = db().use("SELECT " ASSET_COLUMNS ASSET_FROM
                       " WHERE a.client_id = ? AND a.address_key = ? AND a.chain = ? AND a.symbol = ?");
     st->bind(1, r.client_id).bind(2, key).bind(3, r.chain).bind(4, symbol);
     if (!st->step()) return std::nullopt;
@@ -744,7 +795,7 @@ domain::Result<TransactionRecord> Store::create_operation_call(const OperationCa
   e.locked = locked;
   ledger_put(paid->chain, paid->address_key, paid->symbol, e);
   insert_transaction(t);
-  auto st = db_.use("INSERT INTO operation_legs(tx_id, chain, address_key, symbol, amount) VALUES (?,?,?,?,?)");
+  auto st = db().use("INSERT INTO operation_legs(tx_id, chain, address_key, symbol, amount) VALUES (?,?,?,?,?)");
   st->bind(1, t.tx_id)
       .bind(2, r.chain)
       .bind(3, r.receive_address_key)
@@ -756,10 +807,10 @@ domain::Result<TransactionRecord> Store::create_operation_call(const OperationCa
 }
 
 Status Store::insert_history_transaction(TransactionRecord t) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   {
-    auto st = db_.use("SELECT wallet_id, account_id, client_id, chain, decimals FROM assets WHERE asset_id = ?");
+    auto st = db().use("SELECT wallet_id, account_id, client_id, chain, decimals FROM assets WHERE asset_id = ?");
     st->bind(1, t.asset_id);
     if (!st->step()) return make_error(ErrorCode::not_found, "Asset not found");
     t.wallet_id = st->column_text(0);
@@ -769,7 +820,7 @@ Status Store::insert_history_transaction(TransactionRecord t) {
     t.decimals = static_cast<int>(st->column_int(4));
   }
   {
-    auto st = db_.use("SELECT 1 FROM transactions WHERE tx_id = ?");
+    auto st = db().use("SELECT 1 FROM transactions WHERE tx_id = ?");
     st->bind(1, t.tx_id);
     if (st->step()) return make_error(ErrorCode::conflict, "a transaction with this tx_id already exists");
   }
@@ -780,8 +831,8 @@ Status Store::insert_history_transaction(TransactionRecord t) {
 }
 
 std::optional<TransactionRecord> Store::find_transaction(std::string_view client_id, std::string_view tx_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT " TX_COLUMNS " FROM transactions WHERE tx_id = ? AND client_id = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT " TX_COLUMNS " FROM transactions WHERE tx_id = ? AND client_id = ?");
   st->bind(1, tx_id).bind(2, client_id);
   if (!st->step()) return std::nullopt;
   return read_tx(*st);
@@ -789,7 +840,7 @@ std::optional<TransactionRecord> Store::find_transaction(std::string_view client
 
 Page<TransactionRecord> Store::list_transactions(std::string_view client_id, const TransactionFilter& f,
                                                  const PageRequest& p) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   const int filters = int(!f.wallet_id.empty()) + int(!f.account_id.empty()) + int(!f.chain.empty());
   if (filters > 1) {
     // Combined filters: counted and paged by scanning the most selective list's index.
@@ -801,7 +852,7 @@ Page<TransactionRecord> Store::list_transactions(std::string_view client_id, con
                                      .append(where)
                                      .append(" ORDER BY seq DESC LIMIT ?5 OFFSET ?6");
     return fetch_page<TransactionRecord>(
-        db_, count_sql, page_sql, 4, p,
+        db(), count_sql, page_sql, 4, p,
         [&](Statement& s) { s.bind(1, client_id).bind(2, f.wallet_id).bind(3, f.account_id).bind(4, f.chain); },
         read_tx);
   }
@@ -833,18 +884,18 @@ Page<TransactionRecord> Store::list_transactions(std::string_view client_id, con
                  " ORDER BY client_rank DESC LIMIT ?3"};
   Page<TransactionRecord> page;
   if (list.owned_sql) {
-    auto st = db_.use(list.owned_sql);
+    auto st = db().use(list.owned_sql);
     st->bind(1, list.id).bind(2, client_id);
     if (!st->step()) return page;
   }
   {
-    auto st = db_.use("SELECT n FROM list_counters WHERE scope = ? AND id = ?");
+    auto st = db().use("SELECT n FROM list_counters WHERE scope = ? AND id = ?");
     st->bind(1, list.scope).bind(2, list.id);
     if (st->step()) page.total = st->column_int(0);
   }
   const std::int64_t top = page.total - offset_of(p);
   if (top > 0) {
-    auto st = db_.use(list.page_sql);
+    auto st = db().use(list.page_sql);
     st->bind(1, client_id).bind(2, top).bind(3, p.page_size);
     if (!list.key.empty()) st->bind(4, list.key);
     while (st->step()) page.items.push_back(read_tx(*st));
@@ -854,9 +905,9 @@ Page<TransactionRecord> Store::list_transactions(std::string_view client_id, con
 }
 
 Counts Store::counts() {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   Counts c;
-  auto st = db_.use(
+  auto st = db().use(
       "SELECT (SELECT COUNT(*) FROM clients), (SELECT COUNT(*) FROM wallets), (SELECT COUNT(*) FROM accounts),"
       " (SELECT COUNT(*) FROM assets), (SELECT COUNT(*) FROM transactions),"
       " (SELECT COUNT(*) FROM transactions WHERE status NOT IN ('CONFIRMED', 'FAILED'))");
@@ -881,9 +932,9 @@ using domain::make_error;
 using domain::TransactionRecord;
 
 std::vector<TransactionRecord> Store::due_transactions(std::int64_t until_ms, int limit) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   std::vector<TransactionRecord> out;
-  auto st = db_.use("SELECT " TX_COLUMNS
+  auto st = db().use("SELECT " TX_COLUMNS
                     " FROM transactions WHERE next_due_ms IS NOT NULL AND next_due_ms <= ? "
                     "ORDER BY next_due_ms, seq LIMIT ?");
   st->bind(1, until_ms).bind(2, limit);
@@ -892,8 +943,8 @@ std::vector<TransactionRecord> Store::due_transactions(std::int64_t until_ms, in
 }
 
 std::int64_t Store::next_due_ms() {
-  std::lock_guard lock(mu_);
-  auto st = db_.use(
+  auto lock = guard();
+  auto st = db().use(
       "SELECT MIN(d) FROM (SELECT MIN(next_due_ms) AS d FROM transactions WHERE next_due_ms IS NOT NULL "
       "UNION ALL SELECT MIN(key_ready_at_ms) FROM wallets WHERE status = 'PROGRESSING' "
       "UNION ALL SELECT MIN(expires_at_ms) FROM x402_settlements WHERE expires_at_ms IS NOT NULL)");
@@ -902,7 +953,7 @@ std::int64_t Store::next_due_ms() {
 }
 
 void Store::update_transaction(const TransactionRecord& t) {
-  auto st = db_.use(
+  auto st = db().use(
       "UPDATE transactions SET status = ?, tx_hash = ?, block_number = ?, confirmations = ?, updated_at_ms = ?, "
       "next_due_ms = ?, outcome = ?, failure_reason = ?, confirmed_at_ms = ?, required_confirmations = ? "
       "WHERE tx_id = ?");
@@ -923,7 +974,7 @@ void Store::credit_incoming_leg(std::string_view tx_id) {
   std::string chain, address_key, symbol;
   Amount amount = 0;
   {
-    auto st = db_.use("SELECT chain, address_key, symbol, amount FROM operation_legs WHERE tx_id = ?");
+    auto st = db().use("SELECT chain, address_key, symbol, amount FROM operation_legs WHERE tx_id = ?");
     st->bind(1, tx_id);
     if (!st->step()) return;  // a plain transfer
     chain = st->column_text(0);
@@ -946,7 +997,7 @@ void Store::apply_one(const TxUpdate& u) {
   std::string old_status;
   std::int64_t old_confirmations = 0;
   {
-    auto st = db_.use("SELECT status, confirmations FROM transactions WHERE tx_id = ?");
+    auto st = db().use("SELECT status, confirmations FROM transactions WHERE tx_id = ?");
     st->bind(1, t.tx_id);
     if (st->step()) {
       old_status = st->column_text(0);
@@ -967,7 +1018,7 @@ void Store::apply_one(const TxUpdate& u) {
   // afterwards kept in step with it.
   std::optional<TransactionRecord> twin;
   if (outbound) {
-    auto st = db_.use("SELECT " TX_COLUMNS " FROM transactions WHERE twin_of = ? AND twin_of <> ''");
+    auto st = db().use("SELECT " TX_COLUMNS " FROM transactions WHERE twin_of = ? AND twin_of <> ''");
     st->bind(1, t.tx_id);
     if (st->step()) twin = read_tx(*st);
   }
@@ -980,7 +1031,7 @@ void Store::apply_one(const TxUpdate& u) {
       in.account_id = receiver->account_id;
       in.asset_id.clear();
       {
-        auto st = db_.use("SELECT asset_id FROM assets WHERE account_id = ? AND chain = ? AND symbol = ?");
+        auto st = db().use("SELECT asset_id FROM assets WHERE account_id = ? AND chain = ? AND symbol = ?");
         st->bind(1, receiver->account_id).bind(2, t.chain).bind(3, t.token_symbol);
         if (st->step()) in.asset_id = st->column_text(0);
       }
@@ -1036,27 +1087,27 @@ void Store::apply_one(const TxUpdate& u) {
 
 void Store::apply_tx_updates(const std::vector<TxUpdate>& updates) {
   if (updates.empty()) return;
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   for (const auto& u : updates) apply_one(u);
   tx.commit();
 }
 
 std::optional<domain::AccountRecord> Store::owner_of(std::string_view address_key, std::string_view prefer_chain) {
-  auto st = db_.use("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE address_key = ? ORDER BY (chain = ?) DESC, seq LIMIT 1");
+  auto st = db().use("SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE address_key = ? ORDER BY (chain = ?) DESC, seq LIMIT 1");
   st->bind(1, address_key).bind(2, prefer_chain);
   if (!st->step()) return std::nullopt;
   return read_account(*st);
 }
 
 std::optional<domain::AccountRecord> Store::find_owned_account(std::string_view address_key, std::string_view prefer_chain) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   return owner_of(address_key, prefer_chain);
 }
 
 domain::Status Store::create_deposit(TransactionRecord t) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   {
     const auto owner = owner_of(t.to_address_key, t.chain);
     if (!owner) return make_error(ErrorCode::not_found, "No account of the emulator holds this address");
@@ -1067,7 +1118,7 @@ domain::Status Store::create_deposit(TransactionRecord t) {
     t.to_address = acc.address;
   }
   {
-    auto st = db_.use("SELECT asset_id FROM assets WHERE account_id = ? AND chain = ? AND symbol = ?");
+    auto st = db().use("SELECT asset_id FROM assets WHERE account_id = ? AND chain = ? AND symbol = ?");
     st->bind(1, t.account_id).bind(2, t.chain).bind(3, t.token_symbol);
     if (st->step()) t.asset_id = st->column_text(0);
   }
@@ -1077,15 +1128,15 @@ domain::Status Store::create_deposit(TransactionRecord t) {
 }
 
 std::optional<TransactionRecord> Store::find_transaction_any(std::string_view tx_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT " TX_COLUMNS " FROM transactions WHERE tx_id = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT " TX_COLUMNS " FROM transactions WHERE tx_id = ?");
   st->bind(1, tx_id);
   if (!st->step()) return std::nullopt;
   return read_tx(*st);
 }
 
 std::vector<Store::SupplyRow> Store::ledger_totals() {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   std::map<std::pair<std::string, std::string>, SupplyRow> rows;
   auto row = [&](const std::string& chain, const std::string& symbol) -> SupplyRow& {
     auto& r = rows[{chain, symbol}];
@@ -1094,7 +1145,7 @@ std::vector<Store::SupplyRow> Store::ledger_totals() {
     return r;
   };
   {
-    auto st = db_.use("SELECT chain, symbol, balance, locked FROM balances");
+    auto st = db().use("SELECT chain, symbol, balance, locked FROM balances");
     while (st->step()) {
       auto& r = row(st->column_text(0), st->column_text(1));
       domain::checked_add(r.balance, read_amount(*st, 2), r.balance);
@@ -1102,7 +1153,7 @@ std::vector<Store::SupplyRow> Store::ledger_totals() {
     }
   }
   {
-    auto st = db_.use("SELECT chain, symbol, minted, burned FROM supply");
+    auto st = db().use("SELECT chain, symbol, minted, burned FROM supply");
     while (st->step()) {
       auto& r = row(st->column_text(0), st->column_text(1));
       r.minted = read_amount(*st, 2);
@@ -1115,8 +1166,8 @@ std::vector<Store::SupplyRow> Store::ledger_totals() {
 }
 
 std::optional<std::string> Store::get_setting(std::string_view key) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT value FROM settings WHERE key = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT value FROM settings WHERE key = ?");
   st->bind(1, key);
   if (!st->step()) return std::nullopt;
   auto blob = st->column_blob(0);
@@ -1124,9 +1175,9 @@ std::optional<std::string> Store::get_setting(std::string_view key) {
 }
 
 std::vector<std::pair<std::string, std::string>> Store::all_settings() {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   std::vector<std::pair<std::string, std::string>> out;
-  auto st = db_.use("SELECT key, value FROM settings ORDER BY key");
+  auto st = db().use("SELECT key, value FROM settings ORDER BY key");
   while (st->step()) {
     auto blob = st->column_blob(1);
     out.emplace_back(st->column_text(0), std::string(blob.begin(), blob.end()));
@@ -1135,9 +1186,9 @@ std::vector<std::pair<std::string, std::string>> Store::all_settings() {
 }
 
 void Store::put_setting(std::string_view key, std::string_view value) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
-  auto st = db_.use("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  auto lock = guard();
+  WriteTransaction tx(db());
+  auto st = db().use("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   st->bind(1, key).bind_blob(2, {reinterpret_cast<const std::uint8_t*>(value.data()), value.size()}).run();
   tx.commit();
 }

@@ -1,7 +1,8 @@
-// The emulator's persistent state: one SQLite connection behind a mutex, with one method per
-// repository operation. Every write is one BEGIN IMMEDIATE transaction, so a caller sees either the
-// whole change or none of it. Methods are thread-safe (they serialise on the mutex); none blocks for
-// longer than its SQLite statements. Lookups take the caller's client_id, so another client's rows
+// The emulator's persistent state: one read-write SQLite connection behind a mutex (used by the
+// writer thread, see writer.hpp, and by start-up code), a pool of read-only connections for reads
+// (see ReadScope), and one method per repository operation. Every write is one BEGIN IMMEDIATE
+// transaction, or a SAVEPOINT inside the writer's batch, so a caller sees either the whole change or
+// none of it. Methods are thread-safe. Lookups take the caller's client_id, so another client's rows
 // are simply not found (tenant isolation lives here, not in each handler).
 #pragma once
 
@@ -33,12 +34,33 @@ struct Counts {
   std::int64_t pending_transactions = 0;  // not yet CONFIRMED or FAILED (held ones included)
 };
 
+class Writer;
+
 class Store {
  public:
   // Opens the database and applies pending migrations. Throws StoreError on failure.
   explicit Store(const std::string& path);
+  ~Store();
+
+  // While a ReadScope lives, this thread's calls on `store` read through a read-only connection of
+  // the store's pool, inside one read transaction (one WAL snapshot), without taking the write lock,
+  // so they never wait for the writer. Write methods called in the scope throw StoreError. For a
+  // ":memory:" database (one private connection) the scope does nothing and calls take the lock.
+  // Scopes nest (the inner one does nothing).
+  class ReadScope {
+   public:
+    explicit ReadScope(Store& store);
+    ~ReadScope();
+    ReadScope(const ReadScope&) = delete;
+    ReadScope& operator=(const ReadScope&) = delete;
+
+   private:
+    Store* store_ = nullptr;
+    Database* conn_ = nullptr;
+  };
 
   const std::string& path() const { return db_.path(); }
+  bool in_memory() const { return db_.path() == ":memory:" || db_.path().empty(); }
   std::string journal_mode();
 
   // Runs `fn` as one transaction: the repository calls it makes nest inside (each still all or
@@ -373,10 +395,19 @@ class Store {
   // own transaction; not_found when no client has that id.
   domain::Status update_client(std::string_view sql, const std::function<void(Statement&)>& bind);
 
-  // Recursive so that write_batch's callback can call the public methods.
+  friend class Writer;
+  // The connection this thread uses: its ReadScope's, else the read-write one.
+  Database& db();
+  // The write lock, unless this thread is inside a ReadScope of this store.
+  std::unique_lock<std::recursive_mutex> guard();
+
+  // Recursive so that write_batch's callback (and the writer's batch) can call the public methods.
   std::recursive_mutex mu_;
   Database db_;
   bool every_confirmation_ = false;
+  // Idle read-only connections (file databases only), at most one per thread reading at once.
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Database>> idle_readers_;
 };
 
 }  // namespace paratro::store

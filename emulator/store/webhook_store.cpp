@@ -82,7 +82,7 @@ std::pair<std::vector<Row>, std::int64_t> filtered_rows(Database& db, const std:
 }  // namespace
 
 void Store::set_webhook_every_confirmation(bool on) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   every_confirmation_ = on;
 }
 
@@ -93,7 +93,7 @@ void Store::emit_events(std::string_view old_status, std::int64_t old_confirmati
   // What is sent, and how it looks, follows the receiving client's API version.
   domain::ApiVersion version = domain::kDefaultApiVersion;
   {
-    auto st = db_.use("SELECT webhook_url, api_version FROM clients WHERE client_id = ?");
+    auto st = db().use("SELECT webhook_url, api_version FROM clients WHERE client_id = ?");
     st->bind(1, now.client_id);
     if (!st->step() || st->column_text(0).empty()) return;
     version = domain::parse_api_version(st->column_text(1)).value_or(domain::kDefaultApiVersion);
@@ -108,10 +108,10 @@ void Store::emit_events(std::string_view old_status, std::int64_t old_confirmati
     e.event_type = std::string(domain::event_type_name(type));
     e.created_at_ms = now.updated_at_ms;
     e.body = domain::render_event_body(now, type, e.event_id, now.updated_at_ms, traits);
-    auto st = db_.use("INSERT OR IGNORE INTO webhook_events(" EVENT_COLUMNS ") VALUES (?,?,?,?,?,?)");
+    auto st = db().use("INSERT OR IGNORE INTO webhook_events(" EVENT_COLUMNS ") VALUES (?,?,?,?,?,?)");
     st->bind(1, e.event_id).bind(2, e.client_id).bind(3, e.tx_id).bind(4, e.event_type).bind(5, e.body);
     st->bind(6, e.created_at_ms).run();
-    if (db_.changes() == 0) continue;  // the same change again (e.g. a replayed step): already queued
+    if (db().changes() == 0) continue;  // the same change again (e.g. a replayed step): already queued
     insert_delivery(e, now.updated_at_ms);
   }
 }
@@ -119,7 +119,7 @@ void Store::emit_events(std::string_view old_status, std::int64_t old_confirmati
 Store::WebhookDelivery Store::insert_delivery(const WebhookEvent& e, std::int64_t now_ms) {
   std::int64_t n = 1;
   {
-    auto st = db_.use("SELECT COUNT(*) FROM webhook_deliveries WHERE event_id = ?");
+    auto st = db().use("SELECT COUNT(*) FROM webhook_deliveries WHERE event_id = ?");
     st->bind(1, e.event_id);
     if (st->step()) n = st->column_int(0) + 1;
   }
@@ -132,7 +132,7 @@ Store::WebhookDelivery Store::insert_delivery(const WebhookEvent& e, std::int64_
   d.status = "pending";
   d.next_attempt_ms = now_ms;
   d.created_at_ms = d.updated_at_ms = now_ms;
-  auto st = db_.use(
+  auto st = db().use(
       "INSERT INTO webhook_deliveries(delivery_id, event_id, client_id, tx_id, status, next_attempt_ms, "
       "created_at_ms, updated_at_ms) VALUES (?,?,?,?,'pending',?,?,?)");
   st->bind(1, d.delivery_id).bind(2, d.event_id).bind(3, d.client_id).bind(4, d.tx_id);
@@ -141,19 +141,19 @@ Store::WebhookDelivery Store::insert_delivery(const WebhookEvent& e, std::int64_
 }
 
 std::pair<std::vector<Store::WebhookEvent>, std::int64_t> Store::list_webhook_events(const WebhookFilter& f) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   Where w;
   w.add("client_id", f.client_id);
   w.add("tx_id", f.tx_id);
   w.add("event_id", f.event_id);
   w.add("event_type", f.event_type);
-  return filtered_rows(db_, "SELECT COUNT(*) FROM webhook_events" + w.sql,
+  return filtered_rows(db(), "SELECT COUNT(*) FROM webhook_events" + w.sql,
                        "SELECT " EVENT_COLUMNS " FROM webhook_events" + w.sql + " ORDER BY seq DESC LIMIT ?", w, f.limit,
                        read_event);
 }
 
 std::pair<std::vector<Store::WebhookDelivery>, std::int64_t> Store::list_webhook_deliveries(const WebhookFilter& f) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   Where w;
   w.add("d.client_id", f.client_id);
   w.add("d.tx_id", f.tx_id);
@@ -161,14 +161,14 @@ std::pair<std::vector<Store::WebhookDelivery>, std::int64_t> Store::list_webhook
   w.add("e.event_type", f.event_type);
   w.add("d.status", f.status);
   const std::string from = " FROM webhook_deliveries d JOIN webhook_events e ON e.event_id = d.event_id";
-  return filtered_rows(db_, "SELECT COUNT(*)" + from + w.sql,
+  return filtered_rows(db(), "SELECT COUNT(*)" + from + w.sql,
                        "SELECT " DELIVERY_COLUMNS + from + w.sql + " ORDER BY d.seq DESC LIMIT ?", w, f.limit,
                        read_delivery);
 }
 
 std::optional<Store::WebhookEvent> Store::find_webhook_event(std::string_view event_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT " EVENT_COLUMNS " FROM webhook_events WHERE event_id = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT " EVENT_COLUMNS " FROM webhook_events WHERE event_id = ?");
   st->bind(1, event_id);
   if (!st->step()) return std::nullopt;
   return read_event(*st);
@@ -178,7 +178,7 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
                                                             const std::vector<std::string>& skip_clients) {
   std::vector<DeliveryJob> jobs;
   if (limit <= 0) return jobs;
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   std::string sql =
       "SELECT d.delivery_id, d.event_id, d.client_id, e.body, c.webhook_url, c.webhook_secret, d.attempts, e.event_type "
       "FROM webhook_deliveries d JOIN webhook_events e ON e.event_id = d.event_id "
@@ -192,7 +192,7 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
   sql += " ORDER BY d.next_attempt_ms, d.seq LIMIT ?";
   {
     // One cached statement per skip-list length; the dispatcher caps that length.
-    auto cached = db_.use(sql);
+    auto cached = db().use(sql);
     Statement& st = *cached;
     int i = 1;
     st.bind(i++, now_ms);
@@ -213,9 +213,9 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
   }
   if (jobs.empty()) return jobs;  // the usual idle poll: no write transaction at all
   // Still under mu_, so nothing changed these rows since the read.
-  WriteTransaction tx(db_);
+  WriteTransaction tx(db());
   for (const auto& j : jobs) {
-    auto st = db_.use("UPDATE webhook_deliveries SET status = 'queued' WHERE delivery_id = ?");
+    auto st = db().use("UPDATE webhook_deliveries SET status = 'queued' WHERE delivery_id = ?");
     st->bind(1, j.delivery_id).run();
   }
   tx.commit();
@@ -223,11 +223,11 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
 }
 
 int Store::release_claimed_deliveries() {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
-  auto st = db_.use("UPDATE webhook_deliveries SET status = 'pending' WHERE status IN ('queued', 'sending')");
+  auto lock = guard();
+  WriteTransaction tx(db());
+  auto st = db().use("UPDATE webhook_deliveries SET status = 'pending' WHERE status IN ('queued', 'sending')");
   st->run();
-  const auto n = static_cast<int>(db_.changes());
+  const auto n = static_cast<int>(db().changes());
   tx.commit();
   return n;
 }
@@ -235,14 +235,14 @@ int Store::release_claimed_deliveries() {
 void Store::record_delivery_progress(const std::vector<std::string>& launched,
                                      const std::vector<DeliveryOutcome>& outcomes) {
   if (launched.empty() && outcomes.empty()) return;
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   for (const auto& id : launched) {
-    auto st = db_.use("UPDATE webhook_deliveries SET status = 'sending' WHERE delivery_id = ? AND status = 'queued'");
+    auto st = db().use("UPDATE webhook_deliveries SET status = 'sending' WHERE delivery_id = ? AND status = 'queued'");
     st->bind(1, id).run();
   }
   for (const auto& o : outcomes) {
-    auto st = db_.use(
+    auto st = db().use(
         "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_ms = ?, "
         "last_status_code = ?, last_error = ?, last_latency_ms = ?, last_attempt_at_ms = ?, last_url = ?, "
         "updated_at_ms = ? WHERE delivery_id = ?");
@@ -254,11 +254,11 @@ void Store::record_delivery_progress(const std::vector<std::string>& launched,
 }
 
 domain::Result<Store::WebhookDelivery> Store::redeliver_webhook_event(std::string_view event_id, std::int64_t now_ms) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   WebhookEvent e;
   {
-    auto st = db_.use("SELECT " EVENT_COLUMNS " FROM webhook_events WHERE event_id = ?");
+    auto st = db().use("SELECT " EVENT_COLUMNS " FROM webhook_events WHERE event_id = ?");
     st->bind(1, event_id);
     if (!st->step()) return domain::make_error(domain::ErrorCode::not_found, "Webhook event not found");
     e = read_event(*st);
@@ -269,9 +269,9 @@ domain::Result<Store::WebhookDelivery> Store::redeliver_webhook_event(std::strin
 }
 
 Store::WebhookDelivery Store::insert_webhook_event(const WebhookEvent& e, std::int64_t now_ms) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
-  auto st = db_.use("INSERT INTO webhook_events(" EVENT_COLUMNS ") VALUES (?,?,?,?,?,?)");
+  auto lock = guard();
+  WriteTransaction tx(db());
+  auto st = db().use("INSERT INTO webhook_events(" EVENT_COLUMNS ") VALUES (?,?,?,?,?,?)");
   st->bind(1, e.event_id).bind(2, e.client_id).bind(3, e.tx_id).bind(4, e.event_type).bind(5, e.body);
   st->bind(6, e.created_at_ms).run();
   WebhookDelivery d = insert_delivery(e, now_ms);
@@ -280,24 +280,24 @@ Store::WebhookDelivery Store::insert_webhook_event(const WebhookEvent& e, std::i
 }
 
 std::int64_t Store::prune_webhook_events(std::int64_t keep) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   std::int64_t cutoff = -1;
   {
-    auto st = db_.use("SELECT seq FROM webhook_events ORDER BY seq DESC LIMIT 1 OFFSET ?");
+    auto st = db().use("SELECT seq FROM webhook_events ORDER BY seq DESC LIMIT 1 OFFSET ?");
     st->bind(1, keep);
     if (!st->step()) return 0;
     cutoff = st->column_int(0);
   }
-  WriteTransaction tx(db_);
+  WriteTransaction tx(db());
   {
-    auto st = db_.use(
+    auto st = db().use(
         "DELETE FROM webhook_events WHERE seq <= ? AND event_id NOT IN "
         "(SELECT event_id FROM webhook_deliveries WHERE status IN ('pending', 'queued', 'sending'))");
     st->bind(1, cutoff).run();
   }
-  const std::int64_t n = db_.changes();
+  const std::int64_t n = db().changes();
   if (n > 0) {
-    auto st = db_.use(
+    auto st = db().use(
         "DELETE FROM webhook_deliveries WHERE NOT EXISTS "
         "(SELECT 1 FROM webhook_events e WHERE e.event_id = webhook_deliveries.event_id)");
     st->run();
@@ -307,8 +307,8 @@ std::int64_t Store::prune_webhook_events(std::int64_t keep) {
 }
 
 std::int64_t Store::next_delivery_due_ms() {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT MIN(next_attempt_ms) FROM webhook_deliveries WHERE status = 'pending'");
+  auto lock = guard();
+  auto st = db().use("SELECT MIN(next_attempt_ms) FROM webhook_deliveries WHERE status = 'pending'");
   if (!st->step() || st->column_is_null(0)) return -1;
   return st->column_int(0);
 }

@@ -121,8 +121,8 @@ X402ResourceRecord read_resource(const Statement& s) {
 
 std::optional<domain::AssetRecord> Store::find_client_asset(std::string_view client_id, std::string_view address_key,
                                                             std::string_view chain, std::string_view symbol) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT asset_id FROM assets WHERE client_id = ? AND address_key = ? AND chain = ? AND symbol = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT asset_id FROM assets WHERE client_id = ? AND address_key = ? AND chain = ? AND symbol = ?");
   st->bind(1, client_id).bind(2, address_key).bind(3, chain).bind(4, symbol);
   if (!st->step()) return std::nullopt;
   const std::string id = st->column_text(0);
@@ -130,10 +130,10 @@ std::optional<domain::AssetRecord> Store::find_client_asset(std::string_view cli
 }
 
 domain::Status Store::create_x402_authorization(const X402SettlementRecord& rec) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   {
-    auto st = db_.use(
+    auto st = db().use(
         "SELECT w.status, a.status, s.is_active FROM assets s JOIN accounts a ON a.account_id = s.account_id "
         "JOIN wallets w ON w.wallet_id = s.wallet_id "
         "WHERE s.client_id = ? AND s.address_key = ? AND s.chain = ? AND s.symbol = 'USDC'");
@@ -152,7 +152,7 @@ domain::Status Store::create_x402_authorization(const X402SettlementRecord& rec)
   e.balance -= rec.amount;
   if (!domain::checked_add(e.locked, rec.amount, e.locked)) e.locked = domain::kMaxAmount;
   ledger_put(rec.chain, rec.from_key, "USDC", e);
-  auto st = db_.use(kInsertX402);
+  auto st = db().use(kInsertX402);
   bind_x402(*st, rec);
   st->run();
   tx.commit();
@@ -160,14 +160,14 @@ domain::Status Store::create_x402_authorization(const X402SettlementRecord& rec)
 }
 
 domain::Status Store::insert_x402_settlement(const X402SettlementRecord& rec) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   {
-    auto st = db_.use("SELECT 1 FROM x402_settlements WHERE tx_id = ?");
+    auto st = db().use("SELECT 1 FROM x402_settlements WHERE tx_id = ?");
     st->bind(1, rec.tx_id);
     if (st->step()) return make_error(ErrorCode::conflict, "settlement " + rec.tx_id + " already exists");
   }
-  auto st = db_.use(kInsertX402);
+  auto st = db().use(kInsertX402);
   bind_x402(*st, rec);
   st->run();
   tx.commit();
@@ -175,8 +175,8 @@ domain::Status Store::insert_x402_settlement(const X402SettlementRecord& rec) {
 }
 
 std::optional<X402SettlementRecord> Store::find_x402_settlement(std::string_view client_id, std::string_view tx_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT " X402_COLUMNS " FROM x402_settlements WHERE tx_id = ? AND client_id = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT " X402_COLUMNS " FROM x402_settlements WHERE tx_id = ? AND client_id = ?");
   st->bind(1, tx_id).bind(2, client_id);
   if (!st->step()) return std::nullopt;
   return read_x402(*st);
@@ -184,15 +184,15 @@ std::optional<X402SettlementRecord> Store::find_x402_settlement(std::string_view
 
 domain::Page<X402SettlementRecord> Store::list_x402_settlements(std::string_view client_id, std::string_view status,
                                                                const domain::PageRequest& p) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   domain::Page<X402SettlementRecord> page;
   const std::int64_t offset = (p.page - 1) * p.page_size;
   {
-    auto st = db_.use("SELECT COUNT(*) FROM x402_settlements WHERE client_id = ? AND (? = '' OR status = ?)");
+    auto st = db().use("SELECT COUNT(*) FROM x402_settlements WHERE client_id = ? AND (? = '' OR status = ?)");
     st->bind(1, client_id).bind(2, status).bind(3, status);
     if (st->step()) page.total = st->column_int(0);
   }
-  auto st = db_.use("SELECT " X402_COLUMNS
+  auto st = db().use("SELECT " X402_COLUMNS
                     " FROM x402_settlements WHERE client_id = ? AND (? = '' OR status = ?) "
                     "ORDER BY seq DESC LIMIT ? OFFSET ?");
   st->bind(1, client_id).bind(2, status).bind(3, status).bind(4, p.page_size).bind(5, offset);
@@ -202,8 +202,8 @@ domain::Page<X402SettlementRecord> Store::list_x402_settlements(std::string_view
 }
 
 bool Store::x402_nonce_used(std::int64_t chain_id, std::string_view from_key, std::string_view nonce) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use(
+  auto lock = guard();
+  auto st = db().use(
       "SELECT 1 FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? "
       "AND status IN ('PROCESSING', 'SETTLED') LIMIT 1");
   st->bind(1, chain_id).bind(2, from_key).bind(3, nonce);
@@ -212,10 +212,10 @@ bool Store::x402_nonce_used(std::int64_t chain_id, std::string_view from_key, st
 
 std::optional<Amount> Store::x402_payer_balance(std::string_view chain, std::int64_t chain_id,
                                                 std::string_view from_key, std::string_view nonce) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   if (!owner_of(from_key, chain)) return std::nullopt;
   Amount available = ledger_get(chain, from_key, "USDC").balance;
-  auto st = db_.use(
+  auto st = db().use(
       "SELECT locked FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? AND status = 'X402_SIGNED'");
   st->bind(1, chain_id).bind(2, from_key).bind(3, nonce);
   while (st->step()) domain::checked_add(available, amount_of(*st, 0), available);
@@ -223,11 +223,11 @@ std::optional<Amount> Store::x402_payer_balance(std::string_view chain, std::int
 }
 
 Store::X402SettleOutcome Store::settle_x402(X402SettlementRecord rec, domain::TransactionRecord t) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
+  auto lock = guard();
+  WriteTransaction tx(db());
   X402SettleOutcome out;
   {
-    auto st = db_.use(
+    auto st = db().use(
         "SELECT 1 FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? "
         "AND status IN ('PROCESSING', 'SETTLED') LIMIT 1");
     st->bind(1, rec.chain_id).bind(2, rec.from_key).bind(3, rec.nonce);
@@ -241,7 +241,7 @@ Store::X402SettleOutcome Store::settle_x402(X402SettlementRecord rec, domain::Tr
   if (payer) {
     std::optional<std::string> sign_id;
     {
-      auto st = db_.use(
+      auto st = db().use(
           "SELECT tx_id FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? "
           "AND status = 'X402_SIGNED' AND locked = ? LIMIT 1");
       st->bind(1, rec.chain_id).bind(2, rec.from_key).bind(3, rec.nonce).bind(4, domain::to_base_units_string(rec.amount));
@@ -249,7 +249,7 @@ Store::X402SettleOutcome Store::settle_x402(X402SettlementRecord rec, domain::Tr
     }
     if (sign_id) {
       // The authorization the emulator signed: its lock becomes the settlement's.
-      auto st = db_.use(
+      auto st = db().use(
           "UPDATE x402_settlements SET status = 'PROCESSING', locked = '0', settle_tx_id = ?, expires_at_ms = NULL, "
           "updated_at_ms = ? WHERE tx_id = ?");
       st->bind(1, rec.tx_id).bind(2, rec.created_at_ms).bind(3, *sign_id).run();
@@ -267,7 +267,7 @@ Store::X402SettleOutcome Store::settle_x402(X402SettlementRecord rec, domain::Tr
   }
   // The transaction is the caller's: on its payer account, else its payee account, else on none.
   for (const std::string* key : {&rec.from_key, &rec.to_key}) {
-    auto st = db_.use(
+    auto st = db().use(
         "SELECT asset_id, account_id, wallet_id FROM assets WHERE client_id = ? AND address_key = ? AND chain = ? "
         "AND symbol = 'USDC'");
     st->bind(1, rec.client_id).bind(2, *key).bind(3, rec.chain);
@@ -291,7 +291,7 @@ Store::X402SettleOutcome Store::settle_x402(X402SettlementRecord rec, domain::Tr
   t.transaction_type = "X402_SETTLE";
   t.operation = "X402";
   insert_transaction(t);
-  auto st = db_.use(kInsertX402);
+  auto st = db().use(kInsertX402);
   bind_x402(*st, rec);
   st->run();
   tx.commit();
@@ -304,18 +304,18 @@ void Store::apply_x402_step(const TxUpdate& u) {
   const domain::TransactionRecord& t = u.tx;
   std::optional<X402SettlementRecord> rec;
   {
-    auto st = db_.use("SELECT " X402_COLUMNS " FROM x402_settlements WHERE tx_id = ?");
+    auto st = db().use("SELECT " X402_COLUMNS " FROM x402_settlements WHERE tx_id = ?");
     st->bind(1, t.tx_id);
     if (st->step()) rec = read_x402(*st);
   }
   if (!rec) return;
   {
-    auto st = db_.use("UPDATE x402_settlements SET status = ?, updated_at_ms = ? WHERE tx_id = ? OR settle_tx_id = ?");
+    auto st = db().use("UPDATE x402_settlements SET status = ?, updated_at_ms = ? WHERE tx_id = ? OR settle_tx_id = ?");
     st->bind(1, settlement_status(t.status)).bind(2, t.updated_at_ms).bind(3, t.tx_id).bind(4, t.tx_id).run();
   }
   if (u.settle == Settlement::none) return;
   {
-    auto st = db_.use("UPDATE x402_settlements SET locked = '0' WHERE tx_id = ?");
+    auto st = db().use("UPDATE x402_settlements SET locked = '0' WHERE tx_id = ?");
     st->bind(1, t.tx_id).run();
   }
   if (rec->payer_owned) {
@@ -342,7 +342,7 @@ void Store::apply_x402_step(const TxUpdate& u) {
   // the seller's API version.
   domain::ApiVersion version = domain::kDefaultApiVersion;
   {
-    auto st = db_.use("SELECT webhook_url, api_version FROM clients WHERE client_id = ?");
+    auto st = db().use("SELECT webhook_url, api_version FROM clients WHERE client_id = ?");
     st->bind(1, payee->client_id);
     if (!st->step() || st->column_text(0).empty()) return;
     version = domain::parse_api_version(st->column_text(1)).value_or(domain::kDefaultApiVersion);
@@ -362,26 +362,26 @@ void Store::apply_x402_step(const TxUpdate& u) {
   e.event_type = std::string(domain::event_type_name(type));
   e.created_at_ms = t.updated_at_ms;
   e.body = domain::render_event_body(seen, type, e.event_id, t.updated_at_ms, domain::traits(version));
-  auto st = db_.use(
+  auto st = db().use(
       "INSERT OR IGNORE INTO webhook_events(event_id, client_id, tx_id, event_type, body, created_at_ms) "
       "VALUES (?,?,?,?,?,?)");
   st->bind(1, e.event_id).bind(2, e.client_id).bind(3, e.tx_id).bind(4, e.event_type).bind(5, e.body);
   st->bind(6, e.created_at_ms).run();
-  if (db_.changes() > 0) insert_delivery(e, t.updated_at_ms);
+  if (db().changes() > 0) insert_delivery(e, t.updated_at_ms);
 }
 
 int Store::expire_x402_authorizations(std::int64_t now_ms) {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   std::vector<X402SettlementRecord> due;
   {
-    auto st = db_.use("SELECT " X402_COLUMNS
+    auto st = db().use("SELECT " X402_COLUMNS
                       " FROM x402_settlements WHERE expires_at_ms IS NOT NULL AND expires_at_ms <= ? "
                       "AND status = 'X402_SIGNED' ORDER BY expires_at_ms, seq");
     st->bind(1, now_ms);
     while (st->step()) due.push_back(read_x402(*st));
   }
   if (due.empty()) return 0;
-  WriteTransaction tx(db_);
+  WriteTransaction tx(db());
   for (const auto& r : due) {
     if (r.locked > 0) {
       LedgerEntry e = ledger_get(r.chain, r.from_key, "USDC");
@@ -390,7 +390,7 @@ int Store::expire_x402_authorizations(std::int64_t now_ms) {
       if (!domain::checked_add(e.balance, released, e.balance)) e.balance = domain::kMaxAmount;
       ledger_put(r.chain, r.from_key, "USDC", e);
     }
-    auto st = db_.use(
+    auto st = db().use(
         "UPDATE x402_settlements SET status = 'EXPIRED', locked = '0', expires_at_ms = NULL, updated_at_ms = ? "
         "WHERE tx_id = ?");
     st->bind(1, r.expires_at_ms).bind(2, r.tx_id).run();
@@ -400,9 +400,9 @@ int Store::expire_x402_authorizations(std::int64_t now_ms) {
 }
 
 domain::Status Store::create_x402_resource(const X402ResourceRecord& r) {
-  std::lock_guard lock(mu_);
-  WriteTransaction tx(db_);
-  auto st = db_.use("INSERT INTO x402_resources(" RESOURCE_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?)");
+  auto lock = guard();
+  WriteTransaction tx(db());
+  auto st = db().use("INSERT INTO x402_resources(" RESOURCE_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?)");
   st->bind(1, r.resource_id)
       .bind(2, r.client_id)
       .bind(3, r.chain)
@@ -419,17 +419,17 @@ domain::Status Store::create_x402_resource(const X402ResourceRecord& r) {
 }
 
 std::optional<X402ResourceRecord> Store::find_x402_resource(std::string_view resource_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_.use("SELECT " RESOURCE_COLUMNS " FROM x402_resources WHERE resource_id = ?");
+  auto lock = guard();
+  auto st = db().use("SELECT " RESOURCE_COLUMNS " FROM x402_resources WHERE resource_id = ?");
   st->bind(1, resource_id);
   if (!st->step()) return std::nullopt;
   return read_resource(*st);
 }
 
 std::vector<X402ResourceRecord> Store::list_x402_resources() {
-  std::lock_guard lock(mu_);
+  auto lock = guard();
   std::vector<X402ResourceRecord> out;
-  auto st = db_.use("SELECT " RESOURCE_COLUMNS " FROM x402_resources ORDER BY seq");
+  auto st = db().use("SELECT " RESOURCE_COLUMNS " FROM x402_resources ORDER BY seq");
   while (st->step()) out.push_back(read_resource(*st));
   return out;
 }

@@ -80,20 +80,28 @@ void Dispatcher::poll() {
         skip.push_back(id);
       }
     }
-    auto jobs = store_.claim_due_deliveries(due_clock_.now_ms(), room, skip);
-    for (auto& j : jobs) {
-      const std::string client = j.client_id;
-      queues_[client].waiting.push_back({std::move(j), generation_});
-    }
-    for (auto& [id, q] : queues_) {
-      if (!q.waiting.empty()) pump(id);
-    }
-    flush();  // mark what just started as sending
+    if (claiming_) return;
+    claiming_ = true;
+    auto jobs = std::make_shared<std::vector<store::Store::DeliveryJob>>();
+    write([this, jobs, room, skip = std::move(skip)] { *jobs = store_.claim_due_deliveries(due_clock_.now_ms(), room, skip); },
+          [this, jobs](bool committed) {
+            claiming_ = false;
+            if (!committed) return;  // the claim was rolled back: the rows are still due
+            for (auto& j : *jobs) {
+              const std::string client = j.client_id;
+              queues_[client].waiting.push_back({std::move(j), generation_});
+            }
+            for (auto& [id, q] : queues_) {
+              if (!q.waiting.empty()) pump(id);
+            }
+            flush();  // mark what just started as sending
+          });
   }
   const auto now = std::chrono::steady_clock::now();
   if (now - last_prune_ > std::chrono::seconds(5)) {
     last_prune_ = now;
-    store_.prune_webhook_events(options_.retention);
+    const std::int64_t keep = options_.retention;
+    write([this, keep] { store_.prune_webhook_events(keep); });
   }
   for (auto it = queues_.begin(); it != queues_.end();) {
     it = it->second.in_flight == 0 && it->second.waiting.empty() ? queues_.erase(it) : std::next(it);
@@ -187,9 +195,27 @@ void Dispatcher::report_failure(const store::Store::DeliveryJob& job, const stor
 
 void Dispatcher::flush() {
   if (launched_.empty() && outcomes_.empty()) return;
-  store_.record_delivery_progress(launched_, outcomes_);
+  write([this, launched = std::move(launched_), outcomes = std::move(outcomes_)] {
+    store_.record_delivery_progress(launched, outcomes);
+  });
   launched_.clear();
   outcomes_.clear();
+}
+
+void Dispatcher::write(std::function<void()> work, std::function<void(bool)> done) {
+  if (!options_.write) {
+    bool ok = true;
+    try {
+      work();
+    } catch (const std::exception&) {
+      ok = false;
+    }
+    if (done) done(ok);
+    return;
+  }
+  options_.write(std::move(work), [this, done = std::move(done)](bool committed) {
+    if (done) boost::asio::post(ioc_, [done, committed] { done(committed); });
+  });
 }
 
 }  // namespace paratro::webhooks

@@ -1,7 +1,8 @@
 // Delivers the webhook outbox. A thread of its own runs an io_context: every `poll` it claims the
 // deliveries due by the virtual clock (bounded: at most `max_claimed` held in memory, at most
 // `max_in_flight_per_client` posting to one client's endpoint at once), signs each attempt with the
-// wall-clock time of that attempt, posts it, and records outcomes in batches. A slow or dead receiver
+// wall-clock time of that attempt, posts it, and records outcomes in batches — claims and outcomes go
+// through the store's writer, so this thread never holds the database. A slow or dead receiver
 // only occupies its own client's slots, never an API thread. After a crash, deliveries that were in
 // flight are sent again (at least once; the event_id lets receivers de-duplicate).
 #pragma once
@@ -37,6 +38,10 @@ struct DispatcherOptions {
   // Called on the dispatcher's thread with one line per failed attempt (event, URL, status or
   // error, and when the next attempt is due or that the delivery gave up). Empty: not reported.
   std::function<void(const std::string&)> on_failed_attempt;
+  // How the dispatcher's bookkeeping reaches the database: `write(work, done)` runs `work` on the
+  // store's writer and later calls `done(committed)` on the writer thread (see store/writer.hpp).
+  // Empty: run inline on the dispatcher's thread (tests without a writer).
+  std::function<void(std::function<void()> work, std::function<void(bool)> done)> write;
 };
 
 struct DeliveryCounters {
@@ -82,6 +87,8 @@ class Dispatcher {
   void launch(Job job);
   void on_result(Job job, std::string url, HttpResult r);
   void flush();
+  // Runs `work` through options_.write (or inline); `done` comes back on the dispatcher's thread.
+  void write(std::function<void()> work, std::function<void(bool)> done = {});
   void report_failure(const store::Store::DeliveryJob& job, const store::Store::DeliveryOutcome& o) const;
 
   store::Store& store_;
@@ -98,6 +105,7 @@ class Dispatcher {
   std::vector<std::string> launched_;  // queued deliveries now posting, not yet marked sending
   std::vector<store::Store::DeliveryOutcome> outcomes_;
   std::chrono::steady_clock::time_point last_prune_{};
+  bool claiming_ = false;  // a claim is with the writer; the next poll waits for it
   DeliveryCounters counters_;
 };
 

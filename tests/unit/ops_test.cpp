@@ -97,7 +97,7 @@ struct World {
   chain::ChainTable chains;
   crypto::SeededRandom rng{7};
   boost::asio::io_context ioc;
-  chain::Scheduler scheduler{ioc, store, clock, chains, chain::LifecycleTiming{}, rng};
+  chain::Scheduler scheduler{store, clock, chains, chain::LifecycleTiming{}, rng};
   api::Services services{store, clock, wall, rng, "key", {}, scheduler, std::make_shared<api::TokenCache>(), {}};
 };
 

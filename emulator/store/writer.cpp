@@ -1,0 +1,251 @@
+// Implementation of writer.hpp.
+#include "emulator/store/writer.hpp"
+
+#include <cassert>
+#include <cstdio>
+#include <exception>
+#include <vector>
+
+#include "emulator/store/store.hpp"
+
+namespace paratro::store {
+namespace {
+
+// Reports on stderr: the writer sits below the HTTP layer's logger, and a write that fails is rare
+// and worth a line whatever the log level.
+void report(const char* what, const char* detail) { std::fprintf(stderr, "writer: %s: %s\n", what, detail); }
+
+void complete(Writer::Done& done, bool committed) {
+  if (!done) return;
+  try {
+    done(committed);
+  } catch (const std::exception& e) {
+    report("completion failed", e.what());
+  }
+}
+
+}  // namespace
+
+Writer::Writer(Store& store, WriterOptions options) : store_(store), options_(options) {
+  stats_.capacity = options_.capacity;
+}
+
+Writer::~Writer() { stop(); }
+
+void Writer::start() {
+  std::lock_guard lock(mu_);
+  if (running_) return;
+  running_ = true;
+  stopping_ = false;
+  {
+    std::lock_guard db_lock(store_.mu_);
+    store_.db_.disable_auto_checkpoint();
+  }
+  thread_ = std::thread([this] { loop(); });
+  thread_id_ = thread_.get_id();
+}
+
+void Writer::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (!running_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+  std::lock_guard lock(mu_);
+  running_ = false;
+  thread_id_ = {};
+}
+
+bool Writer::submit(Kind kind, Work work, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    if (client_ops_ >= options_.capacity) {
+      ++stats_.refused;
+      return false;
+    }
+    ++client_ops_;
+    queue_.push_back(Op{kind, std::move(work), std::move(done), true});
+  }
+  cv_.notify_one();
+  return true;
+}
+
+void Writer::submit_internal(Kind kind, Work work, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(Op{kind, std::move(work), std::move(done), false});
+  }
+  cv_.notify_one();
+}
+
+void Writer::set_tick(std::chrono::milliseconds period, Work tick) {
+  std::lock_guard lock(mu_);
+  tick_period_ = period;
+  tick_ = std::move(tick);
+}
+
+WriterStats Writer::stats() const {
+  std::lock_guard lock(mu_);
+  WriterStats s = stats_;
+  s.queued = queue_.size();
+  return s;
+}
+
+void Writer::fail_next_commits(int n) {
+  std::lock_guard lock(mu_);
+  fail_commits_ = n;
+}
+
+void Writer::loop() {
+  using clock = std::chrono::steady_clock;
+  auto next_tick = clock::now();
+  std::deque<Op> batch;
+  for (;;) {
+    Op exclusive{Kind::exclusive, {}, {}, false};
+    bool have_exclusive = false;
+    bool run_tick = false;
+    bool checkpoint = false;
+    {
+      std::unique_lock lock(mu_);
+      const auto wake = [&] { return stopping_ || !queue_.empty(); };
+      // A dirty WAL is checkpointed once the queue has been empty for a moment, never between
+      // back-to-back batches.
+      auto deadline = clock::now() + std::chrono::hours(1);
+      if (tick_period_.count() > 0) deadline = std::min(deadline, next_tick);
+      const bool dirty = stats_.wal_pages > 0 && !store_.in_memory();
+      if (dirty) deadline = std::min(deadline, clock::now() + std::chrono::milliseconds(20));
+      const bool woke = cv_.wait_until(lock, deadline, wake);
+      if (stopping_ && queue_.empty()) break;
+      if (tick_period_.count() > 0 && clock::now() >= next_tick) {
+        run_tick = true;
+        next_tick = clock::now() + tick_period_;
+      } else if (!woke) {
+        checkpoint = dirty;
+      } else if (queue_.front().kind == Kind::exclusive) {
+        exclusive = std::move(queue_.front());
+        queue_.pop_front();
+        have_exclusive = true;
+        if (exclusive.client) --client_ops_;
+      } else {
+        while (!queue_.empty() && queue_.front().kind == Kind::batched && batch.size() < options_.batch_max) {
+          if (queue_.front().client) --client_ops_;
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+    }
+    if (run_tick) {
+      Op op{Kind::exclusive, tick_, {}, false};
+      run_exclusive(op);
+    } else if (have_exclusive) {
+      run_exclusive(exclusive);
+    } else if (!batch.empty()) {
+      run_batch(batch);
+      batch.clear();
+    }
+    maybe_checkpoint(checkpoint);
+  }
+  maybe_checkpoint(true);
+}
+
+void Writer::run_batch(std::deque<Op>& batch) {
+  std::vector<char> ok(batch.size(), 0);
+  bool committed = false;
+  std::int64_t client_ops = 0;
+  for (const auto& op : batch) client_ops += op.client ? 1 : 0;
+  bool inject_failure = false;  // POST /_sandbox/storage: only batches holding client work count
+  {
+    std::lock_guard lock(mu_);
+    if (fail_commits_ > 0 && client_ops > 0) {
+      --fail_commits_;
+      inject_failure = true;
+    }
+  }
+  {
+    std::lock_guard db_lock(store_.mu_);
+    Database& db = store_.db_;
+    std::size_t first_live = 0;  // ops before this index were lost with a transaction SQLite rolled back
+    try {
+      db.run("BEGIN IMMEDIATE");
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (!db.in_transaction()) {  // an earlier failure made SQLite roll the whole batch back
+          for (std::size_t j = first_live; j < i; ++j) ok[j] = 0;
+          first_live = i;
+          db.run("BEGIN IMMEDIATE");
+        }
+        db.run("SAVEPOINT op");
+        try {
+          batch[i].work();
+          db.run("RELEASE op");
+          ok[i] = 1;
+        } catch (const std::exception& e) {
+          report("operation failed", e.what());
+          if (db.in_transaction()) {
+            try {
+              db.exec("ROLLBACK TO op; RELEASE op");
+            } catch (const std::exception&) {
+            }
+          }
+        }
+      }
+      if (!db.in_transaction()) {
+        for (std::size_t j = first_live; j < batch.size(); ++j) ok[j] = 0;
+      } else {
+        if (inject_failure) db.fail_next_commits(1);
+        db.run("COMMIT");
+      }
+      committed = true;
+    } catch (const std::exception& e) {
+      report("commit failed", e.what());
+      if (db.in_transaction()) {
+        try {
+          db.exec("ROLLBACK");
+        } catch (const std::exception&) {
+        }
+      }
+    }
+    std::lock_guard lock(mu_);
+    ++stats_.batches;
+    stats_.operations += static_cast<std::int64_t>(batch.size());
+    stats_.largest_batch = std::max<std::int64_t>(stats_.largest_batch, static_cast<std::int64_t>(batch.size()));
+    if (!committed) {
+      ++stats_.failed_commits;
+      stats_.last_failed_batch = client_ops;
+    }
+    stats_.wal_pages = db.wal_pages();
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) complete(batch[i].done, committed && ok[i]);
+}
+
+void Writer::run_exclusive(Op& op) {
+  bool ok = false;
+  {
+    std::lock_guard db_lock(store_.mu_);
+    try {
+      op.work();
+      ok = true;
+    } catch (const std::exception& e) {
+      report("exclusive operation failed", e.what());
+    }
+    assert(!store_.db_.in_transaction());  // exclusive work closes what it opens
+    std::lock_guard lock(mu_);
+    stats_.operations += 1;
+    stats_.wal_pages = store_.db_.wal_pages();
+  }
+  complete(op.done, ok);
+}
+
+void Writer::maybe_checkpoint(bool idle) {
+  std::lock_guard db_lock(store_.mu_);
+  Database& db = store_.db_;
+  if (store_.in_memory() || db.wal_pages() == 0) return;
+  if (!idle && db.wal_pages() < options_.wal_pages_max) return;
+  db.checkpoint_passive();
+  std::lock_guard lock(mu_);
+  ++stats_.checkpoints;
+  stats_.wal_pages = db.wal_pages();
+}
+
+}  // namespace paratro::store

@@ -1,0 +1,109 @@
+// The single writer: one thread owns the store's read-write connection and drains a bounded queue
+// of write operations with group commit. It takes what is queued (up to `batch_max`), opens one
+// BEGIN IMMEDIATE, runs each operation inside its own SAVEPOINT (an operation that throws rolls back
+// only itself), COMMITs once, and only then completes each operation — so whoever answers a client
+// from a completion knows the change is in the database file. A failed COMMIT completes every
+// operation of its batch as not committed, and nothing of the batch is visible.
+//
+// Exclusive operations (reset, restore, snapshots, clock advance, the scheduler's tick) run alone,
+// outside any batch transaction, and manage their own transactions. Checkpoints never run inside a
+// commit: automatic checkpoints are off and the writer runs a passive checkpoint when its queue is
+// empty, or after a commit that left the WAL over `wal_pages_max` pages.
+//
+// Bounds: `capacity` queued operations from clients; submit() refuses the next one (the caller
+// answers 503 with Retry-After). Internal operations (the scheduler, the webhook dispatcher) are not
+// refused: each of those producers keeps its own work bounded.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace paratro::store {
+
+class Store;
+
+struct WriterOptions {
+  std::size_t capacity = 8192;   // queued client operations before submit() refuses
+  std::size_t batch_max = 256;   // operations per group commit
+  std::int64_t wal_pages_max = 16384;  // checkpoint after a commit leaves the WAL larger (64 MiB)
+};
+
+struct WriterStats {
+  std::int64_t batches = 0;          // group commits attempted
+  std::int64_t operations = 0;       // operations completed (committed or not)
+  std::int64_t largest_batch = 0;    // most operations in one commit
+  std::int64_t failed_commits = 0;   // COMMITs that failed (their batches were rolled back)
+  std::int64_t last_failed_batch = 0;  // client operations in the most recent failed batch
+  std::int64_t refused = 0;          // submit() calls refused because the queue was full
+  std::int64_t checkpoints = 0;      // passive checkpoints run
+  std::size_t queued = 0;            // operations waiting right now
+  std::size_t capacity = 0;
+  std::int64_t wal_pages = 0;        // WAL size after the last commit or checkpoint
+};
+
+class Writer {
+ public:
+  enum class Kind { batched, exclusive };
+  using Work = std::function<void()>;
+  // Called on the writer thread after the operation's fate is known: `committed` is true when its
+  // changes are in the database file, false when its work threw or its batch's COMMIT failed.
+  using Done = std::function<void(bool committed)>;
+
+  Writer(Store& store, WriterOptions options = {});
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Starts the thread. Before start() (and after stop()) nothing runs; submissions wait.
+  void start();
+  // Finishes every queued operation, then joins the thread. Idempotent.
+  void stop();
+
+  // Queues a client operation; false (nothing queued, `done` not called) when the queue is full.
+  [[nodiscard]] bool submit(Kind kind, Work work, Done done);
+  // Queues an internal operation; never refused.
+  void submit_internal(Kind kind, Work work, Done done = {});
+  // Runs `tick` as an exclusive operation every `period` (the simulated chain's catch-up).
+  void set_tick(std::chrono::milliseconds period, Work tick);
+
+  bool on_writer_thread() const { return std::this_thread::get_id() == thread_id_; }
+  WriterStats stats() const;
+  // Test hook (POST /_sandbox/storage): the COMMITs of the next `n` batches that hold client work
+  // fail (internal work alone, such as the webhook dispatcher's claims, does not use them up).
+  void fail_next_commits(int n);
+
+ private:
+  struct Op {
+    Kind kind;
+    Work work;
+    Done done;
+    bool client = false;
+  };
+  void loop();
+  void run_batch(std::deque<Op>& batch);
+  void run_exclusive(Op& op);
+  void maybe_checkpoint(bool idle);
+
+  Store& store_;
+  WriterOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Op> queue_;
+  std::size_t client_ops_ = 0;  // queued operations that came through submit()
+  bool stopping_ = false;
+  bool running_ = false;
+  std::chrono::milliseconds tick_period_{0};
+  Work tick_;
+  int fail_commits_ = 0;  // batches with client work whose COMMIT is made to fail
+  WriterStats stats_;
+  std::thread thread_;
+  std::thread::id thread_id_;
+};
+
+}  // namespace paratro::store
