@@ -344,7 +344,9 @@ int main(int argc, char** argv) {
     hook_options.retention = cfg.webhook_retention;
     hook_options.on_failed_attempt = [](const std::string& line) { http::log_line(http::LogLevel::warn, line); };
     // Every write from here on goes through the single writer (store/writer.hpp).
-    store::Writer writer(store);
+    store::WriterOptions writer_options;
+    writer_options.capacity = cfg.write_queue;
+    store::Writer writer(store, writer_options);
     services.writer = &writer;
     hook_options.write = [&writer](std::function<void()> work, std::function<void(bool)> done) {
       writer.submit_internal(store::Writer::Kind::batched, std::move(work), std::move(done));

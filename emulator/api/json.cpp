@@ -105,6 +105,13 @@ domain::Result<std::optional<std::int64_t>> optional_int(const rapidjson::Value&
   return std::optional<std::int64_t>{it->value.GetInt64()};
 }
 
+domain::Result<std::optional<bool>> optional_bool(const rapidjson::Value& obj, const char* name) {
+  auto it = obj.FindMember(name);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return std::optional<bool>{};
+  if (!it->value.IsBool()) return make_error(ErrorCode::invalid_parameter, std::string(name) + " must be true or false");
+  return std::optional<bool>{it->value.GetBool()};
+}
+
 domain::Status check_known_fields(const rapidjson::Value& obj, std::initializer_list<std::string_view> known) {
   for (const auto& m : obj.GetObject()) {
     const std::string_view name(m.name.GetString(), m.name.GetStringLength());

@@ -70,6 +70,8 @@ domain::Result<std::optional<domain::ApiVersion>> optional_api_version(const rap
 // value out of range -> invalid_parameter naming the field and the range.
 domain::Result<std::optional<std::int64_t>> optional_int(const rapidjson::Value& obj, const char* name, std::int64_t lo,
                                                          std::int64_t hi);
+// Reads an optional boolean field: absent or null -> nullopt; another type -> invalid_parameter.
+domain::Result<std::optional<bool>> optional_bool(const rapidjson::Value& obj, const char* name);
 // invalid_parameter "Unknown field NAME" for the first member of `obj` not in `known`: control-plane
 // bodies refuse what they do not understand (usually a typo) instead of ignoring it.
 domain::Status check_known_fields(const rapidjson::Value& obj, std::initializer_list<std::string_view> known);

@@ -161,6 +161,8 @@ const std::vector<Option>& options() {
        integer(&Config::webhook_retention, 0, 1'000'000'000)},
       {"rate-limit", "N", "0 (off)", "requests per second (and burst) per API client",
        integer(&Config::rate_limit, 0, api::RateLimiter::kMaxRate)},
+      {"write-queue", "N", "8192", "writes waiting for the writer before new ones answer 503 with Retry-After",
+       integer(&Config::write_queue, 1, 1000000)},
       {"journal-size", "N", "1000", "requests kept by GET /_sandbox/requests; 0 disables the journal",
        integer(&Config::journal_size, 0, static_cast<std::int64_t>(api::RequestJournal::kMaxCapacity))},
       {"journal-bodies", "", "off", "keep request and response bodies in the journal", boolean(&Config::journal_bodies)},

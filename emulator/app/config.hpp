@@ -44,6 +44,7 @@ struct Config {
   std::int64_t webhook_retention = 10'000;
   std::int64_t rate_limit = 0;
   std::size_t journal_size = 1000;
+  std::size_t write_queue = 8192;  // client writes queued for the writer (store/writer.hpp)
   bool journal_bodies = false;
   std::string admin_token;
   std::string port_file;

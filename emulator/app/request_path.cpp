@@ -23,6 +23,8 @@ api::ApiResponse internal_error() {
 Access access_of(const api::ApiRequest& r) {
   std::string_view path = r.path;
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  // The writer's own controls must not wait for it (they pause and resume it).
+  if (path == "/_sandbox/storage") return Access::read;
   if (r.method == "GET" || r.method == "HEAD") {
     const bool paid_fetch = starts_with(path, "/_sandbox/x402/resources/") && ends_with(path, "/content");
     return paid_fetch && r.x_payment.has_value() ? Access::write : Access::read;

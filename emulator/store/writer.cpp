@@ -89,8 +89,17 @@ void Writer::set_tick(std::chrono::milliseconds period, Work tick) {
 WriterStats Writer::stats() const {
   std::lock_guard lock(mu_);
   WriterStats s = stats_;
-  s.queued = queue_.size();
+  s.queued = client_ops_;  // client writes waiting (internal work is not counted)
+  s.paused = paused_;
   return s;
+}
+
+void Writer::set_paused(bool paused) {
+  {
+    std::lock_guard lock(mu_);
+    paused_ = paused;
+  }
+  cv_.notify_all();
 }
 
 void Writer::fail_next_commits(int n) {
@@ -109,28 +118,31 @@ void Writer::loop() {
     bool checkpoint = false;
     {
       std::unique_lock lock(mu_);
-      const auto wake = [&] { return stopping_ || !queue_.empty(); };
-      // A dirty WAL is checkpointed once the queue has been empty for a moment, never between
-      // back-to-back batches.
+      const auto wake = [&] { return stopping_ || (!paused_ && !queue_.empty()); };
+      // A dirty WAL is checkpointed once no client work has come for a moment (the scheduler's
+      // ticks and the dispatcher's polls do not count), never between back-to-back batches.
       auto deadline = clock::now() + std::chrono::hours(1);
       if (tick_period_.count() > 0) deadline = std::min(deadline, next_tick);
       const bool dirty = stats_.wal_pages > 0 && !store_.in_memory();
-      if (dirty) deadline = std::min(deadline, clock::now() + std::chrono::milliseconds(20));
-      const bool woke = cv_.wait_until(lock, deadline, wake);
+      // Not before 50 ms without client work, nor sooner than 100 ms after the last attempt (a
+      // reader can keep a passive checkpoint from finishing).
+      const auto quiet_at = std::max(last_client_ + std::chrono::milliseconds(50), next_checkpoint_);
+      if (dirty) deadline = std::min(deadline, std::max(quiet_at, clock::now() + std::chrono::milliseconds(1)));
+      cv_.wait_until(lock, deadline, wake);
+      checkpoint = dirty && clock::now() >= quiet_at;
       if (stopping_ && queue_.empty()) break;
-      if (tick_period_.count() > 0 && clock::now() >= next_tick) {
+      if (tick_period_.count() > 0 && !paused_ && clock::now() >= next_tick) {
         run_tick = true;
         next_tick = clock::now() + tick_period_;
-      } else if (!woke) {
-        checkpoint = dirty;
+      } else if (queue_.empty() || (paused_ && !stopping_)) {
       } else if (queue_.front().kind == Kind::exclusive) {
         exclusive = std::move(queue_.front());
         queue_.pop_front();
         have_exclusive = true;
-        if (exclusive.client) --client_ops_;
+        if (exclusive.client) --client_ops_, last_client_ = clock::now();
       } else {
         while (!queue_.empty() && queue_.front().kind == Kind::batched && batch.size() < options_.batch_max) {
-          if (queue_.front().client) --client_ops_;
+          if (queue_.front().client) --client_ops_, last_client_ = clock::now();
           batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
@@ -145,6 +157,7 @@ void Writer::loop() {
       run_batch(batch);
       batch.clear();
     }
+    if (checkpoint) next_checkpoint_ = clock::now() + std::chrono::milliseconds(100);
     maybe_checkpoint(checkpoint);
   }
   maybe_checkpoint(true);

@@ -7,8 +7,8 @@
 //
 // Exclusive operations (reset, restore, snapshots, clock advance, the scheduler's tick) run alone,
 // outside any batch transaction, and manage their own transactions. Checkpoints never run inside a
-// commit: automatic checkpoints are off and the writer runs a passive checkpoint when its queue is
-// empty, or after a commit that left the WAL over `wal_pages_max` pages.
+// commit: automatic checkpoints are off and the writer runs a passive checkpoint once no client work
+// has come for 50 ms, or after a commit that left the WAL over `wal_pages_max` pages.
 //
 // Bounds: `capacity` queued operations from clients; submit() refuses the next one (the caller
 // answers 503 with Retry-After). Internal operations (the scheduler, the webhook dispatcher) are not
@@ -31,7 +31,7 @@ class Store;
 struct WriterOptions {
   std::size_t capacity = 8192;   // queued client operations before submit() refuses
   std::size_t batch_max = 256;   // operations per group commit
-  std::int64_t wal_pages_max = 16384;  // checkpoint after a commit leaves the WAL larger (64 MiB)
+  std::int64_t wal_pages_max = 4096;  // checkpoint after a commit leaves the WAL larger (16 MiB)
 };
 
 struct WriterStats {
@@ -42,8 +42,9 @@ struct WriterStats {
   std::int64_t last_failed_batch = 0;  // client operations in the most recent failed batch
   std::int64_t refused = 0;          // submit() calls refused because the queue was full
   std::int64_t checkpoints = 0;      // passive checkpoints run
-  std::size_t queued = 0;            // operations waiting right now
+  std::size_t queued = 0;            // client operations waiting right now
   std::size_t capacity = 0;
+  bool paused = false;
   std::int64_t wal_pages = 0;        // WAL size after the last commit or checkpoint
 };
 
@@ -74,6 +75,9 @@ class Writer {
 
   bool on_writer_thread() const { return std::this_thread::get_id() == thread_id_; }
   WriterStats stats() const;
+  // Test hook (POST /_sandbox/storage): while paused the writer takes no new work once the current
+  // operation is done; submissions queue (and are refused past `capacity`) until resumed.
+  void set_paused(bool paused);
   // Test hook (POST /_sandbox/storage): the COMMITs of the next `n` batches that hold client work
   // fail (internal work alone, such as the webhook dispatcher's claims, does not use them up).
   void fail_next_commits(int n);
@@ -97,9 +101,12 @@ class Writer {
   std::deque<Op> queue_;
   std::size_t client_ops_ = 0;  // queued operations that came through submit()
   bool stopping_ = false;
+  bool paused_ = false;
   bool running_ = false;
   std::chrono::milliseconds tick_period_{0};
   Work tick_;
+  std::chrono::steady_clock::time_point last_client_{};  // when client work was last taken
+  std::chrono::steady_clock::time_point next_checkpoint_{};  // no idle checkpoint before this
   int fail_commits_ = 0;  // batches with client work whose COMMIT is made to fail
   WriterStats stats_;
   std::thread thread_;

@@ -1,5 +1,5 @@
 """The single writer and its group commit: a failed commit fails exactly the writes of its batch and
-changes nothing; sixteen concurrent clients survive at least ten `kill -9` restarts with every
+changes nothing; a full queue answers 503 with Retry-After; sixteen concurrent clients survive at least ten `kill -9` restarts with every
 acknowledged id present and the money adding up; the writer's figures and their bad input."""
 import random
 import secrets
@@ -96,13 +96,54 @@ def test_a_failed_commit_fails_its_whole_batch_and_only_it(launch):
     assert sb.ledger()["balanced"] is True
 
 
+def test_a_full_write_queue_answers_503_with_retry_after(launch):
+    server, sb = manual_world(launch, "--write-queue", "3")
+    api = server.api
+    t = api.new_tenant()
+    assert storage(api)["queue_capacity"] == 3
+    r = api.req("POST", "/_sandbox/storage", json={"paused": True})
+    assert r.status_code == 200 and r.json()["paused"] is True, r.text
+    results = [None] * 6
+
+    def create(i):
+        with requests.Session() as s:
+            results[i] = s.post(api.base + "/api/v1/wallets", headers={"Authorization": f"Bearer {t.token}"},
+                                json={"wallet_name": f"queued-{i}"}, timeout=30)
+
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(6)]
+    for th in threads:
+        th.start()
+    # Reads still answer while the writer is paused; wait for the queue state, not for time.
+    deadline = time.monotonic() + 20
+    while True:
+        st = storage(api)
+        if st["queued"] == 3 and st["refused"] == 3:
+            break
+        assert time.monotonic() < deadline, st
+        time.sleep(0.01)
+    refused = [r for r in results if r is not None]
+    assert len(refused) == 3
+    for r in refused:
+        assert_error(r, "service_unavailable")
+        assert r.headers["Retry-After"] == "1"
+    assert t.list_all("/api/v1/wallets") == []
+    r = api.req("POST", "/_sandbox/storage", json={"paused": False})
+    assert r.status_code == 200 and r.json()["paused"] is False, r.text
+    for th in threads:
+        th.join(timeout=30)
+    created = [r for r in results if r.status_code == 200]
+    assert len(created) == 3
+    assert sorted(w["wallet_id"] for w in t.list_all("/api/v1/wallets")) == sorted(r.json()["wallet_id"] for r in created)
+
+
 def test_storage_control_refuses_bad_input(launch):
     server = launch()
     api = server.api
     for body, code in [({}, "invalid_parameter"), ({"fail_commits": -1}, "invalid_parameter"),
-                       ({"fail_commits": "1"}, "invalid_parameter"), ({"fail_commits": 1, "x": 1}, "invalid_parameter")]:
+                       ({"fail_commits": "1"}, "invalid_parameter"), ({"fail_commits": 1, "x": 1}, "invalid_parameter"),
+                       ({"paused": "yes"}, "invalid_parameter")]:
         r = api.req("POST", "/_sandbox/storage", json=body)
-        assert r.status_code == 400, (body, r.text)
+        assert_error(r, code)
     r = api.req("POST", "/_sandbox/storage", data="{not json")
     assert_error(r, "bad_request")
     assert storage(api)["failed_commits"] == 0

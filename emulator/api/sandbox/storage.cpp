@@ -1,7 +1,9 @@
 // GET /_sandbox/storage: the single writer's figures (queue, group commits, checkpoints, WAL size).
-// POST /_sandbox/storage {"fail_commits": N}: the next N group commits fail as a commit that cannot
-// be written would (SQLite rolls each back), so clients can test how they handle a 500 that changed
-// nothing.
+// POST /_sandbox/storage {"fail_commits": N, "paused": bool}: the next N group commits holding
+// client writes fail as a commit that cannot be written would (SQLite rolls each back), so clients
+// can test how they handle a 500 that changed nothing; `paused` stops the writer taking work (writes
+// wait, then answer 503 once the queue is full) until unpaused. Served on the I/O thread, not through
+// the writer, so it can unpause it.
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/json.hpp"
 
@@ -27,6 +29,7 @@ ApiResponse storage_status(const store::Writer& writer, std::int64_t armed) {
       .field("checkpoints", st.checkpoints)
       .field("wal_pages", st.wal_pages)
       .field("fail_commits", armed)
+      .field("paused", st.paused)
       .end_object();
   return json_response(200, w.take());
 }
@@ -38,12 +41,15 @@ ApiResponse sandbox_storage(Services& s, const ApiRequest& r) {
   if (r.method == "GET") return storage_status(*s.writer, 0);
   auto body = parse_object(r.body);
   if (!body) return error_response(body.error());
-  if (auto st = check_known_fields(*body, {"fail_commits"}); !st) return error_response(st.error());
+  if (auto st = check_known_fields(*body, {"fail_commits", "paused"}); !st) return error_response(st.error());
   auto n = optional_int(*body, "fail_commits", 0, 1000);
   if (!n) return error_response(n.error());
-  if (!*n) return error_response(ErrorCode::invalid_parameter, "fail_commits is required (0 disarms)");
-  s.writer->fail_next_commits(static_cast<int>(**n));
-  return storage_status(*s.writer, **n);
+  auto paused = optional_bool(*body, "paused");
+  if (!paused) return error_response(paused.error());
+  if (!*n && !*paused) return error_response(ErrorCode::invalid_parameter, "fail_commits or paused is required");
+  if (*n) s.writer->fail_next_commits(static_cast<int>(**n));
+  if (*paused) s.writer->set_paused(**paused);
+  return storage_status(*s.writer, n->value_or(0));
 }
 
 }  // namespace paratro::api
