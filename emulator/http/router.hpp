@@ -1,7 +1,6 @@
-// Maps method + path to a handler: the one fixed pipeline of every request (route -> authenticate
-// for /api/v1 except the token endpoint -> handler). Unknown paths are 404 not_found, known paths
-// with another method 405; both in the contract's error shape. No Beast here: the router works on
-// ApiRequest, so it can be driven without sockets.
+// The transport's entry to the API: hands a request to the route table (api/routes.hpp), where
+// the routing policy lives (which routes exist, what each needs, 404/405 answers). Kept so that
+// callers wired to http::route keep compiling; new code calls api::dispatch.
 #pragma once
 
 #include "emulator/api/context.hpp"
@@ -9,6 +8,7 @@
 
 namespace paratro::http {
 
+// api::dispatch(services, request).
 api::ApiResponse route(api::Services& services, const api::ApiRequest& request);
 
 }  // namespace paratro::http
