@@ -34,20 +34,13 @@ bool is_single_wildcard(std::string_view seg) {
 
 }  // namespace
 
-bool path_matches(std::string_view pattern, std::string_view path) { return path_matches(pattern, path, {}); }
-
-bool path_matches(std::string_view pattern, std::string_view path, std::span<std::string_view> captures) {
+bool path_matches(std::string_view pattern, std::string_view path) {
   Segments p(pattern), s(path);
   std::string_view ps, ss;
-  std::size_t captured = 0;
   while (p.next(ps)) {
     if (ps == "**") return p.done();  // `**` elsewhere is malformed: match nothing
     if (!s.next(ss)) return false;
-    if (is_single_wildcard(ps)) {
-      if (captured < captures.size()) captures[captured++] = ss;
-    } else if (ps != ss) {
-      return false;
-    }
+    if (!is_single_wildcard(ps) && ps != ss) return false;
   }
   return s.done();
 }
