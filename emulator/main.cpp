@@ -26,7 +26,7 @@
 #include "emulator/crypto/hash.hpp"
 #include "emulator/http/log.hpp"
 #include "emulator/http/pipeline.hpp"
-#include "emulator/http/router.hpp"
+#include "emulator/api/routes.hpp"
 #include "emulator/http/server.hpp"
 #include "emulator/webhooks/dispatcher.hpp"
 #include "emulator/webhooks/listener.hpp"
@@ -380,7 +380,7 @@ int main(int argc, char** argv) {
     writer.start();
     http::ServerLimits limits;
     limits.body_limit = cfg.max_body_bytes;
-    const app::Route route = [&services](const api::ApiRequest& r) { return http::route(services, r); };
+    const app::Route route = [&services](const api::ApiRequest& r) { return api::dispatch(services, r); };
     std::optional<http::Server> server;
     try {
       server.emplace(ioc, boost::asio::ip::tcp::endpoint{address, cfg.port},

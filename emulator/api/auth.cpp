@@ -71,15 +71,12 @@ ApiResponse issue_token(Services& s, const ApiRequest& r) {
 }
 
 domain::Result<Caller> authenticate(Services& s, const ApiRequest& r) {
-  constexpr std::string_view kScheme = "Bearer ";
-  std::string_view header = r.authorization;
-  if (header.empty()) return make_error(ErrorCode::unauthorized, "Authorization: Bearer <token> header is required");
-  if (header.size() <= kScheme.size() || !std::equal(kScheme.begin(), kScheme.end(), header.begin(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-      })) {
-    return make_error(ErrorCode::unauthorized, "Authorization header must use the Bearer scheme");
+  if (r.authorization.empty()) {
+    return make_error(ErrorCode::unauthorized, "Authorization: Bearer <token> header is required");
   }
-  const auto token = header.substr(kScheme.size());
+  const auto bearer = r.bearer_token();
+  if (!bearer) return make_error(ErrorCode::unauthorized, "Authorization header must use the Bearer scheme");
+  const std::string_view token = *bearer;
   const std::int64_t now_s = s.wall_clock.now_ms() / 1000;
   if (auto hit = s.tokens->find(token)) {
     if (hit->expires_at <= now_s) return make_error(ErrorCode::token_expired, "Token has expired");

@@ -61,13 +61,9 @@ ApiResponse get_transaction(Services& s, const Caller& c, std::string_view id);
 // or 202 PENDING when the magic memo makes the signing engine slow.
 ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, const Caller& c, std::string_view operation);
 ApiResponse list_transactions(Services& s, const ApiRequest& r, const Caller& c);
-// operations.cpp: POST /api/v1/transactions with operation PROGRAM_CALL or CONTRACT_CALL (`body` is
-// the request object, `operation` one of those two names): the whole answer, success or error.
-ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, const Caller& c,
-                                  std::string_view operation);
 
 // x402.cpp — the x402 facilitator (verify, settle, settle status, settlements) and, for 2026-04
-// clients, the signing endpoint (the router answers 410 to the versions that retired it).
+// clients, the signing endpoint (the route table answers 410 to the versions that retired it).
 ApiResponse x402_sign(Services& s, const ApiRequest& r, const Caller& c);
 ApiResponse x402_get_sign(Services& s, const Caller& c, std::string_view tx_id);
 ApiResponse x402_verify(Services& s, const ApiRequest& r, const Caller& c);
@@ -128,21 +124,27 @@ ApiResponse sandbox_webhook_event(Services& s, std::string_view event_id);
 ApiResponse sandbox_webhook_deliveries(Services& s, const ApiRequest& r);
 ApiResponse sandbox_redeliver_event(Services& s, std::string_view event_id);
 ApiResponse sandbox_webhook_test(Services& s, const ApiRequest& r);
-// sandbox/ops.cpp — fault rules, request journal, metrics, rate limits
+// The operational controls. sandbox/faults.cpp: fault rules.
 ApiResponse sandbox_create_fault(Services& s, const ApiRequest& r);
 ApiResponse sandbox_list_faults(Services& s);
 ApiResponse sandbox_delete_faults(Services& s);
 ApiResponse sandbox_delete_fault(Services& s, std::string_view id);
+// sandbox/journal.cpp: the request journal.
 ApiResponse sandbox_list_requests(Services& s, const ApiRequest& r);
 ApiResponse sandbox_delete_requests(Services& s);
 // GET: the journal's settings; PUT {"bodies": bool}: switch body recording.
 ApiResponse sandbox_journal_config(Services& s, const ApiRequest& r);
+// sandbox/metrics_endpoint.cpp
 ApiResponse sandbox_metrics(Services& s);
+// sandbox/rate_limits.cpp
 ApiResponse sandbox_set_rate_limit(Services& s, const ApiRequest& r, std::string_view client_id);
+// sandbox/guards.cpp: the checks the route table applies before a handler (routes.hpp).
 // The 429 (with Retry-After) to answer when the caller is over its rate limit; nullopt if admitted.
 std::optional<ApiResponse> check_rate_limit(Services& s, const Caller& c);
 // The 401 to answer when --admin-token is set and the request does not present it.
 std::optional<ApiResponse> check_admin(Services& s, const ApiRequest& r);
+// sandbox/ops.cpp: 200 {"deleted": n}, the answer of the controls' DELETE endpoints.
+ApiResponse deleted_response(std::size_t n);
 // Registers the reset hook that empties the request journal, the rate-limit buckets and the fault
 // rules (metrics counters are cumulative and stay).
 void add_ops_reset_hook(Services& s);

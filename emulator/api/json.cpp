@@ -1,6 +1,8 @@
 // Implementation of the JSON helpers in json.hpp.
 #include "emulator/api/json.hpp"
 
+#include <algorithm>
+
 #include <rapidjson/error/en.h>
 
 namespace paratro::api {
@@ -77,14 +79,44 @@ domain::Result<std::optional<domain::ApiVersion>> optional_api_version(const rap
 }
 
 namespace {
-// Characters, not bytes: the documented limits are "max N characters" and names may be non-ASCII.
-std::size_t utf8_length(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
+
+// The length of the valid UTF-8 sequence that starts at `p[i]` (1 to 4), or 0 when the bytes there
+// do not form one: overlong forms, surrogates and code points above U+10FFFF are invalid.
+std::size_t utf8_sequence(const unsigned char* p, std::size_t n, std::size_t i) {
+  const unsigned char c = p[i];
+  const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  bool ok = len > 0 && i + len <= n;
+  for (std::size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
+  if (ok && len == 2) ok = c >= 0xC2;                                                            // overlong
+  if (ok && len == 3) ok = !(c == 0xE0 && p[i + 1] < 0xA0) && !(c == 0xED && p[i + 1] >= 0xA0);  // overlong, surrogate
+  if (ok && len == 4) ok = !(c == 0xF0 && p[i + 1] < 0x90) && c <= 0xF4 && !(c == 0xF4 && p[i + 1] >= 0x90);
+  return ok ? len : 0;
 }
+
 }  // namespace
+
+std::size_t utf8_length(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++chars) i += std::max<std::size_t>(1, utf8_sequence(p, text.size(), i));
+  return chars;
+}
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t i = 0; i < text.size();) {
+    if (const std::size_t len = utf8_sequence(p, text.size(), i)) {
+      out.append(text.substr(i, len));
+      i += len;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  return out;
+}
 
 domain::Status check_length(std::string_view field, std::string_view value, std::size_t max_chars) {
   if (utf8_length(value) > max_chars) {

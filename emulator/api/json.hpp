@@ -75,6 +75,12 @@ domain::Result<std::optional<bool>> optional_bool(const rapidjson::Value& obj, c
 // invalid_parameter "Unknown field NAME" for the first member of `obj` not in `known`: control-plane
 // bodies refuse what they do not understand (usually a typo) instead of ignoring it.
 domain::Status check_known_fields(const rapidjson::Value& obj, std::initializer_list<std::string_view> known);
+// The number of characters of UTF-8 `text`; each byte that starts no valid sequence counts as one
+// (as valid_utf8 would replace it).
+std::size_t utf8_length(std::string_view text);
+// `text` as valid UTF-8: each byte that starts no valid sequence (binary bodies, a cut through a
+// character at a size cap) becomes U+FFFD, so JSON written from it stays valid.
+std::string valid_utf8(std::string_view text);
 // validation_failed naming the field when `value` is longer than `max_chars` characters.
 domain::Status check_length(std::string_view field, std::string_view value, std::size_t max_chars);
 

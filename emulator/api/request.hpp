@@ -3,6 +3,7 @@
 // directly.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,20 @@ struct ApiRequest {
   std::optional<std::string> idempotency_key;  // Idempotency-Key, when sent (even empty)
   std::string body;
   std::optional<std::string> x_payment;  // X-PAYMENT (x402 paid resources), when sent
+
+  // The token of an `Authorization: Bearer <token>` header (the scheme in any case), or nullopt when
+  // the header is absent, uses another scheme or has an empty token. The one Bearer parser: API
+  // tokens and the control plane's admin token both use it.
+  std::optional<std::string_view> bearer_token() const {
+    constexpr std::string_view kScheme = "bearer ";
+    const std::string_view header = authorization;
+    if (header.size() <= kScheme.size()) return std::nullopt;
+    for (std::size_t i = 0; i < kScheme.size(); ++i) {
+      const char c = header[i];
+      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kScheme[i]) return std::nullopt;
+    }
+    return header.substr(kScheme.size());
+  }
 
   // The first value of a query parameter, or nullptr.
   const std::string* query_param(std::string_view name) const {

@@ -14,15 +14,10 @@
 
 namespace paratro::app {
 
-enum class Access { read, write, exclusive };
-
-// How a request must run, from its method, path and (for paid resources) its X-PAYMENT header.
-Access access_of(const api::ApiRequest& r);
-
 using Route = std::function<api::ApiResponse(const api::ApiRequest&)>;
 using Respond = std::function<void(api::ApiResponse)>;
 
-// Runs `route` for `r` on the path access_of() chooses and calls `respond` exactly once. The
+// Runs `route` for `r` on the path api::access_of() (the route table's access kind) chooses and calls `respond` exactly once. The
 // request must stay valid until then.
 void serve(store::Store& store, store::Writer& writer, const Route& route, const api::ApiRequest& r, Respond respond);
 

@@ -79,9 +79,12 @@ bool ChainTable::apply_override(std::string_view spec, std::string& error) {
   return true;
 }
 
-std::int64_t ChainTable::height_at(const ChainParams& c, std::int64_t t_ms) const {
-  if (t_ms <= epoch_ms_) return c.base_height;
-  return c.base_height + (t_ms - epoch_ms_) / c.block_time_ms;
+std::int64_t ChainTable::height_at(const ChainParams& c, std::int64_t t_ms, BeforeEpoch before) const {
+  if (t_ms <= epoch_ms_ && before == BeforeEpoch::hold) return c.base_height;
+  const std::int64_t d = t_ms - epoch_ms_;
+  std::int64_t blocks = d / c.block_time_ms;
+  if (d < 0 && d % c.block_time_ms != 0) --blocks;  // floor, not truncation, before the epoch
+  return std::max<std::int64_t>(1, c.base_height + blocks);
 }
 
 std::int64_t ChainTable::block_time(const ChainParams& c, std::int64_t height) const {

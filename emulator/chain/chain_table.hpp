@@ -32,7 +32,14 @@ class ChainTable {
 
   void set_epoch(std::int64_t epoch_ms) { epoch_ms_ = epoch_ms; }
   std::int64_t epoch() const { return epoch_ms_; }
-  std::int64_t height_at(const ChainParams& c, std::int64_t t_ms) const;
+  // What a height before the epoch (the first start) means to the caller.
+  enum class BeforeEpoch {
+    hold,    // the live chain: it had not started, every earlier time is at base_height
+    extend,  // history that predates the first start (fixture rows): the schedule runs backwards
+  };
+  // The one block-height function: base_height + floor((t_ms - epoch) / block_time), at least 1;
+  // before the epoch as `before` says.
+  std::int64_t height_at(const ChainParams& c, std::int64_t t_ms, BeforeEpoch before = BeforeEpoch::hold) const;
   std::int64_t block_time(const ChainParams& c, std::int64_t height) const;
   // What a client sees for a transaction at `now`: CONFIRMING counts blocks as they are mined.
   std::int64_t confirmations_at(const domain::TransactionRecord& t, std::int64_t now_ms) const;

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "emulator/api/json.hpp"
-#include "emulator/api/route_table.hpp"
+#include "emulator/api/routes.hpp"
 
 namespace paratro::http {
 
@@ -31,7 +31,7 @@ Admission admit(api::Services& s, const api::ApiRequest& r) {
 
 void observe(api::Services& s, const Exchange& ex) {
   const auto& req = ex.request;
-  s.ops->metrics.record(api::match_route(req.path), req.method, ex.response.status, ex.latency_us);
+  s.ops->metrics.record(api::template_index(req.path), req.method, ex.response.status, ex.latency_us);
   if (!is_api_path(req.path)) return;
   const auto q = ex.target.find('?');
   const std::string_view query = q == std::string_view::npos ? std::string_view{} : ex.target.substr(q + 1);

@@ -614,6 +614,12 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver, version: st
     expect(api.req("GET", "/_sandbox/requests/config"), 200)
     assert expect(api.req("DELETE", "/_sandbox/requests"), 200)["deleted"] > 0
 
+    # The writer's figures and controls (a paused writer is resumed at once; arm and disarm).
+    assert expect(api.req("GET", "/_sandbox/storage"), 200)["batches"] > 0
+    assert expect(api.req("POST", "/_sandbox/storage", json={"paused": False}), 200)["paused"] is False
+    assert expect(api.req("POST", "/_sandbox/storage", json={"fail_commits": 0}), 200)["fail_commits"] == 0
+    expect(api.req("POST", "/_sandbox/storage", json={}), 400, "invalid_parameter")
+
     # Metrics: Prometheus text, not JSON.
     r = api.req("GET", "/_sandbox/metrics")
     assert r.status_code == 200 and r.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8", r.headers

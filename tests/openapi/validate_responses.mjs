@@ -195,6 +195,14 @@ exchanges.forEach((ex, index) => {
       if (!expected) errs.push(`${routerCase}: the document has no x-router-errors entry`);
       else if (expected.status !== ex.status) errs.push(`${routerCase}: expected HTTP ${expected.status}, got ${ex.status}`);
       else errs = errs.concat(checkResponse({ ...fake, 'x-error-codes': [expected.code] }, ex));
+      if (expected?.allow && routerCase === 'method-not-allowed') {
+        // `Allow` lists exactly the methods the document defines for the path.
+        const methods = ['get', 'put', 'post', 'delete', 'patch'].filter((m) => item[m]).map((m) => m.toUpperCase());
+        const allow = (ex.headers.allow ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+        if (allow.slice().sort().join(', ') !== methods.slice().sort().join(', ')) {
+          errs.push(`method-not-allowed: Allow is "${ex.headers.allow ?? ''}", the document defines ${methods.join(', ')}`);
+        }
+      }
     } else {
       const key = `${ex.method.toUpperCase()} ${match.template}`;
       (covered[key] ||= new Set()).add(ex.status);

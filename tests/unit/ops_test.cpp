@@ -1,26 +1,20 @@
-// Unit tests for the operational controls' pure parts: path patterns, the route table, token
-// buckets and the rate limiter under an injected time, fault rule decisions, the request journal's
+// Unit tests for the operational controls' pure parts: path patterns, token buckets and the rate limiter under an injected time, fault rule decisions, the request journal's
 // ring and filters, and the metrics exposition.
 #include <doctest/doctest.h>
-
-#include <boost/asio/io_context.hpp>
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "emulator/api/context.hpp"
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/path_pattern.hpp"
-#include "emulator/api/route_table.hpp"
+#include "emulator/api/routes.hpp"
 #include "emulator/api/sandbox/ops.hpp"
-#include "emulator/chain/scheduler.hpp"
 #include "emulator/crypto/random.hpp"
-#include "emulator/http/router.hpp"
+#include "test_services.hpp"
 
 namespace api = paratro::api;
-namespace chain = paratro::chain;
 namespace crypto = paratro::crypto;
 namespace domain = paratro::domain;
 
@@ -63,68 +57,7 @@ TEST_CASE("pattern validation") {
   CHECK_FALSE(api::pattern_error("/" + std::string(300, 'a')).empty());
 }
 
-TEST_CASE("route templates: ids collapse, unknown paths are unmatched") {
-  const auto t = api::route_templates();
-  const auto name = [&](std::string_view path) {
-    const int i = api::match_route(path);
-    return i < 0 ? api::kUnmatchedRoute : t[static_cast<std::size_t>(i)];
-  };
-  CHECK(name("/api/v1/wallets/w_01HX") == "/api/v1/wallets/{id}");
-  CHECK(name("/api/v1/wallets") == "/api/v1/wallets");
-  CHECK(name("/api/v1/transactions/tx_1") == "/api/v1/transactions/{id}");
-  CHECK(name("/_sandbox/transactions/tx_9/confirm") == "/_sandbox/transactions/{id}/confirm");
-  CHECK(name("/_sandbox/faults/flt_3") == "/_sandbox/faults/{id}");
-  CHECK(name("/_sandbox/clients/c_1/security-factors/settings") == "/_sandbox/clients/{id}/security-factors/settings");
-  CHECK(name("/_sandbox/clients/c_1/security-factors/sf_2") == "/_sandbox/clients/{id}/security-factors/{id}");
-  CHECK(name("/_sandbox/clients/c_1/security-factors/sf_2/status") ==
-        "/_sandbox/clients/{id}/security-factors/{id}/status");
-  CHECK(name("/nope") == api::kUnmatchedRoute);
-  CHECK(name("/api/v1/wallets/a/b") == api::kUnmatchedRoute);
-}
-
-namespace {
-
-class FixedClock final : public domain::Clock {
- public:
-  std::int64_t now_ms() const override { return 1767225600000; }
-};
-
-// Services over an in-memory store with a manual clock, as main() wires them.
-struct World {
-  paratro::store::Store store{":memory:"};
-  FixedClock wall;
-  chain::VirtualClock clock{wall, chain::ClockState{true, 1.0, wall.now_ms(), wall.now_ms()}};
-  chain::ChainTable chains;
-  crypto::SeededRandom rng{7};
-  boost::asio::io_context ioc;
-  chain::Scheduler scheduler{store, clock, chains, chain::LifecycleTiming{}, rng};
-  api::Services services{store, clock, wall, rng, "key", {}, scheduler, std::make_shared<api::TokenCache>(), {}};
-};
-
-}  // namespace
-
-TEST_CASE("every route template reaches a handler") {
-  // A real router: a template's path must not be the router's own 404.
-  World world;
-  auto& services = world.services;
-  for (std::string_view tmpl : api::route_templates()) {
-    std::string path(tmpl);
-    for (auto open = path.find('{'); open != std::string::npos; open = path.find('{')) {
-      path.replace(open, path.find('}', open) - open + 1, "x1");
-    }
-    bool routed = false;
-    for (const char* method : {"GET", "POST", "PUT", "DELETE"}) {
-      api::ApiRequest r;
-      r.method = method;
-      r.path = path;
-      const auto res = paratro::http::route(services, r);
-      // Only the router's own 404 says "No such route"; handlers' 404s name what was missing.
-      if (res.body.find("No such route") == std::string::npos) routed = true;
-    }
-    CAPTURE(path);
-    CHECK(routed);
-  }
-}
+using paratro::testing::World;
 
 TEST_CASE("token bucket: burst, refill, Retry-After") {
   api::TokenBucket b;
@@ -297,7 +230,7 @@ TEST_CASE("request journal: ring, newest first, filters, bodies") {
 
 TEST_CASE("metrics: counters by label set and a cumulative histogram") {
   api::Metrics m;
-  const int wallet = api::match_route("/api/v1/wallets/w_1");
+  const int wallet = api::template_index("/api/v1/wallets/w_1");
   m.record(wallet, "GET", 200, 300);       // 0.0003 s
   m.record(wallet, "GET", 200, 3'000);     // 0.003 s
   m.record(wallet, "GET", 404, 40'000'000);  // over the last bound

@@ -4,7 +4,7 @@
 #include <array>
 #include <cstdio>
 
-#include "emulator/api/route_table.hpp"
+#include "emulator/api/routes.hpp"
 
 namespace paratro::api {
 

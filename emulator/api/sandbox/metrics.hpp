@@ -1,9 +1,9 @@
 // HTTP request metrics for GET /_sandbox/metrics (Prometheus text format 0.0.4): a counter per
 // (route template, method, status) and a latency histogram per route template. Every label set is
-// fixed up front: routes come from route_table.hpp (plus "unmatched"), methods from a short list
-// (plus "OTHER"), statuses from the codes the emulator answers (plus "other"). So the storage is
-// one array of relaxed atomics, sized at construction, and recording a request takes no lock and
-// allocates nothing.
+// fixed up front: routes are the route table's templates (routes.hpp, plus "unmatched"), methods
+// from a short list (plus "OTHER"), statuses from the codes the emulator answers (plus "other").
+// So the storage is one array of relaxed atomics, sized at construction, and recording a request
+// takes no lock and allocates nothing.
 #pragma once
 
 #include <atomic>

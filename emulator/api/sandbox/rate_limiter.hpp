@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 namespace paratro::api {
 
@@ -39,6 +40,10 @@ class RateLimiter {
 
   // `now_us` defaults to steady_clock; tests pass their own.
   explicit RateLimiter(std::size_t max_clients = 10'000, MicrosecondClock now_us = {});
+
+  // Replaces the time source (unit tests driving a limiter they do not construct). Not
+  // thread-safe: call before the first admit().
+  void set_clock(MicrosecondClock now_us) { now_us_ = std::move(now_us); }
 
   // The limit of clients without their own (the --rate-limit flag); 0 turns it off.
   void set_default_rate(std::int64_t per_second);
