@@ -151,7 +151,13 @@ ApiResponse route_security_factors(api::Services& s, const ApiRequest& r, const 
 }
 
 ApiResponse route_sandbox(api::Services& s, const ApiRequest& r, const Segments& seg, int n) {
-  if (n == 2 && seg[1] == "clients") return r.method == "POST" ? api::sandbox_create_client(s, r) : not_allowed(r);
+  if (n == 2 && seg[1] == "clients") {
+    if (r.method == "GET") return api::sandbox_list_clients(s);
+    return r.method == "POST" ? api::sandbox_create_client(s, r) : not_allowed(r);
+  }
+  if (n == 4 && seg[1] == "clients" && seg[3] == "wallets") return r.method == "GET" ? api::sandbox_client_wallets(s, seg[2]) : not_allowed(r);
+  if (n == 2 && seg[1] == "transactions") return r.method == "GET" ? api::sandbox_list_transactions(s, r) : not_allowed(r);
+  if (n == 3 && seg[1] == "transactions") return r.method == "GET" ? api::sandbox_transaction_view(s, seg[2]) : not_allowed(r);
   if (n == 2 && seg[1] == "health") return r.method == "GET" ? api::sandbox_health(s) : not_allowed(r);
   if (n == 2 && seg[1] == "clock") {
     if (r.method == "PUT") return api::sandbox_set_clock(s, r);
@@ -222,6 +228,10 @@ ApiResponse route(api::Services& s, const ApiRequest& r) {
   Segments seg{};
   const int n = split_path(r.path, seg);
   if (n >= 2 && seg[0] == "api" && seg[1] == "v1") return route_api(s, r, seg, n);
+  if (n == 0) return r.method == "GET" ? api::redirect_to_ui() : not_found();
+  if (n >= 2 && n <= 3 && seg[0] == "_sandbox" && seg[1] == "ui") {
+    return r.method == "GET" ? api::sandbox_ui_asset(n == 3 ? seg[2] : std::string_view()) : not_allowed(r);
+  }
   if (n >= 1 && seg[0] == "_sandbox") {
     if (auto denied = api::check_admin(s, r)) return std::move(*denied);
     return route_sandbox(s, r, seg, n);
