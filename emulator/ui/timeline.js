@@ -37,7 +37,7 @@ function creatingRequest(tx, journal) {
   if (!journal) return '<p class="muted">Loading the request journal…</p>';
   const hit = journal.data.find((e) => e.method === "POST" && e.response_body && e.response_body.includes(tx.tx_id));
   if (hit) {
-    return `<p><span class="badge">${esc(hit.method)}</span> <code>${esc(hit.path)}</code> → ${esc(hit.status)} · ` +
+    return `<p data-testid="created-by"><span class="badge">${esc(hit.method)}</span> <code>${esc(hit.path)}</code> → ${esc(hit.status)} · ` +
       `${esc(absolute(hit.time))} (wall clock) · request ${esc(hit.request_id)}</p>` +
       (hit.request_body ? `<pre aria-label="Request body">${esc(hit.request_body)}</pre>` : "");
   }
@@ -59,7 +59,7 @@ export function renderDetail(view, journal, observed, nowMs) {
   const events = view.webhook_events.length ? `<ul class="timeline">${view.webhook_events.slice().reverse().map((e) =>
     `<li><code>${esc(e.event_type)}</code> <span class="when">${when(e.created_at, nowMs)} · event ${esc(e.event_id)}</span></li>`).join("")}</ul>`
     : '<p class="muted">No webhook events — the client has no webhook endpoint (PUT /_sandbox/clients/{id}/webhook).</p>';
-  const deliveries = view.webhook_deliveries.length ? `<ul class="assets">${view.webhook_deliveries.map((d) => deliveryRow(d, nowMs)).join("")}</ul>` : "";
+  const deliveries = view.webhook_deliveries.length ? `<ul class="delivery-list">${view.webhook_deliveries.map((d) => deliveryRow(d, nowMs)).join("")}</ul>` : "";
   const actions = inFlight ? `<div class="actions" role="group" aria-label="Force this transaction">` +
     `<button type="button" data-tx-action="confirm" data-focus-key="act-confirm">Confirm now</button>` +
     `<button type="button" data-tx-action="fail" class="danger" data-focus-key="act-fail">Fail now</button>` +

@@ -98,7 +98,9 @@ describe("dashboard", () => {
     assert.ok(receiver.received.some((r) => r.status === 500));
     await detail.locator('[data-step="CONFIRMED"]').waitFor(WAIT);
     assert.match(await detail.getByTestId("tx-hash").textContent(), /^0x[0-9a-f]{64}$/);
-    await page.screenshot({ path: join(SCREENSHOTS, "transaction-timeline.png"), fullPage: false });
+    await detail.getByTestId("created-by").filter({ hasText: "POST /api/v1/transactions → 200" }).waitFor(WAIT);
+    assert.match(await detail.getByLabel("Request body").textContent(), /"amount":"250"/);
+    await detail.screenshot({ path: join(SCREENSHOTS, "transaction-timeline.png") });
 
     receiver.status = 200;
     const confirmed = detail.locator("li[data-delivery]").filter({ hasText: "transaction.confirmed" }).first();

@@ -22,13 +22,14 @@ function emulatorBin() {
   return bin;
 }
 
-// Starts the emulator; resolves once its port file exists and /_sandbox/health answers.
+// Starts the emulator (recording request bodies, so a transaction links to the request that made
+// it); resolves once its port file exists and /_sandbox/health answers.
 export async function startEmulator(extraArgs = [], adminToken = "") {
   const dir = mkdtempSync(join(tmpdir(), "paratro-browser-"));
   const portFile = join(dir, "port");
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PARATRO_EMULATOR_")));
   const args = ["--port", "0", "--port-file", portFile, "--database", ":memory:", "--log-level", "warn",
-    "--fixtures", DEMO, "--manual-clock", ...extraArgs];
+    "--fixtures", DEMO, "--manual-clock", "--journal-bodies", ...extraArgs];
   const proc = spawn(emulatorBin(), args, { env, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   proc.stderr.on("data", (d) => { stderr += d; });
