@@ -57,6 +57,14 @@ def test_transactions_newest_first_across_clients(api, lumen):
     assert first["total"] == totals and first["page"] == 1 and first["page_size"] == 100
     stamps = [t["created_at"] for t in first["data"]]
     assert stamps == sorted(stamps, reverse=True)
+    # Pages of every client's list continue each other (a seek below the newest row).
+    ten = [t["tx_id"] for t in first["data"][:10]]
+    halves = [api.req("GET", "/_sandbox/transactions", params={"page_size": 5, "page": p}).json() for p in (1, 2)]
+    assert [t["tx_id"] for h in halves for t in h["data"]] == ten and halves[1]["has_more"] is True
+    last_page = (first["total"] + 4) // 5
+    tail = api.req("GET", "/_sandbox/transactions", params={"page_size": 5, "page": last_page}).json()
+    assert tail["has_more"] is False and 1 <= len(tail["data"]) <= 5
+    assert api.req("GET", "/_sandbox/transactions", params={"page_size": 5, "page": last_page + 1}).json()["data"] == []
     # The client filter lists exactly what the client's own API lists, in the same order.
     own = api.req("GET", "/_sandbox/transactions", params={"client_id": DEFAULT_CLIENT_ID, "page_size": 10,
                                                            "page": 2}).json()
