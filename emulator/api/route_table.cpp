@@ -9,7 +9,7 @@ namespace paratro::api {
 
 namespace {
 
-constexpr std::array<std::string_view, 51> kTemplates{{
+constexpr std::array<std::string_view, 57> kTemplates{{
     "/api/v1/auth/token",
     "/api/v1/wallets",
     "/api/v1/wallets/{id}",
@@ -61,6 +61,12 @@ constexpr std::array<std::string_view, 51> kTemplates{{
     "/_sandbox/openapi.yaml",
     "/_sandbox/x402/resources",
     "/_sandbox/x402/resources/{id}/content",
+    "/_sandbox/clients/{id}/wallets",
+    "/_sandbox/transactions",
+    "/_sandbox/transactions/{id}",
+    "/_sandbox/ui",
+    "/_sandbox/ui/{id}",
+    "/",
 }};
 
 }  // namespace

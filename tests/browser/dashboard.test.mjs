@@ -91,7 +91,9 @@ describe("dashboard", () => {
 
   test("a failing webhook receiver shows failed attempts; a redelivery then succeeds", async () => {
     const { page } = ui;
-    await page.getByRole("button", { name: `Open transaction ${ui.txId}` }).click();
+    // By keyboard: the row's link is a real button that takes focus and opens on Enter.
+    await page.getByRole("button", { name: `Open transaction ${ui.txId}` }).focus();
+    await page.keyboard.press("Enter");
     const detail = page.getByRole("region", { name: "Transaction details" });
     await detail.getByRole("heading").filter({ hasText: ui.txId }).waitFor(WAIT);
     await detail.getByTestId("last-code").filter({ hasText: "HTTP 500" }).first().waitFor(WAIT);
