@@ -25,20 +25,31 @@ ensure_packages() {
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# ensure_openapi_tools: the npm packages of tests/openapi (Redocly CLI, ajv), installed with `npm ci`
-# from the committed lock file into tests/openapi/node_modules (git-ignored). Skipped when that
-# directory was installed from the same lock file (its hash is kept in a stamp file there). Node and
-# npm come from Debian when npm is missing.
-ensure_openapi_tools() {
+# npm_ci_once DIR WHAT: `npm ci` from DIR's committed lock file into DIR/node_modules (git-ignored),
+# skipped when that directory was installed from the same lock file (its hash is kept in a stamp
+# file there). Node and npm come from Debian when npm is missing.
+npm_ci_once() {
+  local dir="$1" what="$2"
   command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
-  local dir="$ROOT/tests/openapi"
   local stamp="$dir/node_modules/.installed-from-lock.sha256"
   local want
   want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
-  echo "installing the OpenAPI test tools (npm ci in tests/openapi)" >&2
+  echo "installing $what (npm ci in ${dir#"$ROOT"/})" >&2
   (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
   echo "$want" >"$stamp"
+}
+
+# ensure_openapi_tools: the npm packages of tests/openapi (Redocly CLI, ajv).
+ensure_openapi_tools() {
+  npm_ci_once "$ROOT/tests/openapi" "the OpenAPI test tools"
+}
+
+# ensure_browser_tools: the browser suite's tools: Debian's chromium (apt-get when missing) and
+# playwright-core, pinned by tests/browser/package-lock.json.
+ensure_browser_tools() {
+  ensure_packages chromium
+  npm_ci_once "$ROOT/tests/browser" "the browser test tools"
 }
 
 # build: configure (warnings are errors) if needed, then compile everything.

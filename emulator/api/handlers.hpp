@@ -174,6 +174,22 @@ ApiResponse sandbox_openapi(const Services& s, const ApiRequest& r);
 std::string_view openapi_document();             // schema/openapi.yaml (2026-04), by scripts/embed.py
 std::string_view openapi_document_2026_09();     // the same + schema/openapi-2026-09.overlay.yaml
 
+// sandbox/views.cpp — read-only views for the dashboard, across clients.
+// GET /_sandbox/clients: every client (oldest first) with its row counts.
+ApiResponse sandbox_list_clients(Services& s);
+// GET /_sandbox/clients/{id}/wallets: the client's wallets, accounts and assets (API shapes).
+ApiResponse sandbox_client_wallets(Services& s, std::string_view client_id);
+// GET /_sandbox/transactions?client_id=&status=&page=&page_size=: newest first, any client.
+ApiResponse sandbox_list_transactions(Services& s, const ApiRequest& r);
+// GET /_sandbox/transactions/{id}: the transaction, its webhook events and deliveries.
+ApiResponse sandbox_transaction_view(Services& s, std::string_view tx_id);
+// sandbox/ui.cpp — the dashboard's files, compiled in (scripts/embed.py assets): `name` "" is
+// index.html. 404 not_found for an unknown name; served without the admin token (the page holds
+// no data and asks for the token itself).
+ApiResponse sandbox_ui_asset(std::string_view name);
+// GET /: 302 to the dashboard.
+ApiResponse redirect_to_ui();
+
 // Creates the well-known default client on a fresh database (no-op when it exists).
 void ensure_default_client(Services& s);
 inline constexpr std::string_view kDefaultClientId = "c_sandbox";

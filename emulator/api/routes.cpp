@@ -42,6 +42,10 @@ ApiResponse transaction_action(const Call& c) {
   return sandbox_transaction_action(c.services, c.ids[0], Action);
 }
 
+ApiResponse page_redirect(const Call&) { return redirect_to_ui(); }
+ApiResponse page_index(const Call&) { return sandbox_ui_asset({}); }
+ApiResponse page_asset(const Call& c) { return sandbox_ui_asset(c.ids[0]); }
+
 // GET .../content verifies and settles a payment when the request carries one.
 Access content_access(const ApiRequest& r) { return r.x_payment ? Access::write : Access::read; }
 
@@ -82,6 +86,7 @@ const Route kRoutes[] = {
     {"GET", "/api/v1/x402/settlements", kApi, kRead, bind<x402_list_settlements>},
     {"GET", "/_sandbox/health", kAdmin, kRead, bind<sandbox_health>},
     {"POST", "/_sandbox/clients", kAdmin, kWrite, bind<sandbox_create_client>},
+    {"GET", "/_sandbox/clients", kAdmin, kRead, bind<sandbox_list_clients>},
     {"PUT", "/_sandbox/clients/{id}/rate-limit", kAdmin, kWrite, bind<sandbox_set_rate_limit>},
     {"GET", "/_sandbox/clients/{id}/api-version", kAdmin, kRead, bind<sandbox_client_api_version>},
     {"PUT", "/_sandbox/clients/{id}/api-version", kAdmin, kWrite, bind<sandbox_client_api_version>},
@@ -105,6 +110,12 @@ const Route kRoutes[] = {
     {"GET", "/_sandbox/requests/config", kAdmin, kRead, bind<sandbox_journal_config>},
     {"PUT", "/_sandbox/requests/config", kAdmin, kWrite, bind<sandbox_journal_config>},
     {"GET", "/_sandbox/metrics", kAdmin, kRead, bind<sandbox_metrics>},
+    {"GET", "/_sandbox/clients/{id}/wallets", kAdmin, kRead, bind<sandbox_client_wallets>},
+    {"GET", "/_sandbox/transactions", kAdmin, kRead, bind<sandbox_list_transactions>},
+    {"GET", "/_sandbox/transactions/{id}", kAdmin, kRead, bind<sandbox_transaction_view>},
+    {"GET", "/", kPage, kRead, page_redirect},
+    {"GET", "/_sandbox/ui", kPage, kRead, page_index},
+    {"GET", "/_sandbox/ui/{file}", kPage, kRead, page_asset},
     // The writer's own controls do not go through it (they pause and resume it).
     {"GET", "/_sandbox/storage", kAdmin, kRead, bind<sandbox_storage>},
     {"POST", "/_sandbox/storage", kAdmin, kRead, bind<sandbox_storage>},

@@ -35,6 +35,10 @@ enum Need : unsigned {
   kAdminToken = 1u << 0,  // --admin-token, when set, presented as X-Admin-Token or Bearer (else 401)
   kApiToken = 1u << 1,    // a valid Bearer token: the handler gets the caller (else 401/403)
   kRateLimit = 1u << 2,   // the caller's rate limit admits the request (else 429 + Retry-After)
+  // Not a need but a kind: a page or file of the dashboard (HTML, CSS, JavaScript), served without
+  // the admin token (the page asks for it and sends it with its API calls) and not part of the
+  // OpenAPI document.
+  kPage = 1u << 3,
 };
 
 // What a handler is given.

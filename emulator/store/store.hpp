@@ -293,6 +293,21 @@ class Store {
   std::optional<domain::X402ResourceRecord> find_x402_resource(std::string_view resource_id);
   std::vector<domain::X402ResourceRecord> list_x402_resources();
 
+  // ---- read-only views across clients, for the dashboard (view_store.cpp)
+  std::vector<std::string> list_client_ids(int limit);  // oldest first
+  struct ClientCounts {
+    std::int64_t wallets = 0, accounts = 0, assets = 0, transactions = 0;
+  };
+  ClientCounts client_counts(std::string_view client_id);
+  struct TxIdPage {
+    std::vector<std::string> ids;  // newest first
+    std::int64_t total = -1;       // -1: not counted (a status filter would scan the table)
+    bool has_more = false;
+  };
+  // Transaction ids of `client_id` ("" for all) in `status` ("" for any), newest first: without a
+  // status the total is the list counters' sum; with one, has_more comes from one extra row.
+  TxIdPage list_transaction_ids(std::string_view client_id, std::string_view status, const domain::PageRequest& page);
+
   // ---- webhooks (webhook_store.cpp)
   // Whether every further confirmation while CONFIRMING fires another transaction.confirming.
   void set_webhook_every_confirmation(bool on);

@@ -432,6 +432,16 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver, version: st
                                                        "token_symbol": "USDT", "amount": "0"}), 400, "invalid_parameter")
     expect(api.req("POST", "/_sandbox/deposits", json={"address": tron_addr, "chain": "tron", "token_symbol": "USDT",
                                                        "amount": "1", "from": "Tnope"}), 400, "invalid_address")
+    # The dashboard's read-only views across clients.
+    assert t.client_id in {c["client_id"] for c in expect(api.req("GET", "/_sandbox/clients"), 200)["data"]}
+    expect(api.req("GET", f"/_sandbox/clients/{t.client_id}/wallets"), 200)
+    expect(api.req("GET", "/_sandbox/clients/c_nope/wallets"), 404, "not_found")
+    expect(api.req("GET", "/_sandbox/transactions", params={"client_id": t.client_id, "page_size": 5}), 200)
+    assert expect(api.req("GET", "/_sandbox/transactions", params={"status": "FAILED"}), 200)["total"] is None
+    expect(api.req("GET", "/_sandbox/transactions", params={"status": "nope"}), 400, "invalid_parameter")
+    expect(api.req("GET", "/_sandbox/transactions", params={"client_id": "c_nope"}), 404, "not_found")
+    assert expect(api.req("GET", f"/_sandbox/transactions/{held}"), 200)["transaction"]["status"] == "CONFIRMED"
+    expect(api.req("GET", "/_sandbox/transactions/tx_nope"), 404, "not_found")
     expect(api.req("GET", "/_sandbox/clock"), 200)
     assert expect(api.req("PUT", "/_sandbox/clock", json={"speed": 2.5}), 200)["speed"] == 2.5
     assert expect(api.req("PUT", "/_sandbox/clock", json={"mode": "manual", "speed": 1}), 200)["mode"] == "manual"
@@ -710,7 +720,7 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver, version: st
     # Router errors and the body limit.
     expect(t.req("DELETE", "/api/v1/wallets"), 405, "method_not_allowed")
     expect(t.req("PUT", "/api/v1/transfer", json={}), 405, "method_not_allowed")
-    expect(api.req("GET", "/_sandbox/clients"), 405, "method_not_allowed")
+    expect(api.req("DELETE", "/_sandbox/clients"), 405, "method_not_allowed")
     expect(api.req("POST", "/_sandbox/openapi.yaml"), 405, "method_not_allowed")
     expect(t.req("GET", "/api/v1/nothing"), 404, "not_found")
     expect(api.req("GET", "/_sandbox/nothing"), 404, "not_found")

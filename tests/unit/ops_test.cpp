@@ -275,3 +275,49 @@ TEST_CASE("the reset hook empties journal, buckets and fault rules but keeps met
   ops.metrics.write(out);
   CHECK(out.find("route=\"/api/v1/auth/token\",method=\"POST\",status=\"200\"} 1") != std::string::npos);
 }
+
+TEST_CASE("dashboard files, the / redirect and the read-only views, through the router") {
+  World world;
+  api::ensure_default_client(world.services);
+  auto get = [&](std::string path, std::vector<std::pair<std::string, std::string>> query = {}) {
+    api::ApiRequest r;
+    r.method = "GET";
+    r.path = std::move(path);
+    r.query = std::move(query);
+    return paratro::api::dispatch(world.services, r);
+  };
+  auto header = [](const api::ApiResponse& res, std::string_view name) {
+    for (const auto& [k, v] : res.headers)
+      if (k == name) return v;
+    return std::string();
+  };
+  struct Case {
+    const char* path;
+    int status;
+    const char* content_type;
+  };
+  for (const Case& c : {Case{"/_sandbox/ui/", 200, "text/html; charset=utf-8"},
+                        Case{"/_sandbox/ui", 200, "text/html; charset=utf-8"},
+                        Case{"/_sandbox/ui/app.js", 200, "text/javascript; charset=utf-8"},
+                        Case{"/_sandbox/ui/style.css", 200, "text/css; charset=utf-8"},
+                        Case{"/_sandbox/ui/missing.js", 404, ""}}) {
+    CAPTURE(c.path);
+    const auto res = get(c.path);
+    CHECK(res.status == c.status);
+    if (c.status == 200) CHECK(header(res, "Content-Type") == c.content_type);
+  }
+  const auto root = get("/");
+  CHECK(root.status == 302);
+  CHECK(header(root, "Location") == "/_sandbox/ui/");
+
+  const auto clients = get("/_sandbox/clients");
+  CHECK(clients.status == 200);
+  CHECK(clients.body.find(R"("client_id":"c_sandbox")") != std::string::npos);
+  CHECK(clients.body.find(R"("counts":{"wallets":0,"accounts":0,"assets":0,"transactions":0})") != std::string::npos);
+  CHECK(get("/_sandbox/clients/c_sandbox/wallets").body ==
+        R"({"client_id":"c_sandbox","wallets":[],"accounts":[],"assets":[],"truncated":false})");
+  CHECK(get("/_sandbox/transactions").body ==
+        R"({"data":[],"total":0,"has_more":false,"page":1,"page_size":20,"required_confirmations":{}})");
+  CHECK(get("/_sandbox/transactions", {{"status", "bogus"}}).status == 400);
+  CHECK(get("/_sandbox/transactions/tx_none").status == 404);
+}

@@ -9,6 +9,7 @@
 
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/json.hpp"
+#include "emulator/api/sandbox/webhook_json.hpp"
 #include "emulator/crypto/hash.hpp"
 #include "emulator/domain/number.hpp"
 #include "emulator/domain/registry.hpp"
@@ -19,8 +20,6 @@
 namespace paratro::api {
 
 using domain::ErrorCode;
-
-namespace {
 
 void write_delivery(JsonWriter& w, const store::Store::WebhookDelivery& d) {
   auto time_or_null = [&w](const char* key, std::int64_t ms) {
@@ -69,6 +68,8 @@ void write_event(JsonWriter& w, const store::Store::WebhookEvent& e) {
       .raw_object(e.body)
       .end_object();
 }
+
+namespace {
 
 // limit and the shared filters of both logs from the query string.
 domain::Result<store::Store::WebhookFilter> read_filter(const ApiRequest& r) {
