@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,7 +38,7 @@ constexpr std::string_view kFixture = R"({"version": 1, "clients": [{
   "client_id": "c_fuzz", "client_name": "Fuzz", "api_key": "pk_fuzz", "api_secret": "sk_fuzz",
   "wallets": [{"wallet_id": "w_1", "wallet_name": "Main", "created_at": "-P10D",
     "key_seed": "0101010101010101010101010101010101010101010101010101010101010101",
-    "accounts": [{"account_id": "acc_eth", "chain": "ethereum", "assets": [{"asset_id": "ast_usdt",
+    "accounts": [{"account_id": "acc_eth", "chain": "ethereum", "assets": [{"asset_id": "ast_usdt", "chain": "ethereum",
         "symbol": "USDT", "balance": "15.5", "transactions": [{"tx_id": "tx_in", "direction": "INBOUND",
         "status": "CONFIRMED", "from_address": "0xdAC17F958D2ee523a2206206994597C13D831ec7", "amount": "20",
         "created_at": "-P5D"}]}]},
@@ -60,6 +61,7 @@ struct World {
     chains.set_epoch(kNow);
     const auto loaded =
         a::load_fixture({store, rng, chains, kNow, 0, 100, paratro::domain::kDefaultApiVersion}, kFixture);
+    for (const auto& e : loaded.errors) std::fprintf(stderr, "fixture: %s: %s\n", e.path.c_str(), e.message.c_str());
     FUZZ_CHECK(loaded.ok());
     a::ApiRequest r;
     r.method = "POST";
