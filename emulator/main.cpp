@@ -325,7 +325,9 @@ int main(int argc, char** argv) {
         secret = api::new_webhook_secret(rng);
         cfg.webhook_secret = secret;  // the same generated secret after every reset
       }
-      store.set_client_webhook(api::kDefaultClientId, url, secret);
+      if (auto st = store.set_client_webhook(api::kDefaultClientId, url, secret); !st) {
+        std::cerr << "paratro-emulator: cannot set the default client's webhook: " << st.error().message << "\n";
+      }
     };
     apply_webhook_flags();
     services.reset_hooks.push_back(apply_webhook_flags);

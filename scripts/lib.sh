@@ -62,3 +62,48 @@ build() {
 }
 
 EMULATOR_BIN() { echo "$BUILD_DIR/emulator/paratro-emulator"; }
+
+# ---- sanitizer and fuzzing builds (scripts/sanitize, scripts/fuzz) -------------------------------
+# build-asan: clang, AddressSanitizer + UndefinedBehaviorSanitizer, assertions on, and the libFuzzer
+# targets of tests/fuzz (-Dfuzzing=true). build-tsan: clang, ThreadSanitizer. Both -O1 -g, werror.
+ASAN_BUILD_DIR="${PARATRO_ASAN_BUILD_DIR:-$ROOT/build-asan}"
+TSAN_BUILD_DIR="${PARATRO_TSAN_BUILD_DIR:-$ROOT/build-tsan}"
+CLANG_PACKAGES=(clang libclang-rt-14-dev)
+
+# sanitizer_build DIR SANITIZERS [MESON_OPTION...]: configure DIR with clang if needed, then build.
+sanitizer_build() {
+  local dir="$1" sanitize="$2"
+  shift 2
+  ensure_packages "${BUILD_PACKAGES[@]}" "${CLANG_PACKAGES[@]}"
+  if [ ! -f "$dir/build.ninja" ]; then
+    # -fno-sanitize-recover: a UBSan finding aborts (a failed test, a fuzzer crash), never a warning.
+    CC=clang CXX=clang++ meson setup "$dir" "$ROOT" -Db_sanitize="$sanitize" -Db_lundef=false \
+      -Doptimization=1 -Ddebug=true -Db_ndebug=false -Dwerror=true \
+      -Dcpp_args=-fno-sanitize-recover=all "$@" >&2
+  fi
+  ninja -C "$dir" >&2
+}
+
+# sanitizer_env LOG_DIR: the options of every sanitizer run. Reports go to files under LOG_DIR
+# (also those of emulator processes the e2e suite starts, whose stderr nobody reads), which
+# check_sanitizer_logs then turns into a failure. Nothing is suppressed.
+sanitizer_env() {
+  local logs="$1"
+  rm -rf "$logs" && mkdir -p "$logs"
+  export ASAN_OPTIONS="log_path=$logs/asan:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
+  export UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=1"
+  export TSAN_OPTIONS="log_path=$logs/tsan:second_deadlock_stack=1:halt_on_error=0"
+}
+
+# check_sanitizer_logs LOG_DIR: fails, printing the reports, if any sanitizer wrote one.
+check_sanitizer_logs() {
+  local logs="$1" found=0
+  for f in "$logs"/*; do
+    [ -e "$f" ] || continue
+    found=1
+    echo "==== sanitizer report $f" >&2
+    cat "$f" >&2
+  done
+  [ "$found" -eq 0 ] && echo "no sanitizer reports in $logs" >&2
+  return "$found"
+}

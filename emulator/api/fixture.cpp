@@ -52,7 +52,10 @@ void Loader::document(const Value& doc) {
 void Loader::insert_history() {
   std::stable_sort(history_.begin(), history_.end(),
                    [](const auto& a, const auto& b) { return a.second.created_at_ms < b.second.created_at_ms; });
-  for (const auto& [path, t] : history_) store(path, [&] { return ctx_.store.insert_history_transaction(t); });
+  // Not a structured binding: clang 14 cannot capture one in a lambda.
+  for (const auto& row : history_) {
+    store(row.first, [&] { return ctx_.store.insert_history_transaction(row.second); });
+  }
   history_.clear();
 }
 

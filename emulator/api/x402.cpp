@@ -213,14 +213,6 @@ std::string base64_std_encode(std::string_view bytes) {
   return out;
 }
 
-// Standard or URL-safe base64, padding optional.
-std::optional<std::string> base64_decode_lenient(std::string_view text) {
-  std::string t(text);
-  while (!t.empty() && (t.back() == '=' || t.back() == ' ')) t.pop_back();
-  for (char& c : t) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  return domain::base64url_decode(t);
-}
-
 }  // namespace
 
 ApiResponse x402_sign(Services& s, const ApiRequest& r, const Caller& c) {
@@ -493,7 +485,7 @@ ApiResponse sandbox_x402_resource_content(Services& s, const ApiRequest& r, std:
   const auto res = s.store.find_x402_resource(resource_id);
   if (!res) return error_response(ErrorCode::not_found, "x402 resource not found");
   if (!r.x_payment) return payment_required(*res, "X-PAYMENT header is required");
-  const auto decoded = base64_decode_lenient(*r.x_payment);
+  const auto decoded = domain::base64_decode_lenient(*r.x_payment);
   if (!decoded) return payment_required(*res, "X-PAYMENT is not base64");
   auto req = domain::parse_x402_payment(*decoded, requirements_of(*res));
   if (!req) return payment_required(*res, "invalid X-PAYMENT: " + req.error().message);

@@ -76,4 +76,11 @@ std::optional<std::string> base64url_decode(std::string_view text) {
     return out;
 }
 
+std::optional<std::string> base64_decode_lenient(std::string_view text) {
+    std::string t(text);
+    while (!t.empty() && (t.back() == '=' || t.back() == ' ')) t.pop_back();
+    for (char& c : t) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    return base64url_decode(t);
+}
+
 }  // namespace paratro::domain

@@ -17,4 +17,8 @@ std::string base64url_encode(std::string_view bytes);
 // (a non-canonical encoding). The empty string decodes to the empty string.
 std::optional<std::string> base64url_decode(std::string_view text);
 
+// Decodes standard or URL-safe base64 with optional padding (x402's X-PAYMENT header): trailing
+// '=' and spaces are dropped, '+' and '/' read as '-' and '_', then base64url_decode's rules apply.
+std::optional<std::string> base64_decode_lenient(std::string_view text);
+
 }  // namespace paratro::domain

@@ -54,8 +54,9 @@ struct Error {
 inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
 
 // A value or an Error. Small on purpose: the project targets C++20, which has no std::expected.
+// [[nodiscard]]: a dropped Result is a dropped error; cast to void only where ignoring it is the point.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}                // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {}            // NOLINT(google-explicit-constructor)
