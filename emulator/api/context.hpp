@@ -16,10 +16,12 @@
 #include "emulator/crypto/random.hpp"
 #include "emulator/domain/clock.hpp"
 #include "emulator/store/store.hpp"
-#include "emulator/store/writer.hpp"
 
 namespace paratro::webhooks {
 class Dispatcher;
+}
+namespace paratro::store {
+class Writer;
 }
 
 namespace paratro::api {

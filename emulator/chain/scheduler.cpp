@@ -19,8 +19,12 @@ void Scheduler::catch_up() { run_until(clock_.now_ms()); }
 void Scheduler::tick() {
   try {
     if (!clock_.state().manual) run_until(clock_.now_ms());
+    if (failing_) std::fprintf(stderr, "scheduler: passes succeed again\n");
+    failing_ = false;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "scheduler: pass failed, retried on the next tick: %s\n", e.what());
+    // One line per streak of failures, not one every 20 ms.
+    if (!failing_) std::fprintf(stderr, "scheduler: pass failed, retried on every tick: %s\n", e.what());
+    failing_ = true;
   }
 }
 

@@ -30,7 +30,7 @@ class Scheduler {
   // Processes what is already due (start-up catch-up after a restart).
   void catch_up();
   // With a running clock, processes what fell due by now. Errors (a failing database) are logged
-  // to stderr and retried on the next tick: the due rows are still there.
+  // to stderr once per streak and retried on the next tick: the due rows are still there.
   void tick();
 
   // Processes everything due by `until_ms`; returns the number of steps applied.
@@ -64,6 +64,7 @@ class Scheduler {
   LifecycleTiming timing_;
   crypto::RandomSource& rng_;
   std::recursive_mutex mu_;  // one pass at a time (ticks, advance and controls)
+  bool failing_ = false;     // the last tick failed (its error was logged once)
 };
 
 // Settings keys and the text form of the clock state.

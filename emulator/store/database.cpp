@@ -123,13 +123,14 @@ int Database::on_commit(void* self) {
 }
 
 int Database::on_wal(void* self, sqlite3*, const char*, int pages) {
-  static_cast<Database*>(self)->wal_pages_ = pages;
+  auto* d = static_cast<Database*>(self);
+  d->wal_pages_ = pages;
+  if (d->checkpoint_threshold_ > 0 && pages >= d->checkpoint_threshold_) d->checkpoint_passive();
   return SQLITE_OK;
 }
 
 bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
-void Database::disable_auto_checkpoint() { exec("PRAGMA wal_autocheckpoint=0"); }
 
 void Database::checkpoint_passive() {
   int log = 0, done = 0;

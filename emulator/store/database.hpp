@@ -116,10 +116,12 @@ class Database {
   // True while a transaction (or savepoint) is open on this connection.
   bool in_transaction() const;
 
-  // Checkpointing is the writer's business: automatic checkpoints inside COMMIT are switched off,
-  // and checkpoint_passive() copies what it can of the WAL into the database without waiting for
-  // readers. wal_pages() is the WAL's size in pages after the last commit.
-  void disable_auto_checkpoint();
+  // Checkpoints. SQLite's own automatic checkpoint is replaced by this connection's WAL hook: after
+  // a commit that leaves the WAL at `pages` or more, the hook runs a passive checkpoint (1,000 by
+  // default, as SQLite's; 0 never). The writer raises it so that checkpoints normally run while it
+  // is idle (checkpoint_passive()), the hook only bounding a WAL that grows without pause.
+  // wal_pages() is the WAL's size in pages after the last commit or checkpoint.
+  void set_checkpoint_threshold(int pages) { checkpoint_threshold_ = pages; }
   void checkpoint_passive();
   std::int64_t wal_pages() const { return wal_pages_; }
   // Test hook: the next `n` COMMITs of this connection fail (SQLite rolls them back, as it does when
@@ -141,6 +143,7 @@ class Database {
   std::string path_;
   bool read_only_ = false;
   std::int64_t wal_pages_ = 0;
+  int checkpoint_threshold_ = 1000;
   int fail_commits_ = 0;
   // Declared after db_ so statements are finalised before the connection closes.
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;

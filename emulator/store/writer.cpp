@@ -15,6 +15,15 @@ namespace {
 // and worth a line whatever the log level.
 void report(const char* what, const char* detail) { std::fprintf(stderr, "writer: %s: %s\n", what, detail); }
 
+// Undoes what is open after a failure; a rollback that fails in turn leaves nothing more to do.
+void rollback_quietly(Database& db, const char* sql) {
+  if (!db.in_transaction()) return;
+  try {
+    db.exec(sql);
+  } catch (const std::exception&) {
+  }
+}
+
 void complete(Writer::Done& done, bool committed) {
   if (!done) return;
   try {
@@ -39,7 +48,7 @@ void Writer::start() {
   stopping_ = false;
   {
     std::lock_guard db_lock(store_.mu_);
-    store_.db_.disable_auto_checkpoint();
+    store_.db_.set_checkpoint_threshold(static_cast<int>(options_.wal_pages_max));
   }
   thread_ = std::thread([this] { loop(); });
   thread_id_ = thread_.get_id();
@@ -195,12 +204,7 @@ void Writer::run_batch(std::deque<Op>& batch) {
           ok[i] = 1;
         } catch (const std::exception& e) {
           report("operation failed", e.what());
-          if (db.in_transaction()) {
-            try {
-              db.exec("ROLLBACK TO op; RELEASE op");
-            } catch (const std::exception&) {
-            }
-          }
+          rollback_quietly(db, "ROLLBACK TO op; RELEASE op");
         }
       }
       if (!db.in_transaction()) {
@@ -212,12 +216,7 @@ void Writer::run_batch(std::deque<Op>& batch) {
       committed = true;
     } catch (const std::exception& e) {
       report("commit failed", e.what());
-      if (db.in_transaction()) {
-        try {
-          db.exec("ROLLBACK");
-        } catch (const std::exception&) {
-        }
-      }
+      rollback_quietly(db, "ROLLBACK");
     }
     std::lock_guard lock(mu_);
     ++stats_.batches;
@@ -250,11 +249,11 @@ void Writer::run_exclusive(Op& op) {
   complete(op.done, ok);
 }
 
-void Writer::maybe_checkpoint(bool idle) {
+void Writer::maybe_checkpoint(bool quiet) {
+  if (!quiet) return;  // past wal_pages_max the connection's WAL hook checkpoints on its own
   std::lock_guard db_lock(store_.mu_);
   Database& db = store_.db_;
   if (store_.in_memory() || db.wal_pages() == 0) return;
-  if (!idle && db.wal_pages() < options_.wal_pages_max) return;
   db.checkpoint_passive();
   std::lock_guard lock(mu_);
   ++stats_.checkpoints;

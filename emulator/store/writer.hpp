@@ -8,7 +8,8 @@
 // Exclusive operations (reset, restore, snapshots, clock advance, the scheduler's tick) run alone,
 // outside any batch transaction, and manage their own transactions. Checkpoints never run inside a
 // commit: automatic checkpoints are off and the writer runs a passive checkpoint once no client work
-// has come for 50 ms, or after a commit that left the WAL over `wal_pages_max` pages.
+// has come for 50 ms; a commit that leaves the WAL over `wal_pages_max` pages checkpoints at once
+// (the connection's WAL hook), which bounds the WAL during a long advance or sustained load.
 //
 // Bounds: `capacity` queued operations from clients; submit() refuses the next one (the caller
 // answers 503 with Retry-After). Internal operations (the scheduler, the webhook dispatcher) are not
@@ -92,7 +93,7 @@ class Writer {
   void loop();
   void run_batch(std::deque<Op>& batch);
   void run_exclusive(Op& op);
-  void maybe_checkpoint(bool idle);
+  void maybe_checkpoint(bool quiet);
 
   Store& store_;
   WriterOptions options_;

@@ -6,6 +6,7 @@
 // the writer, so it can unpause it.
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/json.hpp"
+#include "emulator/store/writer.hpp"
 
 
 namespace paratro::api {
