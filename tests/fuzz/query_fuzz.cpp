@@ -5,7 +5,6 @@
 // Properties: every answer has an HTTP status in 200..599, and every error answer is the contract's
 // JSON `{code,type,message}` body.
 #include <rapidjson/document.h>
-#include <boost/asio/io_context.hpp>
 #include <boost/url/parse.hpp>
 
 #include <cstddef>
@@ -52,9 +51,12 @@ struct World {
   paratro::chain::VirtualClock clock{wall, paratro::chain::ClockState{true, 1.0, kNow, kNow}};
   paratro::chain::ChainTable chains;
   paratro::crypto::SeededRandom rng{7};
-  boost::asio::io_context ioc;
-  paratro::chain::Scheduler scheduler{ioc, store, clock, chains, paratro::chain::LifecycleTiming{}, rng};
-  a::Services services{store, clock, wall, rng, "key", {}, scheduler, std::make_shared<a::TokenCache>(), {}};
+  paratro::chain::Scheduler scheduler{store, clock, chains, paratro::chain::LifecycleTiming{}, rng};
+  a::Services services = [this] {
+    a::Services s(store, clock, wall, rng, scheduler);
+    s.jwt_key = "key";
+    return s;
+  }();
   std::string bearer;
 
   World() {
