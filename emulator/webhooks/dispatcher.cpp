@@ -3,6 +3,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <cassert>
+#include <cstdio>
 #include <future>
 
 #include "emulator/webhooks/endpoint.hpp"
@@ -27,7 +29,22 @@ Dispatcher::~Dispatcher() { stop(); }
 void Dispatcher::start() {
   store_.release_claimed_deliveries();
   schedule_poll();
-  thread_ = std::thread([this] { ioc_.run(); });
+  thread_ = std::thread([this] { run(); });
+}
+
+// The thread's top level: a handler that throws (a database error in a claim, a failing completion)
+// is reported and the loop goes on; only stop() ends it. Polls re-arm themselves whatever happens
+// (schedule_poll), so deliveries resume once the cause is gone.
+void Dispatcher::run() {
+  thread_id_ = std::this_thread::get_id();
+  for (;;) {
+    try {
+      ioc_.run();
+      return;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "webhook dispatcher: a handler failed, delivering on: %s\n", e.what());
+    }
+  }
 }
 
 void Dispatcher::stop() {
@@ -63,12 +80,21 @@ void Dispatcher::schedule_poll() {
   timer_.expires_after(options_.poll);
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    poll();
+    try {
+      poll();
+      if (poll_failing_) std::fprintf(stderr, "webhook dispatcher: polls succeed again\n");
+      poll_failing_ = false;
+    } catch (const std::exception& e) {
+      // One line per streak of failures (a full disk fails every poll), not one every 20 ms.
+      if (!poll_failing_) std::fprintf(stderr, "webhook dispatcher: poll failed, retried on every poll: %s\n", e.what());
+      poll_failing_ = true;
+    }
     schedule_poll();
   });
 }
 
 void Dispatcher::poll() {
+  assert(std::this_thread::get_id() == thread_id_);  // queues_ and the batches are the thread's alone
   flush();
   int held = 0;  // claimed deliveries in memory: waiting or posting
   for (const auto& [id, q] : queues_) held += static_cast<int>(q.waiting.size()) + q.in_flight;
@@ -109,6 +135,7 @@ void Dispatcher::poll() {
 }
 
 void Dispatcher::pump(const std::string& client_id) {
+  assert(std::this_thread::get_id() == thread_id_);  // queues_ and the batches are the thread's alone
   auto& q = queues_[client_id];
   while (q.in_flight < options_.max_in_flight_per_client && !q.waiting.empty()) {
     Job job = std::move(q.waiting.front());
@@ -194,6 +221,7 @@ void Dispatcher::report_failure(const store::Store::DeliveryJob& job, const stor
 }
 
 void Dispatcher::flush() {
+  assert(std::this_thread::get_id() == thread_id_);  // queues_ and the batches are the thread's alone
   if (launched_.empty() && outcomes_.empty()) return;
   write([this, launched = std::move(launched_), outcomes = std::move(outcomes_)] {
     store_.record_delivery_progress(launched, outcomes);

@@ -70,6 +70,7 @@ class Dispatcher {
   const DispatcherOptions& options() const { return options_; }
 
  private:
+  void run();  // the thread's body
   struct Job {
     store::Store::DeliveryJob job;
     std::uint64_t generation = 0;
@@ -99,9 +100,11 @@ class Dispatcher {
   boost::asio::steady_timer timer_;
   std::unique_ptr<HttpClient> client_;
   std::thread thread_;
+  std::atomic<std::thread::id> thread_id_{};  // set by the thread itself, for asserts
   // Touched only on the dispatcher thread.
   std::map<std::string, ClientQueue> queues_;
   std::uint64_t generation_ = 0;
+  bool poll_failing_ = false;  // the last poll threw (logged once per streak); dispatcher thread only
   std::vector<std::string> launched_;  // queued deliveries now posting, not yet marked sending
   std::vector<store::Store::DeliveryOutcome> outcomes_;
   std::chrono::steady_clock::time_point last_prune_{};
