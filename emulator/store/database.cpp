@@ -1,6 +1,8 @@
 // Implementation of the SQLite wrappers declared in database.hpp.
 #include "emulator/store/database.hpp"
 
+#include <sqlite3.h>
+
 namespace paratro::store {
 namespace {
 
@@ -198,6 +200,8 @@ void copy_database(sqlite3* from, sqlite3* to, sqlite3* report_on) {
 }
 
 }  // namespace
+
+DatabaseImage::~DatabaseImage() { sqlite3_close(db_); }
 
 std::int64_t DatabaseImage::bytes() const {
   std::int64_t n = 0;

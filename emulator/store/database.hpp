@@ -4,8 +4,6 @@
 // serialises access (see Store). Failures throw StoreError; Store turns them into internal_error.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -16,8 +14,14 @@
 #include <unordered_map>
 #include <vector>
 
+// SQLite's handles, declared rather than included: sqlite3.h stays inside store/ (DESIGN.md; the
+// layering check holds it), while every layer above can still name a Database.
+struct sqlite3;
+struct sqlite3_stmt;
+
 namespace paratro::store {
 
+// `code` is SQLite's result code (SQLITE_BUSY, SQLITE_CORRUPT, ...; see sqlite3.h inside store/).
 class StoreError : public std::runtime_error {
  public:
   StoreError(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
@@ -81,7 +85,7 @@ class StatementUse {
 class DatabaseImage {
  public:
   explicit DatabaseImage(sqlite3* db) : db_(db) {}
-  ~DatabaseImage() { sqlite3_close(db_); }
+  ~DatabaseImage();
   DatabaseImage(const DatabaseImage&) = delete;
   DatabaseImage& operator=(const DatabaseImage&) = delete;
   // Size of the copy in bytes (pages x page size).
