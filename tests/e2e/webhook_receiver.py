@@ -7,6 +7,7 @@ programmable plan, one entry per request, then `default`:
     Receiver(plan=[500, 200])                         # fail once, then acknowledge
     Receiver(plan=[(429, {"Retry-After": "120"})])    # throttle once with a Retry-After header
     Receiver(default=HANG)                            # never answer (the dead-receiver case)
+    r.gate.clear() ... r.gate.set()                   # hold every answer until the test lets it go
 
 Signatures are checked here independently of the emulator: `check_signed(received, secret)`
 recomputes HMAC-SHA256(secret, f"{ts}.{raw body}") over the exact bytes received, as the contract
@@ -95,6 +96,9 @@ class Receiver:
         self.received: list[Received] = []
         self._cond = threading.Condition()
         self._closing = threading.Event()
+        # Answers wait while the gate is closed (the request is recorded first, so wait_for sees it).
+        self.gate = threading.Event()
+        self.gate.set()
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -113,6 +117,7 @@ class Receiver:
                     rec.answered = answer
                     receiver.received.append(rec)
                     receiver._cond.notify_all()
+                receiver.gate.wait(30)
                 if answer == HANG:
                     receiver._closing.wait()
                     self.close_connection = True
@@ -171,6 +176,7 @@ class Receiver:
 
     def close(self):
         self._closing.set()
+        self.gate.set()
         self.server.shutdown()
         self.server.server_close()
 

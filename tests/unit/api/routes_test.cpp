@@ -15,7 +15,7 @@
 
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/routes.hpp"
-#include "test_services.hpp"
+#include "tests/unit/support/test_services.hpp"
 
 namespace api = paratro::api;
 namespace domain = paratro::domain;
