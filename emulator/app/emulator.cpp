@@ -113,6 +113,8 @@ Emulator::Emulator(Config config) : config_(std::move(config)) {}
 
 Emulator::~Emulator() { stop(); }
 
+// The first half: checks that need nothing, then the database and everything derived from it (random
+// stream, clock, scheduler, services, fixture and reset baseline, the default client's flags).
 std::optional<StartRefusal> Emulator::start() {
   assert(!parts_ && "start() runs once");
   Config& cfg = config_;
@@ -186,7 +188,16 @@ std::optional<StartRefusal> Emulator::start() {
   }
   apply_default_client_flags(services, cfg);
   store.set_webhook_every_confirmation(cfg.webhook_every_confirmation);
+  return start_serving(address);
+}
 
+// The second half of start(): the state is in place; the writer, the dispatcher, the listener and the
+// I/O threads start, in that order.
+std::optional<StartRefusal> Emulator::start_serving(const asio::ip::address& address) {
+  const Config& cfg = config_;
+  Parts& p = *parts_;
+  store::Store& store = *p.store;
+  api::Services& services = *p.services;
   // Every write from here on goes through the single writer (store/writer.hpp).
   store::WriterOptions writer_options;
   writer_options.capacity = cfg.write_queue;

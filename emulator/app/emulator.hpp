@@ -16,6 +16,9 @@
 
 #include "emulator/app/config.hpp"
 
+namespace boost::asio::ip {
+class address;
+}
 namespace paratro::chain {
 class VirtualClock;
 }
@@ -62,6 +65,7 @@ class Emulator {
 
  private:
   struct Parts;
+  std::optional<StartRefusal> start_serving(const boost::asio::ip::address& address);
   Config config_;
   std::unique_ptr<Parts> parts_;
 };
