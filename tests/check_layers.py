@@ -47,11 +47,7 @@ OWNED: dict[str, tuple[re.Pattern[str], set[str]]] = {
 # Known violations being removed (issue 13), as (header that leaks, third-party name) -> why. A file
 # that reaches the third-party header only through an allowed leak passes. Remove a line when the
 # leak is fixed; the check then holds the new line.
-ALLOWANCES: dict[tuple[str, str], str] = {
-    # The control plane's webhook routes (api/sandbox/webhooks.cpp) call the Dispatcher, whose header
-    # holds its io_context and timer. Fix: the dispatcher's API behind a header without Asio.
-    ("emulator/webhooks/dispatcher.hpp", "Asio"): "Asio reaches api/ through webhooks/dispatcher.hpp",
-}
+ALLOWANCES: dict[tuple[str, str], str] = {}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
