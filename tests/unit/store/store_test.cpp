@@ -17,6 +17,35 @@
 #include "emulator/store/store.hpp"
 #include "tests/unit/store/store_fixtures.hpp"
 
+// Regression: with a reader holding an old snapshot, a passive checkpoint cannot finish, and the
+// WAL hook used to start one (reading the WAL index and syncing the file) after every commit.
+TEST_CASE("the WAL hook retries a blocked checkpoint only after the WAL grows by the threshold") {
+  TempDir dir;
+  const std::string path = dir.file("hook.db");
+  s::Database db(path);
+  db.exec("CREATE TABLE blobs (b BLOB)");
+  db.set_checkpoint_threshold(8);
+  s::Database reader(path, s::Database::Mode::read_only);
+  reader.exec("BEGIN");
+  {
+    auto st = reader.use("SELECT COUNT(*) FROM blobs");
+    REQUIRE(st->step());  // the read transaction now pins its snapshot
+  }
+  const std::vector<std::uint8_t> page(3000, 7);
+  const int commits = 200;
+  for (int i = 0; i < commits; ++i) {
+    auto st = db.use("INSERT INTO blobs VALUES (?)");
+    st->bind_blob(1, page).run();
+  }
+  const auto pages = db.wal_pages();
+  CAPTURE(pages);
+  CHECK(pages > 8 * 10);  // the checkpoint could not empty the WAL
+  CHECK(db.hook_checkpoints() >= pages / 12);  // still tried as the WAL grew (a commit adds ~3 pages) ...
+  CHECK(db.hook_checkpoints() <= pages / 8 + 1);  // ... once per threshold, not per commit
+  CHECK(db.hook_checkpoints() < commits / 2);
+  reader.exec("COMMIT");
+}
+
 TEST_CASE("create_transfer refusals change nothing") {
   struct Case {
     const char* name;
