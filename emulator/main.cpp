@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   }
   try {
     app::Emulator emulator(std::move(parsed.config));
+    emulator.stop_on_signals();
     if (auto refusal = emulator.start()) {
       std::fprintf(stderr, "paratro-emulator: %s\n", refusal->message.c_str());
       for (const auto& line : refusal->details) std::fprintf(stderr, "  %s\n", line.c_str());
@@ -52,7 +53,6 @@ int main(int argc, char** argv) {
     }
     std::fputs(app::banner_text(emulator).c_str(), stdout);
     std::fflush(stdout);
-    emulator.stop_on_signals();
     emulator.wait();
     emulator.stop();
   } catch (const std::exception& e) {

@@ -232,6 +232,16 @@ std::optional<StartRefusal> Emulator::start_serving(const asio::ip::address& add
   } catch (const boost::system::system_error& e) {
     return refuse(listen_failure(cfg, address.is_v6(), e));
   }
+  if (handle_signals_) {
+    // Installed before the port accepts: once a client can see the emulator ready, SIGTERM is a
+    // clean shutdown, never the default action.
+    p.signals.emplace(p.ioc, SIGINT, SIGTERM);
+    p.signals->async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;  // cancelled by stop()
+      http::log_line(http::LogLevel::info, "shutting down");
+      request_stop();
+    });
+  }
   dispatcher.start();
   p.server->start();
   p.work.emplace(p.ioc.get_executor());
@@ -241,14 +251,8 @@ std::optional<StartRefusal> Emulator::start_serving(const asio::ip::address& add
 }
 
 void Emulator::stop_on_signals() {
-  assert(parts_ && parts_->server);
-  Parts& p = *parts_;
-  p.signals.emplace(p.ioc, SIGINT, SIGTERM);
-  p.signals->async_wait([this](const boost::system::error_code& ec, int) {
-    if (ec) return;  // cancelled by stop()
-    http::log_line(http::LogLevel::info, "shutting down");
-    request_stop();
-  });
+  assert(!parts_ && "before start(): a signal must find its handler once the port accepts");
+  handle_signals_ = true;
 }
 
 void Emulator::request_stop() {

@@ -47,7 +47,8 @@ class Emulator {
   // connections (and --port-file is written). Returns the refusal, with nothing left running, when
   // the configuration cannot work; throws only on unexpected failures (std::exception).
   [[nodiscard]] std::optional<StartRefusal> start();
-  // SIGINT and SIGTERM log "shutting down" and request_stop().
+  // Call before start(): from the moment the port accepts, SIGINT and SIGTERM log "shutting down"
+  // and request_stop().
   void stop_on_signals();
   // Blocks until request_stop() (or a signal) asks the emulator to end.
   void wait();
@@ -67,6 +68,7 @@ class Emulator {
   struct Parts;
   std::optional<StartRefusal> start_serving(const boost::asio::ip::address& address);
   Config config_;
+  bool handle_signals_ = false;
   std::unique_ptr<Parts> parts_;
 };
 
