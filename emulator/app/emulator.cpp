@@ -272,7 +272,7 @@ void Emulator::stop() {
   if (!parts_ || parts_->stopped) return;
   Parts& p = *parts_;
   p.stopped = true;
-  for (const auto& t : p.threads) assert(t.get_id() != std::this_thread::get_id() && "stop() from an I/O thread");
+  for ([[maybe_unused]] const auto& t : p.threads) assert(t.get_id() != std::this_thread::get_id() && "stop() from an I/O thread");
   if (p.server) p.server->stop();
   if (p.dispatcher) p.dispatcher->stop();
   p.work.reset();
