@@ -63,7 +63,7 @@ domain::Result<domain::TransactionRecord> submit_transfer(Services& s, const rap
   tx.updated_at_ms = now;
   tx.outcome = chain::outcome_from_memo(memo->value_or(""));
   tx.required_confirmations = s.scheduler.chains().find(chain->name)->confirmations;
-  tx.next_due_ms = tx.outcome == "hold" ? -1 : now + s.scheduler.timing().sign_ms;
+  tx.next_due_ms = tx.outcome == domain::TxOutcome::hold ? -1 : now + s.scheduler.timing().sign_ms;
   tx.reference_id = std::move(reference_id);
   tx.operation = "TRANSFER";
   store::Store::TransferRequest req{c.client_id, from_key, std::string(chain->name), ascii_upper(*symbol_in),
@@ -73,7 +73,7 @@ domain::Result<domain::TransactionRecord> submit_transfer(Services& s, const rap
 
 ApiResponse transfer_created(const domain::TransactionRecord& tx, bool with_tx_hash) {
   JsonWriter w;
-  w.begin_object().field("tx_id", tx.tx_id).field("status", tx.status).field("message", "Transfer task created");
+  w.begin_object().field("tx_id", tx.tx_id).field("status", domain::to_string(tx.status)).field("message", "Transfer task created");
   if (with_tx_hash) w.field("tx_hash", tx.tx_hash);
   w.end_object();
   return json_response(200, w.take());

@@ -5,6 +5,7 @@
 
 #include "emulator/domain/chain_address.hpp"
 #include "emulator/store/migrations.hpp"
+#include "emulator/store/row_codec.hpp"
 
 namespace paratro::store {
 
@@ -33,7 +34,7 @@ ClientRecord read_client(Statement& s) {
   c.api_key = s.column_text(2);
   c.secret_salt = s.column_text(3);
   c.secret_hash = s.column_text(4);
-  c.status = s.column_text(5);
+  c.status = read_enum<domain::ClientStatus>(s, 5);
   c.subscription_tier = s.column_text(6);
   c.max_wallets = s.column_int(7);
   c.created_at_ms = s.column_int(8);
@@ -54,8 +55,8 @@ WalletRecord read_wallet(Statement& s) {
   w.client_id = s.column_text(1);
   w.wallet_name = s.column_text(2);
   w.description = s.column_text(3);
-  w.status = s.column_text(4);
-  w.key_status = s.column_text(5);
+  w.status = read_enum<domain::WalletStatus>(s, 4);
+  w.key_status = read_enum<domain::KeyStatus>(s, 5);
   w.key_ready_at_ms = s.column_int(6);
   w.created_at_ms = s.column_int(7);
   w.updated_at_ms = s.column_int(8);
@@ -78,7 +79,7 @@ AccountRecord read_account(Statement& s) {
   a.address_type = s.column_text(7);
   a.account_type = s.column_text(8);
   a.label = s.column_text(9);
-  a.status = s.column_text(10);
+  a.status = read_enum<domain::AccountStatus>(s, 10);
   a.created_at_ms = s.column_int(11);
   return a;
 }
@@ -91,13 +92,6 @@ AccountRecord read_account(Statement& s) {
 #define ASSET_FROM                                                                                   \
   " FROM assets a LEFT JOIN balances b ON b.chain = a.chain AND b.address_key = a.address_key AND " \
   "b.symbol = a.symbol"
-
-Amount read_amount(Statement& s, int col) {
-  // Stored amounts were written by us from validated values; a bad one means a corrupt database.
-  auto v = domain::from_base_units_string(s.column_text(col));
-  if (!v) throw StoreError(SQLITE_CORRUPT, "stored amount is not an integer: " + s.column_text(col));
-  return *v;
-}
 
 AssetRecord read_asset(Statement& s) {
   AssetRecord a;
@@ -134,24 +128,24 @@ TransactionRecord read_tx(Statement& s) {
   t.asset_id = s.column_text(3);
   t.client_id = s.column_text(4);
   t.chain = s.column_text(5);
-  t.transaction_type = s.column_text(6);
-  t.direction = s.column_text(7);
+  t.transaction_type = read_enum<domain::TxType>(s, 6);
+  t.direction = read_enum<domain::TxDirection>(s, 7);
   t.from_address = s.column_text(8);
   t.to_address = s.column_text(9);
   t.token_symbol = s.column_text(10);
   t.amount = read_amount(s, 11);
   t.decimals = static_cast<int>(s.column_int(12));
   t.memo = s.column_text(13);
-  t.status = s.column_text(14);
+  t.status = read_enum<domain::TxStatus>(s, 14);
   t.tx_hash = s.column_text(15);
   t.block_number = s.column_int(16);
   t.confirmations = s.column_int(17);
   t.created_at_ms = s.column_int(18);
   t.updated_at_ms = s.column_int(19);
   t.next_due_ms = s.column_is_null(20) ? -1 : s.column_int(20);
-  t.outcome = s.column_text(21);
+  t.outcome = read_enum<domain::TxOutcome>(s, 21);
   t.required_confirmations = s.column_int(22);
-  t.origin = s.column_text(23);
+  t.origin = read_enum<domain::TxOrigin>(s, 23);
   t.twin_of = s.column_text(24);
   t.to_address_key = s.column_text(25);
   t.failure_reason = s.column_text(26);
@@ -308,7 +302,7 @@ Status Store::create_client(const ClientRecord& c) {
       .bind(3, c.api_key)
       .bind(4, c.secret_salt)
       .bind(5, c.secret_hash)
-      .bind(6, c.status)
+      .bind(6, to_string(c.status))
       .bind(7, c.subscription_tier)
       .bind(8, c.max_wallets)
       .bind(9, c.created_at_ms)
@@ -381,8 +375,8 @@ Status Store::create_wallet(const WalletRecord& w, const domain::WalletKeys& key
       .bind(2, w.client_id)
       .bind(3, w.wallet_name)
       .bind(4, w.description)
-      .bind(5, w.status)
-      .bind(6, w.key_status)
+      .bind(5, to_string(w.status))
+      .bind(6, to_string(w.key_status))
       .bind(7, w.key_ready_at_ms)
       .bind(8, w.created_at_ms)
       .bind(9, w.updated_at_ms)
@@ -436,7 +430,7 @@ Status Store::create_account(const AccountRecord& a) {
     auto st = db().use("SELECT status FROM wallets WHERE wallet_id = ? AND client_id = ?");
     st->bind(1, a.wallet_id).bind(2, a.client_id);
     if (!st->step()) return make_error(ErrorCode::not_found, "Wallet not found");
-    if (st->column_text(0) != "ACTIVE") {
+    if (read_enum<domain::WalletStatus>(*st, 0) != domain::WalletStatus::active) {
       return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state (key generation still running)");
     }
   }
@@ -459,7 +453,7 @@ Status Store::create_account(const AccountRecord& a) {
       .bind(8, a.address_type)
       .bind(9, a.account_type)
       .bind(10, a.label)
-      .bind(11, a.status)
+      .bind(11, to_string(a.status))
       .bind(12, a.created_at_ms)
       .run();
   tx.commit();
@@ -632,24 +626,24 @@ void Store::insert_transaction(const TransactionRecord& t) {
       .bind(4, t.asset_id)
       .bind(5, t.client_id)
       .bind(6, t.chain)
-      .bind(7, t.transaction_type)
-      .bind(8, t.direction)
+      .bind(7, to_string(t.transaction_type))
+      .bind(8, to_string(t.direction))
       .bind(9, t.from_address)
       .bind(10, t.to_address)
       .bind(11, t.token_symbol)
       .bind(12, domain::to_base_units_string(t.amount))
       .bind(13, t.decimals)
       .bind(14, t.memo)
-      .bind(15, t.status)
+      .bind(15, to_string(t.status))
       .bind(16, t.tx_hash)
       .bind(17, t.block_number)
       .bind(18, t.confirmations)
       .bind(19, t.created_at_ms)
       .bind(20, t.updated_at_ms);
   if (t.next_due_ms < 0) st->bind_null(21); else st->bind(21, t.next_due_ms);
-  st->bind(22, t.outcome)
+  st->bind(22, to_string(t.outcome))
       .bind(23, t.required_confirmations)
-      .bind(24, t.origin)
+      .bind(24, to_string(t.origin))
       .bind(25, t.twin_of)
       .bind(26, t.to_address_key)
       .bind(27, t.failure_reason);
@@ -679,8 +673,12 @@ domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& 
         "WHERE a.account_id = ?");
     st->bind(1, asset->account_id);
     if (!st->step()) return make_error(ErrorCode::internal_error, "asset without account");
-    if (st->column_text(0) != "ACTIVE") return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
-    if (st->column_text(1) != "ACTIVE") return make_error(ErrorCode::account_not_active, "Account is not in active state");
+    if (read_enum<domain::WalletStatus>(*st, 0) != domain::WalletStatus::active) {
+      return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
+    }
+    if (read_enum<domain::AccountStatus>(*st, 1) != domain::AccountStatus::active) {
+      return make_error(ErrorCode::account_not_active, "Account is not in active state");
+    }
     from_address = st->column_text(2);
   }
   if (!asset->is_active) return make_error(ErrorCode::transaction_failed, "Asset is not active");
@@ -738,8 +736,12 @@ domain::Result<TransactionRecord> Store::create_operation_call(const OperationCa
         "WHERE a.client_id = ? AND a.address_key = ? ORDER BY (a.chain = ?) DESC, a.seq LIMIT 1");
     st->bind(1, r.client_id).bind(2, key).bind(3, r.chain);
     if (!st->step()) return make_error(ErrorCode::not_found, std::string(field) + " is not an account of this client");
-    if (st->column_text(1) != "ACTIVE") return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
-    if (st->column_text(2) != "ACTIVE") return make_error(ErrorCode::account_not_active, "Account is not in active state");
+    if (read_enum<domain::WalletStatus>(*st, 1) != domain::WalletStatus::active) {
+      return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
+    }
+    if (read_enum<domain::AccountStatus>(*st, 2) != domain::AccountStatus::active) {
+      return make_error(ErrorCode::account_not_active, "Account is not in active state");
+    }
     return st->column_text(0);
   };
   auto asset_of = [&](const std::string& key, const std::string& symbol) -> std::optional<AssetRecord> {
@@ -777,7 +779,7 @@ domain::Result<TransactionRecord> Store::create_operation_call(const OperationCa
   t.decimals = paid->decimals;
   if (r.engine_rejects) {
     // Refused by the engine after the row was written (the reference_id stays used); nothing moved.
-    t.status = "FAILED";
+    t.status = domain::TxStatus::failed;
     t.failure_reason = "MPC signing failed";
     t.next_due_ms = -1;
     t.tx_hash.clear();
@@ -957,9 +959,9 @@ void Store::update_transaction(const TransactionRecord& t) {
       "UPDATE transactions SET status = ?, tx_hash = ?, block_number = ?, confirmations = ?, updated_at_ms = ?, "
       "next_due_ms = ?, outcome = ?, failure_reason = ?, confirmed_at_ms = ?, required_confirmations = ? "
       "WHERE tx_id = ?");
-  st->bind(1, t.status).bind(2, t.tx_hash).bind(3, t.block_number).bind(4, t.confirmations).bind(5, t.updated_at_ms);
+  st->bind(1, to_string(t.status)).bind(2, t.tx_hash).bind(3, t.block_number).bind(4, t.confirmations).bind(5, t.updated_at_ms);
   if (t.next_due_ms < 0) st->bind_null(6); else st->bind(6, t.next_due_ms);
-  st->bind(7, t.outcome).bind(8, t.failure_reason);
+  st->bind(7, to_string(t.outcome)).bind(8, t.failure_reason);
   if (t.confirmed_at_ms < 0) st->bind_null(9); else st->bind(9, t.confirmed_at_ms);
   st->bind(10, t.required_confirmations).bind(11, t.tx_id).run();
 }
@@ -994,25 +996,25 @@ void Store::credit_incoming_leg(std::string_view tx_id) {
 
 void Store::apply_one(const TxUpdate& u) {
   const TransactionRecord& t = u.tx;
-  std::string old_status;
+  std::optional<domain::TxStatus> old_status;
   std::int64_t old_confirmations = 0;
   {
     auto st = db().use("SELECT status, confirmations FROM transactions WHERE tx_id = ?");
     st->bind(1, t.tx_id);
     if (st->step()) {
-      old_status = st->column_text(0);
+      old_status = read_enum<domain::TxStatus>(*st, 0);
       old_confirmations = st->column_int(1);
     }
   }
   update_transaction(t);
-  if (t.origin == "x402") {
+  if (t.origin == domain::TxOrigin::x402) {
     apply_x402_step(u);
     return;
   }
   emit_events(old_status, old_confirmations, t);
-  const bool outbound = t.origin == "api";
-  const bool on_chain = t.status == "CONFIRMING" || t.status == "CONFIRMED" ||
-                        (t.status == "FAILED" && t.block_number > 0);
+  const bool outbound = t.origin == domain::TxOrigin::api;
+  const bool on_chain = t.status == domain::TxStatus::confirming || t.status == domain::TxStatus::confirmed ||
+                        (t.status == domain::TxStatus::failed && t.block_number > 0);
 
   // The inbound twin of a transfer to an owned address: created when the transfer reaches the chain,
   // afterwards kept in step with it.
@@ -1035,16 +1037,16 @@ void Store::apply_one(const TxUpdate& u) {
         st->bind(1, receiver->account_id).bind(2, t.chain).bind(3, t.token_symbol);
         if (st->step()) in.asset_id = st->column_text(0);
       }
-      in.direction = "INBOUND";
-      in.origin = "internal";
+      in.direction = domain::TxDirection::inbound;
+      in.origin = domain::TxOrigin::internal;
       in.twin_of = t.tx_id;
       in.memo.clear();
       in.reference_id.clear();  // the sender's reference is not the receiver's (and is unique per client)
-      in.outcome.clear();
+      in.outcome = domain::TxOutcome::none;
       in.next_due_ms = -1;
       in.created_at_ms = t.updated_at_ms;
       insert_transaction(in);
-      emit_events("", 0, in);
+      emit_events(std::nullopt, 0, in);
       twin = in;
     }
   }
@@ -1079,7 +1081,7 @@ void Store::apply_one(const TxUpdate& u) {
       }
       credit_incoming_leg(t.tx_id);
     }
-  } else if (t.origin == "deposit" && u.settle == Settlement::confirm) {
+  } else if (t.origin == domain::TxOrigin::deposit && u.settle == Settlement::confirm) {
     credit_receiver(t);
     supply_add(t.chain, t.token_symbol, t.amount, 0);
   }

@@ -403,7 +403,7 @@ class Store {
   std::optional<domain::AccountRecord> owner_of(std::string_view address_key, std::string_view prefer_chain);
   // Writes the webhook events (and first deliveries) a transaction change fires, when its client has
   // a webhook endpoint; caller holds mu_ inside a write transaction.
-  void emit_events(std::string_view old_status, std::int64_t old_confirmations, const domain::TransactionRecord& now);
+  void emit_events(std::optional<domain::TxStatus> old_status, std::int64_t old_confirmations, const domain::TransactionRecord& now);
   WebhookDelivery insert_delivery(const WebhookEvent& event, std::int64_t now_ms);
 
   // Runs one UPDATE of a client row (`bind` fills its parameters, the client id among them) as its

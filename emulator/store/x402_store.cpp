@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "emulator/domain/webhook_event.hpp"
+#include "emulator/store/row_codec.hpp"
 #include "emulator/store/store.hpp"
 
 namespace paratro::store {
@@ -22,12 +23,6 @@ namespace {
   "decimals, nonce, eip712_hash, signature_v, signature_r, signature_s, valid_after, valid_before, "        \
   "signed_by, status, locked, payer_owned, settle_tx_id, expires_at_ms, created_at_ms, updated_at_ms"
 
-Amount amount_of(const Statement& s, int col) {
-  auto v = domain::from_base_units_string(s.column_text(col));
-  if (!v) throw StoreError(SQLITE_CORRUPT, "stored amount is not an integer: " + s.column_text(col));
-  return *v;
-}
-
 X402SettlementRecord read_x402(const Statement& s) {
   X402SettlementRecord r;
   r.tx_id = s.column_text(0);
@@ -40,7 +35,7 @@ X402SettlementRecord read_x402(const Statement& s) {
   r.from_key = s.column_text(7);
   r.to_address = s.column_text(8);
   r.to_key = s.column_text(9);
-  r.amount = amount_of(s, 10);
+  r.amount = read_amount(s, 10);
   r.decimals = static_cast<int>(s.column_int(11));
   r.nonce = s.column_text(12);
   r.eip712_hash = s.column_text(13);
@@ -51,7 +46,7 @@ X402SettlementRecord read_x402(const Statement& s) {
   r.valid_before = s.column_int(18);
   r.signed_by = s.column_text(19);
   r.status = s.column_text(20);
-  r.locked = amount_of(s, 21);
+  r.locked = read_amount(s, 21);
   r.payer_owned = s.column_int(22) != 0;
   r.settle_tx_id = s.column_text(23);
   r.expires_at_ms = s.column_is_null(24) ? -1 : s.column_int(24);
@@ -93,9 +88,9 @@ constexpr std::string_view kInsertX402 =
     "INSERT INTO x402_settlements(" X402_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 // The settlement status a step of the X402_SETTLE transaction means.
-std::string_view settlement_status(std::string_view tx_status) {
-  if (tx_status == "CONFIRMED") return "SETTLED";
-  if (tx_status == "FAILED") return "FAILED";
+std::string_view settlement_status(domain::TxStatus tx_status) {
+  if (tx_status == domain::TxStatus::confirmed) return "SETTLED";
+  if (tx_status == domain::TxStatus::failed) return "FAILED";
   return "PROCESSING";
 }
 
@@ -109,7 +104,7 @@ X402ResourceRecord read_resource(const Statement& s) {
   r.chain = s.column_text(2);
   r.network = s.column_text(3);
   r.pay_to = s.column_text(4);
-  r.amount = amount_of(s, 5);
+  r.amount = read_amount(s, 5);
   r.description = s.column_text(6);
   r.mime_type = s.column_text(7);
   r.content = s.column_text(8);
@@ -139,8 +134,12 @@ domain::Status Store::create_x402_authorization(const X402SettlementRecord& rec)
         "WHERE s.client_id = ? AND s.address_key = ? AND s.chain = ? AND s.symbol = 'USDC'");
     st->bind(1, rec.client_id).bind(2, rec.from_key).bind(3, rec.chain);
     if (!st->step()) return make_error(ErrorCode::not_found, "No USDC asset found for from_address on " + rec.chain);
-    if (st->column_text(0) != "ACTIVE") return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
-    if (st->column_text(1) != "ACTIVE") return make_error(ErrorCode::account_not_active, "Account is not in active state");
+    if (read_enum<domain::WalletStatus>(*st, 0) != domain::WalletStatus::active) {
+      return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
+    }
+    if (read_enum<domain::AccountStatus>(*st, 1) != domain::AccountStatus::active) {
+      return make_error(ErrorCode::account_not_active, "Account is not in active state");
+    }
     if (st->column_int(2) == 0) return make_error(ErrorCode::not_found, "The USDC asset of from_address is not active");
   }
   LedgerEntry e = ledger_get(rec.chain, rec.from_key, "USDC");
@@ -218,7 +217,7 @@ std::optional<Amount> Store::x402_payer_balance(std::string_view chain, std::int
   auto st = db().use(
       "SELECT locked FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? AND status = 'X402_SIGNED'");
   st->bind(1, chain_id).bind(2, from_key).bind(3, nonce);
-  while (st->step()) domain::checked_add(available, amount_of(*st, 0), available);
+  while (st->step()) domain::checked_add(available, read_amount(*st, 0), available);
   return available;
 }
 
@@ -287,8 +286,8 @@ Store::X402SettleOutcome Store::settle_x402(X402SettlementRecord rec, domain::Tr
   t.token_symbol = "USDC";
   t.amount = rec.amount;
   t.decimals = rec.decimals;
-  t.origin = "x402";
-  t.transaction_type = "X402_SETTLE";
+  t.origin = domain::TxOrigin::x402;
+  t.transaction_type = domain::TxType::x402_settle;
   t.operation = "X402";
   insert_transaction(t);
   auto st = db().use(kInsertX402);
@@ -351,7 +350,7 @@ void Store::apply_x402_step(const TxUpdate& u) {
   seen.client_id = payee->client_id;
   seen.wallet_id = payee->wallet_id;
   seen.account_id = payee->account_id;
-  seen.direction = "INBOUND";
+  seen.direction = domain::TxDirection::inbound;
   seen.to_address = payee->address;
   seen.memo.clear();
   const auto type = domain::EventType::x402_settlement_confirmed;

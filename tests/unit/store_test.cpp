@@ -74,8 +74,8 @@ d::WalletRecord make_wallet(const std::string& id, const std::string& client, st
   w.wallet_id = id;
   w.client_id = client;
   w.wallet_name = id;
-  w.status = "ACTIVE";
-  w.key_status = "ACTIVE";
+  w.status = d::WalletStatus::active;
+  w.key_status = d::KeyStatus::active;
   w.key_ready_at_ms = at_ms;
   w.created_at_ms = at_ms;
   w.updated_at_ms = at_ms;
@@ -258,7 +258,7 @@ TEST_CASE("a database written with only migration 1 opens in this build") {
   // A version-1 transfer is picked up by the scheduler at its last update.
   const auto tx = store.find_transaction("c1", "tx1");
   REQUIRE(tx.has_value());
-  CHECK(tx->status == "PENDING");
+  CHECK(tx->status == d::TxStatus::pending);
   CHECK(tx->next_due_ms == 150);
   const auto due = store.due_transactions(150, 10);
   REQUIRE(due.size() == 1);
@@ -363,7 +363,7 @@ TEST_CASE("create_transfer moves the amount from balance to locked and inserts a
     Seeded seeded;
     const auto r = seeded.store.create_transfer(transfer_request(c.amount), new_tx("tx1", 5000));
     REQUIRE(r.ok());
-    CHECK(r->status == "PENDING");
+    CHECK(r->status == d::TxStatus::pending);
     CHECK(units(r->amount) == c.moved);
 
     const auto asset = seeded.store.find_asset("c1", "ast1");
@@ -373,8 +373,8 @@ TEST_CASE("create_transfer moves the amount from balance to locked and inserts a
 
     const auto stored = seeded.store.find_transaction("c1", "tx1");
     REQUIRE(stored.has_value());
-    CHECK(stored->status == "PENDING");
-    CHECK(stored->direction == "OUTBOUND");
+    CHECK(stored->status == d::TxStatus::pending);
+    CHECK(stored->direction == d::TxDirection::outbound);
     CHECK(units(stored->amount) == c.moved);
     CHECK(stored->decimals == 6);
     CHECK(stored->asset_id == "ast1");
