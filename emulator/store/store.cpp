@@ -1,6 +1,7 @@
 // Repository operations over the schema in schema/*.sql; see store.hpp for the contracts.
 #include "emulator/store/store.hpp"
 
+#include <cassert>
 #include <map>
 
 #include "emulator/domain/chain_address.hpp"
@@ -652,7 +653,7 @@ void Store::insert_transaction(const TransactionRecord& t) {
   st->run();
 }
 
-domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& r, TransactionRecord t) {
+domain::Result<TransactionRecord> Store::create_transfer(const domain::TransferCommand& r, TransactionRecord t) {
   auto lock = guard();
   WriteTransaction tx(db());
   if (auto st = check_reference_id(r.client_id, t.reference_id); !st) return st.error();
@@ -666,6 +667,13 @@ domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& 
   if (!asset) {
     return make_error(ErrorCode::not_found, "No asset found for the given from_address, chain and token_symbol");
   }
+  // The asset row carries its ledger entry (ASSET_FROM joins balances), read in this transaction.
+  domain::TransferSource src;
+  src.asset_active = asset->is_active;
+  src.symbol = asset->symbol;
+  src.decimals = asset->decimals;
+  src.balance = asset->balance;
+  src.locked = asset->locked_balance;
   std::string from_address;
   {
     auto st = db().use(
@@ -673,41 +681,19 @@ domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& 
         "WHERE a.account_id = ?");
     st->bind(1, asset->account_id);
     if (!st->step()) return make_error(ErrorCode::internal_error, "asset without account");
-    if (read_enum<domain::WalletStatus>(*st, 0) != domain::WalletStatus::active) {
-      return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
-    }
-    if (read_enum<domain::AccountStatus>(*st, 1) != domain::AccountStatus::active) {
-      return make_error(ErrorCode::account_not_active, "Account is not in active state");
-    }
+    src.wallet_status = read_enum<domain::WalletStatus>(*st, 0);
+    src.account_status = read_enum<domain::AccountStatus>(*st, 1);
     from_address = st->column_text(2);
   }
-  if (!asset->is_active) return make_error(ErrorCode::transaction_failed, "Asset is not active");
-  // The client's blacklist (and whitelist, when it requires one) before anything is written.
-  if (auto st = check_destination(r.client_id, r.chain, r.to_address, r.to_address_key); !st) return st.error();
-  const auto decimals = static_cast<unsigned>(asset->decimals);
-  const auto parsed = domain::parse_amount(r.amount_text, decimals);
-  if (parsed.error == domain::AmountError::too_many_decimals) {
-    return make_error(ErrorCode::invalid_parameter, "amount has more decimal places than " + asset->symbol +
-                                                        " supports (" + std::to_string(asset->decimals) + ")");
+  // The client's blacklist (and whitelist, when it requires one); only consulted by the decision
+  // once the source is known to be usable, so read it only then.
+  if (src.wallet_status == domain::WalletStatus::active && src.account_status == domain::AccountStatus::active &&
+      src.asset_active) {
+    src.destination = check_destination(r.client_id, r.chain, r.to_address, r.to_address_key);
   }
-  if (parsed.error == domain::AmountError::too_large) {
-    return make_error(ErrorCode::invalid_parameter, "amount exceeds the supported ceiling (10^38 - 1 base units)");
-  }
-  if (!parsed.ok()) return make_error(ErrorCode::invalid_parameter, "amount is not a valid decimal string");
-  if (parsed.value == 0) return make_error(ErrorCode::invalid_parameter, "amount must be greater than 0");
-  LedgerEntry e = ledger_get(asset->chain, asset->address_key, asset->symbol);
-  if (parsed.value > e.balance) {
-    return make_error(ErrorCode::insufficient_balance, "Insufficient balance: available " +
-                                                           domain::format_amount(e.balance, decimals) + " " +
-                                                           asset->symbol);
-  }
-  Amount locked = 0;
-  if (!domain::checked_add(e.locked, parsed.value, locked)) {
-    return make_error(ErrorCode::invalid_parameter, "amount exceeds the supported ceiling");
-  }
-  e.balance -= parsed.value;
-  e.locked = locked;
-  ledger_put(asset->chain, asset->address_key, asset->symbol, e);
+  const auto admitted = domain::admit_transfer(r.amount, src);
+  if (!admitted) return admitted.error();
+  ledger_put(asset->chain, asset->address_key, asset->symbol, {admitted->balance_after, admitted->locked_after});
   t.wallet_id = asset->wallet_id;
   t.account_id = asset->account_id;
   t.asset_id = asset->asset_id;
@@ -717,7 +703,7 @@ domain::Result<TransactionRecord> Store::create_transfer(const TransferRequest& 
   t.to_address = r.to_address;
   t.to_address_key = r.to_address_key;
   t.token_symbol = asset->symbol;
-  t.amount = parsed.value;
+  t.amount = admitted->amount;
   t.decimals = asset->decimals;
   t.memo = r.memo;
   insert_transaction(t);
@@ -966,32 +952,28 @@ void Store::update_transaction(const TransactionRecord& t) {
   st->bind(10, t.required_confirmations).bind(11, t.tx_id).run();
 }
 
-void Store::credit_receiver(const TransactionRecord& t) {
-  LedgerEntry to = ledger_get(t.chain, t.to_address_key, t.token_symbol);
-  if (!domain::checked_add(to.balance, t.amount, to.balance)) to.balance = domain::kMaxAmount;
-  ledger_put(t.chain, t.to_address_key, t.token_symbol, to);
+std::optional<domain::IncomingLeg> Store::incoming_leg(std::string_view tx_id) {
+  auto st = db().use("SELECT chain, address_key, symbol, amount FROM operation_legs WHERE tx_id = ?");
+  st->bind(1, tx_id);
+  if (!st->step()) return std::nullopt;  // a plain transfer
+  return domain::IncomingLeg{st->column_text(0), st->column_text(1), st->column_text(2), read_amount(*st, 3)};
 }
 
-void Store::credit_incoming_leg(std::string_view tx_id) {
-  std::string chain, address_key, symbol;
-  Amount amount = 0;
-  {
-    auto st = db().use("SELECT chain, address_key, symbol, amount FROM operation_legs WHERE tx_id = ?");
-    st->bind(1, tx_id);
-    if (!st->step()) return;  // a plain transfer
-    chain = st->column_text(0);
-    address_key = st->column_text(1);
-    symbol = st->column_text(2);
-    amount = read_amount(*st, 3);
+void Store::apply_ledger_delta(const domain::LedgerDelta& delta) {
+  assert(domain::is_balanced(delta));
+  auto saturating_add = [](Amount a, Amount b) {
+    Amount sum = 0;
+    return domain::checked_add(a, b, sum) ? sum : domain::kMaxAmount;
+  };
+  for (const auto& d : delta.balances) {
+    LedgerEntry e = ledger_get(d.chain, d.address_key, d.symbol);
+    e.locked = e.locked >= d.locked_out ? e.locked - d.locked_out : 0;
+    e.locked = saturating_add(e.locked, d.locked_in);
+    e.balance = e.balance >= d.balance_out ? e.balance - d.balance_out : 0;
+    e.balance = saturating_add(e.balance, d.balance_in);
+    ledger_put(d.chain, d.address_key, d.symbol, e);
   }
-  // The counterparty is outside the emulator's world: what it pays enters it (minted).
-  LedgerEntry to = ledger_get(chain, address_key, symbol);
-  if (!domain::checked_add(to.balance, amount, to.balance)) {
-    amount = domain::kMaxAmount - to.balance;
-    to.balance = domain::kMaxAmount;
-  }
-  ledger_put(chain, address_key, symbol, to);
-  supply_add(chain, symbol, amount, 0);
+  for (const auto& s : delta.supply) supply_add(s.chain, s.symbol, s.minted, s.burned);
 }
 
 void Store::apply_one(const TxUpdate& u) {
@@ -1013,8 +995,6 @@ void Store::apply_one(const TxUpdate& u) {
   }
   emit_events(old_status, old_confirmations, t);
   const bool outbound = t.origin == domain::TxOrigin::api;
-  const bool on_chain = t.status == domain::TxStatus::confirming || t.status == domain::TxStatus::confirmed ||
-                        (t.status == domain::TxStatus::failed && t.block_number > 0);
 
   // The inbound twin of a transfer to an owned address: created when the transfer reaches the chain,
   // afterwards kept in step with it.
@@ -1024,27 +1004,15 @@ void Store::apply_one(const TxUpdate& u) {
     st->bind(1, t.tx_id);
     if (st->step()) twin = read_tx(*st);
   }
-  if (outbound && !twin && on_chain && !u.twin_id.empty()) {
+  if (outbound && !twin && domain::on_chain(t) && !u.twin_id.empty()) {
     if (auto receiver = owner_of(t.to_address_key, t.chain)) {
-      TransactionRecord in = t;
-      in.tx_id = u.twin_id;
-      in.client_id = receiver->client_id;
-      in.wallet_id = receiver->wallet_id;
-      in.account_id = receiver->account_id;
-      in.asset_id.clear();
+      std::string asset_id;
       {
         auto st = db().use("SELECT asset_id FROM assets WHERE account_id = ? AND chain = ? AND symbol = ?");
         st->bind(1, receiver->account_id).bind(2, t.chain).bind(3, t.token_symbol);
-        if (st->step()) in.asset_id = st->column_text(0);
+        if (st->step()) asset_id = st->column_text(0);
       }
-      in.direction = domain::TxDirection::inbound;
-      in.origin = domain::TxOrigin::internal;
-      in.twin_of = t.tx_id;
-      in.memo.clear();
-      in.reference_id.clear();  // the sender's reference is not the receiver's (and is unique per client)
-      in.outcome = domain::TxOutcome::none;
-      in.next_due_ms = -1;
-      in.created_at_ms = t.updated_at_ms;
+      TransactionRecord in = domain::make_inbound_twin(t, *receiver, u.twin_id, std::move(asset_id));
       insert_transaction(in);
       emit_events(std::nullopt, 0, in);
       twin = in;
@@ -1065,26 +1033,11 @@ void Store::apply_one(const TxUpdate& u) {
   }
 
   if (u.settle == Settlement::none) return;
-  if (outbound) {
-    // The amount was locked when the transfer was accepted.
-    LedgerEntry from = ledger_get(t.chain, domain::address_key_of(t.from_address, t.chain), t.token_symbol);
-    from.locked = from.locked >= t.amount ? from.locked - t.amount : 0;
-    if (u.settle == Settlement::fail) {
-      if (!domain::checked_add(from.balance, t.amount, from.balance)) from.balance = domain::kMaxAmount;
-    }
-    ledger_put(t.chain, domain::address_key_of(t.from_address, t.chain), t.token_symbol, from);
-    if (u.settle == Settlement::confirm) {
-      if (twin) {
-        credit_receiver(t);
-      } else {
-        supply_add(t.chain, t.token_symbol, 0, t.amount);
-      }
-      credit_incoming_leg(t.tx_id);
-    }
-  } else if (t.origin == domain::TxOrigin::deposit && u.settle == Settlement::confirm) {
-    credit_receiver(t);
-    supply_add(t.chain, t.token_symbol, t.amount, 0);
-  }
+  // The domain decides what the settlement moves; the store reads the inputs and applies it.
+  std::optional<domain::IncomingLeg> leg;
+  if (outbound && u.settle == Settlement::confirm) leg = incoming_leg(t.tx_id);
+  apply_ledger_delta(domain::settle_transaction(t, u.settle, domain::address_key_of(t.from_address, t.chain),
+                                                twin.has_value(), leg));
 }
 
 void Store::apply_tx_updates(const std::vector<TxUpdate>& updates) {

@@ -19,6 +19,7 @@
 #include "emulator/domain/error.hpp"
 #include "emulator/domain/model.hpp"
 #include "emulator/domain/security_factor.hpp"
+#include "emulator/domain/transfer.hpp"
 #include "emulator/store/database.hpp"
 
 namespace paratro::store {
@@ -119,23 +120,13 @@ class Store {
   domain::Status set_asset_balance(std::string_view asset_id, domain::Amount balance, std::int64_t now_ms);
 
   // ---- transfers and transactions
-  struct TransferRequest {
-    std::string client_id;
-    std::string from_address_key;
-    std::string chain;
-    std::string token_symbol;
-    std::string amount_text;  // already validated as a decimal string
-    std::string to_address;
-    std::string to_address_key;
-    std::string memo;
-  };
   // One atomic step: refuse a `tx.reference_id` the client has used before (invalid_parameter
   // "Duplicate reference_id: ...", whatever that transaction's status; checked first), find the
-  // source asset, check wallet/account state, the destination against the client's security factors
-  // (address_blacklisted, see domain::admit_destination), decimals and balance, move the amount from
-  // balance to locked_balance and insert a PENDING transaction. `tx` supplies the id, times,
-  // reference_id and operation; the rest is filled from the asset. Returns the stored record.
-  domain::Result<domain::TransactionRecord> create_transfer(const TransferRequest& request,
+  // source asset (not_found), read what domain::admit_transfer decides on (wallet/account state, the
+  // destination against the client's security factors, decimals, balance), lock the amount and
+  // insert a PENDING transaction. `tx` supplies the id, times, reference_id and operation; the rest
+  // is filled from the command and the asset. Returns the stored record.
+  domain::Result<domain::TransactionRecord> create_transfer(const domain::TransferCommand& command,
                                                             domain::TransactionRecord tx);
   // A PROGRAM_CALL or CONTRACT_CALL (POST /api/v1/transactions) whose body already passed the
   // stateless rules (domain/operation_call.hpp).
@@ -193,7 +184,7 @@ class Store {
   // The earliest due time of any wallet or transaction, or -1 when nothing is scheduled.
   std::int64_t next_due_ms();
 
-  enum class Settlement { none, confirm, fail };
+  using Settlement = domain::Settlement;
   // A lifecycle step decided by chain/: the transaction's new state and what it does to the ledger.
   struct TxUpdate {
     domain::TransactionRecord tx;
@@ -390,11 +381,11 @@ class Store {
   // the emulator holds it, with x402.settlement.confirmed to its owner) and the supply records what
   // entered or left the emulator's world.
   void apply_x402_step(const TxUpdate& u);
-  // On a PROGRAM_CALL / CONTRACT_CALL's confirmation: its incoming leg (operation_legs) is credited
-  // to the receiving address and counted as minted. No-op for other transactions.
-  void credit_incoming_leg(std::string_view tx_id);
-  // Adds a transaction's amount to its destination's ledger balance (saturating at the ceiling).
-  void credit_receiver(const domain::TransactionRecord& t);
+  // A PROGRAM_CALL / CONTRACT_CALL's incoming leg (operation_legs); nullopt for other transactions.
+  std::optional<domain::IncomingLeg> incoming_leg(std::string_view tx_id);
+  // Applies a settlement's ledger delta row by row (each column saturating at 0 and at the ceiling,
+  // as a corrupt or runaway sandbox state must not wrap) and its supply changes.
+  void apply_ledger_delta(const domain::LedgerDelta& delta);
   // The client's security factors applied to a transfer destination (domain::admit_destination);
   // caller holds mu_.
   domain::Status check_destination(std::string_view client_id, std::string_view chain, std::string_view address,
