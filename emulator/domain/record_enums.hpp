@@ -32,7 +32,9 @@ template <typename E>
 struct EnumNames;  // specialised below: `entries`, every value with its text
 
 template <typename E>
-concept NamedEnum = requires { EnumNames<E>::entries; };
+concept NamedEnum = requires {
+  EnumNames<E>::entries;
+};
 
 template <NamedEnum E>
 constexpr std::string_view to_string(E value) {
@@ -92,7 +94,8 @@ struct EnumNames<WalletStatus> {
 };
 template <>
 struct EnumNames<KeyStatus> {
-  static constexpr NameTable<KeyStatus, 2> entries{{{KeyStatus::generating, "GENERATING"}, {KeyStatus::active, "ACTIVE"}}};
+  static constexpr NameTable<KeyStatus, 2> entries{
+      {{KeyStatus::generating, "GENERATING"}, {KeyStatus::active, "ACTIVE"}}};
 };
 template <>
 struct EnumNames<AccountStatus> {

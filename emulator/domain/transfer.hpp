@@ -114,8 +114,8 @@ LedgerDelta settle_transaction(const TransactionRecord& tx, Settlement settle, s
 // The inbound twin of an internal transfer `out` (to an owned address of `receiver`), created with
 // id `twin_id` when the transfer reaches the chain; `asset_id` is the receiver's asset of that token
 // ("" when it has none).
-TransactionRecord make_inbound_twin(const TransactionRecord& out, const AccountRecord& receiver,
-                                    std::string twin_id, std::string asset_id);
+TransactionRecord make_inbound_twin(const TransactionRecord& out, const AccountRecord& receiver, std::string twin_id,
+                                    std::string asset_id);
 
 // Whether a transaction in this state has reached the chain (a twin exists from then on).
 bool on_chain(const TransactionRecord& tx);

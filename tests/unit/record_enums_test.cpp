@@ -50,15 +50,24 @@ TEST_CASE("the texts are the ones stored and shown today") {
     std::string_view got, want;
   };
   const Case cases[] = {
-      {d::to_string(d::TxStatus::pending), "PENDING"},     {d::to_string(d::TxStatus::signed_), "SIGNED"},
-      {d::to_string(d::TxStatus::broadcast), "BROADCAST"}, {d::to_string(d::TxStatus::confirming), "CONFIRMING"},
-      {d::to_string(d::TxStatus::confirmed), "CONFIRMED"}, {d::to_string(d::TxStatus::failed), "FAILED"},
-      {d::to_string(d::TxDirection::outbound), "OUTBOUND"}, {d::to_string(d::TxDirection::inbound), "INBOUND"},
-      {d::to_string(d::TxType::transfer), "TRANSFER"},     {d::to_string(d::TxType::x402_settle), "X402_SETTLE"},
-      {d::to_string(d::TxOrigin::api), "api"},             {d::to_string(d::TxOrigin::internal), "internal"},
-      {d::to_string(d::TxOutcome::none), ""},              {d::to_string(d::TxOutcome::hold), "hold"},
-      {d::to_string(d::WalletStatus::progressing), "PROGRESSING"}, {d::to_string(d::KeyStatus::generating), "GENERATING"},
-      {d::to_string(d::ClientStatus::suspended), "SUSPENDED"},     {d::to_string(d::AccountStatus::active), "ACTIVE"},
+      {d::to_string(d::TxStatus::pending), "PENDING"},
+      {d::to_string(d::TxStatus::signed_), "SIGNED"},
+      {d::to_string(d::TxStatus::broadcast), "BROADCAST"},
+      {d::to_string(d::TxStatus::confirming), "CONFIRMING"},
+      {d::to_string(d::TxStatus::confirmed), "CONFIRMED"},
+      {d::to_string(d::TxStatus::failed), "FAILED"},
+      {d::to_string(d::TxDirection::outbound), "OUTBOUND"},
+      {d::to_string(d::TxDirection::inbound), "INBOUND"},
+      {d::to_string(d::TxType::transfer), "TRANSFER"},
+      {d::to_string(d::TxType::x402_settle), "X402_SETTLE"},
+      {d::to_string(d::TxOrigin::api), "api"},
+      {d::to_string(d::TxOrigin::internal), "internal"},
+      {d::to_string(d::TxOutcome::none), ""},
+      {d::to_string(d::TxOutcome::hold), "hold"},
+      {d::to_string(d::WalletStatus::progressing), "PROGRESSING"},
+      {d::to_string(d::KeyStatus::generating), "GENERATING"},
+      {d::to_string(d::ClientStatus::suspended), "SUSPENDED"},
+      {d::to_string(d::AccountStatus::active), "ACTIVE"},
   };
   for (const auto& c : cases) CHECK(c.got == c.want);
 }
@@ -74,9 +83,12 @@ TEST_CASE("unknown texts are refused") {
 }
 
 TEST_CASE("terminal states") {
-  for (auto [s, terminal] : {std::pair{d::TxStatus::pending, false}, {d::TxStatus::signed_, false},
-                             {d::TxStatus::broadcast, false}, {d::TxStatus::confirming, false},
-                             {d::TxStatus::confirmed, true}, {d::TxStatus::failed, true}}) {
+  for (auto [s, terminal] : {std::pair{d::TxStatus::pending, false},
+                             {d::TxStatus::signed_, false},
+                             {d::TxStatus::broadcast, false},
+                             {d::TxStatus::confirming, false},
+                             {d::TxStatus::confirmed, true},
+                             {d::TxStatus::failed, true}}) {
     CAPTURE(d::to_string(s));
     CHECK(d::is_terminal(s) == terminal);
   }

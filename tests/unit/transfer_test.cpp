@@ -70,8 +70,16 @@ TEST_CASE("parse_transfer_amount refuses what the handler refused, with its mess
 }
 
 TEST_CASE("to_base_units agrees with parse_amount at the asset's decimals") {
-  const char* texts[] = {"1",     "1.5",       "0.000001", "0.0000001", "12.340000",  "99999999999999999999999999999999999999",
-                         "0.1",   "123456789.123456789012345678", "10000000000000000000000000000000", "5.00000000000000000000"};
+  const char* texts[] = {"1",
+                         "1.5",
+                         "0.000001",
+                         "0.0000001",
+                         "12.340000",
+                         "99999999999999999999999999999999999999",
+                         "0.1",
+                         "123456789.123456789012345678",
+                         "10000000000000000000000000000000",
+                         "5.00000000000000000000"};
   for (const char* text : texts) {
     for (unsigned decimals : {0u, 2u, 6u, 8u, 9u, 18u, 38u}) {
       CAPTURE(text);
@@ -107,9 +115,8 @@ TEST_CASE("admit_transfer: the first refusal wins, with the API's code and messa
        d::ErrorCode::account_not_active, "Account is not in active state"},
       {"asset", with([](auto& s) { s.asset_active = false; }), "0.5", d::ErrorCode::transaction_failed,
        "Asset is not active"},
-      {"destination before amount", with([](auto& s) {
-         s.destination = d::make_error(d::ErrorCode::address_blacklisted, "blacklisted");
-       }),
+      {"destination before amount",
+       with([](auto& s) { s.destination = d::make_error(d::ErrorCode::address_blacklisted, "blacklisted"); }),
        "0.0000001", d::ErrorCode::address_blacklisted, "blacklisted"},
       {"decimals", usdt(1'000'000), "0.0000001", d::ErrorCode::invalid_parameter,
        "amount has more decimal places than USDT supports (6)"},
@@ -173,13 +180,28 @@ TEST_CASE("settlement deltas, each balanced") {
     std::vector<std::string> supply;
   };
   const Case cases[] = {
-      {"outbound to the outside confirms: burned", d::TxOrigin::api, S::confirm, false, false,
-       {"0xfrom:0/0/0/500"}, {"USDT:+0-500"}},
-      {"internal transfer confirms: the receiver is credited", d::TxOrigin::api, S::confirm, true, false,
-       {"0xfrom:0/0/0/500", "0xto:500/0/0/0"}, {}},
+      {"outbound to the outside confirms: burned",
+       d::TxOrigin::api,
+       S::confirm,
+       false,
+       false,
+       {"0xfrom:0/0/0/500"},
+       {"USDT:+0-500"}},
+      {"internal transfer confirms: the receiver is credited",
+       d::TxOrigin::api,
+       S::confirm,
+       true,
+       false,
+       {"0xfrom:0/0/0/500", "0xto:500/0/0/0"},
+       {}},
       {"outbound fails: refunded", d::TxOrigin::api, S::fail, true, false, {"0xfrom:500/0/0/500"}, {}},
-      {"call confirms: its incoming leg is minted", d::TxOrigin::api, S::confirm, false, true,
-       {"0xfrom:0/0/0/500", "0xreceive:42/0/0/0"}, {"USDT:+0-500", "WETH:+42-0"}},
+      {"call confirms: its incoming leg is minted",
+       d::TxOrigin::api,
+       S::confirm,
+       false,
+       true,
+       {"0xfrom:0/0/0/500", "0xreceive:42/0/0/0"},
+       {"USDT:+0-500", "WETH:+42-0"}},
       {"call fails: the leg is not paid", d::TxOrigin::api, S::fail, false, true, {"0xfrom:500/0/0/500"}, {}},
       {"deposit confirms: minted", d::TxOrigin::deposit, S::confirm, false, false, {"0xto:500/0/0/0"}, {"USDT:+500-0"}},
       {"deposit fails: nothing", d::TxOrigin::deposit, S::fail, false, false, {}, {}},
