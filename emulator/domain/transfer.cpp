@@ -162,6 +162,20 @@ TransactionRecord make_inbound_twin(const TransactionRecord& out, const AccountR
   return in;
 }
 
+std::optional<TransactionRecord> follow_outbound(const TransactionRecord& twin, const TransactionRecord& out) {
+  if (twin.status == out.status && twin.confirmations == out.confirmations) return std::nullopt;
+  TransactionRecord m = twin;
+  m.status = out.status;
+  m.tx_hash = out.tx_hash;
+  m.block_number = out.block_number;
+  m.confirmations = out.confirmations;
+  m.updated_at_ms = out.updated_at_ms;
+  m.confirmed_at_ms = out.confirmed_at_ms;
+  m.failure_reason = out.failure_reason;
+  m.required_confirmations = out.required_confirmations;
+  return m;
+}
+
 bool on_chain(const TransactionRecord& t) {
   return t.status == TxStatus::confirming || t.status == TxStatus::confirmed ||
          (t.status == TxStatus::failed && t.block_number > 0);

@@ -117,6 +117,10 @@ LedgerDelta settle_transaction(const TransactionRecord& tx, Settlement settle, s
 TransactionRecord make_inbound_twin(const TransactionRecord& out, const AccountRecord& receiver, std::string twin_id,
                                     std::string asset_id);
 
+// The inbound twin `twin` kept in step with its outbound `out` (status, hash, block, confirmations,
+// times, failure), or nullopt when it already is (same status and confirmations: nothing to write).
+std::optional<TransactionRecord> follow_outbound(const TransactionRecord& twin, const TransactionRecord& out);
+
 // Whether a transaction in this state has reached the chain (a twin exists from then on).
 bool on_chain(const TransactionRecord& tx);
 

@@ -36,10 +36,8 @@ Status Store::create_asset(const AssetRecord& a) {
 
 std::optional<AssetRecord> Store::find_asset(std::string_view client_id, std::string_view asset_id) {
   auto lock = guard();
-  auto st = db().use(sql_once([] { return select_assets(" WHERE a.asset_id = ? AND a.client_id = ?"); }));
-  st->bind(1, asset_id).bind(2, client_id);
-  if (!st->step()) return std::nullopt;
-  return read_row(kAssetRow, *st);
+  return find_row(db(), kAssetRow, sql_once([] { return select_assets(" WHERE a.asset_id = ? AND a.client_id = ?"); }),
+                  asset_id, client_id);
 }
 
 Page<AssetRecord> Store::list_assets(std::string_view client_id, std::string_view account_id, const PageRequest& p) {

@@ -11,18 +11,12 @@ using domain::Status;
 
 std::optional<ClientRecord> Store::find_client_by_key(std::string_view api_key) {
   auto lock = guard();
-  auto st = db().use(sql_once([] { return select_clients(" WHERE api_key = ?"); }));
-  st->bind(1, api_key);
-  if (!st->step()) return std::nullopt;
-  return read_row(kClientRow, *st);
+  return find_row(db(), kClientRow, sql_once([] { return select_clients(" WHERE api_key = ?"); }), api_key);
 }
 
 std::optional<ClientRecord> Store::find_client(std::string_view client_id) {
   auto lock = guard();
-  auto st = db().use(sql_once([] { return select_clients(" WHERE client_id = ?"); }));
-  st->bind(1, client_id);
-  if (!st->step()) return std::nullopt;
-  return read_row(kClientRow, *st);
+  return find_row(db(), kClientRow, sql_once([] { return select_clients(" WHERE client_id = ?"); }), client_id);
 }
 
 Status Store::create_client(const ClientRecord& c) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -146,6 +147,17 @@ inline std::string select_accounts(std::string_view rest) { return select_sql(kA
 inline std::string select_assets(std::string_view rest) { return select_sql(kAssetRow, kAssetFrom, rest, "a."); }
 inline std::string select_transactions(std::string_view rest) {
   return select_sql(kTransactionRow, " FROM transactions", rest);
+}
+
+// The record of the first row `sql` returns with `args` bound to parameters 1..n, if any.
+template <typename R, std::size_t N, typename... Args>
+std::optional<R> find_row(Database& db, const std::array<Column<R>, N>& row, std::string_view sql,
+                          const Args&... args) {
+  auto st = db.use(sql);
+  int i = 0;
+  (st->bind(++i, args), ...);
+  if (!st->step()) return std::nullopt;
+  return read_row(row, *st);
 }
 
 // The rows before page `p`.

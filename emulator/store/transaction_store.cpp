@@ -76,10 +76,8 @@ Status Store::insert_history_transaction(TransactionRecord t) {
 
 std::optional<TransactionRecord> Store::find_transaction(std::string_view client_id, std::string_view tx_id) {
   auto lock = guard();
-  auto st = db().use(sql_once([] { return select_transactions(" WHERE tx_id = ? AND client_id = ?"); }));
-  st->bind(1, tx_id).bind(2, client_id);
-  if (!st->step()) return std::nullopt;
-  return read_row(kTransactionRow, *st);
+  return find_row(db(), kTransactionRow,
+                  sql_once([] { return select_transactions(" WHERE tx_id = ? AND client_id = ?"); }), tx_id, client_id);
 }
 
 Page<TransactionRecord> Store::list_transactions(std::string_view client_id, const TransactionFilter& f,
@@ -203,10 +201,7 @@ domain::Status Store::create_deposit(TransactionRecord t) {
 
 std::optional<TransactionRecord> Store::find_transaction_any(std::string_view tx_id) {
   auto lock = guard();
-  auto st = db().use(sql_once([] { return select_transactions(" WHERE tx_id = ?"); }));
-  st->bind(1, tx_id);
-  if (!st->step()) return std::nullopt;
-  return read_row(kTransactionRow, *st);
+  return find_row(db(), kTransactionRow, sql_once([] { return select_transactions(" WHERE tx_id = ?"); }), tx_id);
 }
 
 }  // namespace paratro::store

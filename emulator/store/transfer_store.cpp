@@ -203,18 +203,11 @@ void Store::apply_one(const TxUpdate& u) {
       twin = in;
     }
   }
-  if (twin && (twin->status != t.status || twin->confirmations != t.confirmations)) {
-    TransactionRecord m = *twin;
-    m.status = t.status;
-    m.tx_hash = t.tx_hash;
-    m.block_number = t.block_number;
-    m.confirmations = t.confirmations;
-    m.updated_at_ms = t.updated_at_ms;
-    m.confirmed_at_ms = t.confirmed_at_ms;
-    m.failure_reason = t.failure_reason;
-    m.required_confirmations = t.required_confirmations;
-    update_transaction(m);
-    emit_events(twin->status, twin->confirmations, m);
+  if (twin) {
+    if (auto m = domain::follow_outbound(*twin, t)) {
+      update_transaction(*m);
+      emit_events(twin->status, twin->confirmations, *m);
+    }
   }
 
   if (u.settle == Settlement::none) return;

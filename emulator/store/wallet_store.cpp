@@ -33,10 +33,8 @@ Status Store::create_wallet(const WalletRecord& w, const domain::WalletKeys& key
 
 std::optional<WalletRecord> Store::find_wallet(std::string_view client_id, std::string_view wallet_id) {
   auto lock = guard();
-  auto st = db().use(sql_once([] { return select_wallets(" WHERE wallet_id = ? AND client_id = ?"); }));
-  st->bind(1, wallet_id).bind(2, client_id);
-  if (!st->step()) return std::nullopt;
-  return read_row(kWalletRow, *st);
+  return find_row(db(), kWalletRow, sql_once([] { return select_wallets(" WHERE wallet_id = ? AND client_id = ?"); }),
+                  wallet_id, client_id);
 }
 
 std::optional<domain::WalletKeys> Store::wallet_keys(std::string_view wallet_id) {
@@ -95,10 +93,9 @@ Status Store::create_account(const AccountRecord& a) {
 
 std::optional<AccountRecord> Store::find_account(std::string_view client_id, std::string_view account_id) {
   auto lock = guard();
-  auto st = db().use(sql_once([] { return select_accounts(" WHERE account_id = ? AND client_id = ?"); }));
-  st->bind(1, account_id).bind(2, client_id);
-  if (!st->step()) return std::nullopt;
-  return read_row(kAccountRow, *st);
+  return find_row(db(), kAccountRow,
+                  sql_once([] { return select_accounts(" WHERE account_id = ? AND client_id = ?"); }), account_id,
+                  client_id);
 }
 
 Page<AccountRecord> Store::list_accounts(std::string_view client_id, std::string_view wallet_id, const PageRequest& p) {

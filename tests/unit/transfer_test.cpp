@@ -241,6 +241,34 @@ TEST_CASE("is_balanced catches a delta that creates or loses money") {
   CHECK_FALSE(d::is_balanced(moved));
 }
 
+TEST_CASE("the inbound twin follows its outbound") {
+  auto out = transfer(d::TxOrigin::api, 500);
+  out.status = d::TxStatus::confirming;
+  out.confirmations = 1;
+  d::AccountRecord receiver;
+  receiver.client_id = "c2";
+  auto twin = d::make_inbound_twin(out, receiver, "tx_twin", "");
+  CHECK_FALSE(d::follow_outbound(twin, out).has_value());  // in step: nothing to write
+
+  out.confirmations = 2;
+  out.updated_at_ms = 900;
+  const auto more = d::follow_outbound(twin, out);
+  REQUIRE(more);
+  CHECK(more->confirmations == 2);
+  CHECK(more->updated_at_ms == 900);
+  CHECK(more->tx_id == "tx_twin");
+  CHECK(more->client_id == "c2");
+
+  out.status = d::TxStatus::failed;
+  out.failure_reason = "transaction reverted on-chain";
+  const auto failed = d::follow_outbound(*more, out);
+  REQUIRE(failed);
+  CHECK(failed->status == d::TxStatus::failed);
+  CHECK(failed->failure_reason == "transaction reverted on-chain");
+  CHECK(failed->direction == d::TxDirection::inbound);
+  CHECK(failed->origin == d::TxOrigin::internal);
+}
+
 TEST_CASE("the inbound twin of an internal transfer") {
   auto out = transfer(d::TxOrigin::api, 500);
   out.status = d::TxStatus::confirming;
