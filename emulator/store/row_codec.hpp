@@ -3,6 +3,8 @@
 // corrupt database and throws StoreError(SQLITE_CORRUPT) rather than inventing a value.
 #pragma once
 
+#include <sqlite3.h>
+
 #include <string>
 
 #include "emulator/domain/amount.hpp"

@@ -1,7 +1,8 @@
-// x402 settlement records and paid resources (tables x402_settlements, x402_resources, schema/007):
-// the sign lock, settlement with its X402_SETTLE transaction and the ledger effects of that
+// x402 settlement records (table x402_settlements, schema/007; the paid resources are in
+// x402_resource_store.cpp): the sign lock, settlement with its X402_SETTLE transaction and the ledger effects of that
 // transaction's steps, expiry of unsettled authorizations. Part of Store (see store.hpp); every
 // method takes mu_ like the rest.
+#include <cassert>
 #include <limits>
 
 #include "emulator/domain/webhook_event.hpp"
@@ -13,7 +14,6 @@ namespace paratro::store {
 using domain::Amount;
 using domain::ErrorCode;
 using domain::make_error;
-using domain::X402ResourceRecord;
 using domain::X402SettlementRecord;
 
 namespace {
@@ -58,29 +58,23 @@ void insert_x402(Database& db, const Rec& rec) {
   st->run();
 }
 
+// Moves `amount` (at most the balance: the caller checked) from the entry's balance to its lock. The
+// entry's total is unchanged, unless the lock saturates at kMaxAmount. A template so that it can take
+// Store's private LedgerEntry.
+template <typename Entry>
+void lock_amount(Entry& e, Amount amount) {
+  assert(amount <= e.balance);
+  [[maybe_unused]] const Amount total = e.balance + e.locked;  // < 2^128: both are at most kMaxAmount
+  e.balance -= amount;
+  if (!domain::checked_add(e.locked, amount, e.locked)) e.locked = domain::kMaxAmount;
+  assert(e.balance + e.locked == total || e.locked == domain::kMaxAmount);
+}
+
 // The settlement status a step of the X402_SETTLE transaction means.
 std::string_view settlement_status(domain::TxStatus tx_status) {
   if (tx_status == domain::TxStatus::confirmed) return "SETTLED";
   if (tx_status == domain::TxStatus::failed) return "FAILED";
   return "PROCESSING";
-}
-
-#define RESOURCE_COLUMNS \
-  "resource_id, client_id, chain, network, pay_to, amount, description, mime_type, content, created_at_ms"
-
-X402ResourceRecord read_resource(const Statement& s) {
-  X402ResourceRecord r;
-  r.resource_id = s.column_text(0);
-  r.client_id = s.column_text(1);
-  r.chain = s.column_text(2);
-  r.network = s.column_text(3);
-  r.pay_to = s.column_text(4);
-  r.amount = read_amount(s, 5);
-  r.description = s.column_text(6);
-  r.mime_type = s.column_text(7);
-  r.content = s.column_text(8);
-  r.created_at_ms = s.column_int(9);
-  return r;
 }
 
 }  // namespace
@@ -119,8 +113,7 @@ domain::Status Store::create_x402_authorization(const X402SettlementRecord& rec)
                       "Insufficient balance: available " + domain::format_amount(e.balance, static_cast<unsigned>(rec.decimals)) +
                           " USDC");
   }
-  e.balance -= rec.amount;
-  if (!domain::checked_add(e.locked, rec.amount, e.locked)) e.locked = domain::kMaxAmount;
+  lock_amount(e, rec.amount);
   ledger_put(rec.chain, rec.from_key, "USDC", e);
   insert_x402(db(), rec);
   tx.commit();
@@ -224,8 +217,7 @@ Store::X402SettleOutcome Store::settle_x402(X402SettlementRecord rec, domain::Tr
         out.error_reason = "insufficient_funds";
         return out;
       }
-      e.balance -= rec.amount;
-      if (!domain::checked_add(e.locked, rec.amount, e.locked)) e.locked = domain::kMaxAmount;
+      lock_amount(e, rec.amount);
       ledger_put(rec.chain, rec.from_key, "USDC", e);
     }
     rec.locked = rec.amount;
@@ -359,41 +351,6 @@ int Store::expire_x402_authorizations(std::int64_t now_ms) {
   }
   tx.commit();
   return static_cast<int>(due.size());
-}
-
-domain::Status Store::create_x402_resource(const X402ResourceRecord& r) {
-  auto lock = guard();
-  WriteTransaction tx(db());
-  auto st = db().use("INSERT INTO x402_resources(" RESOURCE_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?)");
-  st->bind(1, r.resource_id)
-      .bind(2, r.client_id)
-      .bind(3, r.chain)
-      .bind(4, r.network)
-      .bind(5, r.pay_to)
-      .bind(6, domain::to_base_units_string(r.amount))
-      .bind(7, r.description)
-      .bind(8, r.mime_type)
-      .bind(9, r.content)
-      .bind(10, r.created_at_ms)
-      .run();
-  tx.commit();
-  return domain::ok_status();
-}
-
-std::optional<X402ResourceRecord> Store::find_x402_resource(std::string_view resource_id) {
-  auto lock = guard();
-  auto st = db().use("SELECT " RESOURCE_COLUMNS " FROM x402_resources WHERE resource_id = ?");
-  st->bind(1, resource_id);
-  if (!st->step()) return std::nullopt;
-  return read_resource(*st);
-}
-
-std::vector<X402ResourceRecord> Store::list_x402_resources() {
-  auto lock = guard();
-  std::vector<X402ResourceRecord> out;
-  auto st = db().use("SELECT " RESOURCE_COLUMNS " FROM x402_resources ORDER BY seq");
-  while (st->step()) out.push_back(read_resource(*st));
-  return out;
 }
 
 }  // namespace paratro::store
