@@ -32,7 +32,7 @@ ApiResponse create_account(Services& s, const ApiRequest& r, const Caller& c) {
 
   auto wallet = s.store.find_wallet(c.client_id, *wallet_id);
   if (!wallet) return error_response(ErrorCode::not_found, "Wallet not found");
-  if (wallet->status != "ACTIVE") {
+  if (wallet->status != domain::WalletStatus::active) {
     return error_response(ErrorCode::wallet_not_active, "Wallet is not in active state (key generation still running)");
   }
   auto keys = s.store.wallet_keys(wallet->wallet_id);

@@ -43,7 +43,7 @@ ApiResponse issue_token(Services& s, const ApiRequest& r) {
   if (!client || !crypto::constant_time_equal(hash_secret(client->secret_salt, r.api_secret), client->secret_hash)) {
     return error_response(ErrorCode::unauthorized, "Invalid API key or secret");
   }
-  if (client->status != "ACTIVE") return error_response(ErrorCode::forbidden, "Client is suspended");
+  if (client->status != domain::ClientStatus::active) return error_response(ErrorCode::forbidden, "Client is suspended");
 
   const std::int64_t now_s = s.wall_clock.now_ms() / 1000;
   domain::JwtClaims claims;
@@ -91,7 +91,7 @@ domain::Result<Caller> authenticate(Services& s, const ApiRequest& r) {
   }
   auto client = s.store.find_client(v.claims.subject);
   if (!client) return make_error(ErrorCode::invalid_token, "Token subject is unknown");
-  if (client->status != "ACTIVE") return make_error(ErrorCode::forbidden, "Client is suspended");
+  if (client->status != domain::ClientStatus::active) return make_error(ErrorCode::forbidden, "Client is suspended");
   s.tokens->put(token, {*client, v.claims.expires_at});
   return std::move(*client);
 }

@@ -63,7 +63,7 @@ void Loader::client(const Value& obj, const std::string& path) {
 
   if (ok) {
     auto c = client_record(client_id, *name, *key, *secret, max_wallets, ctx_.now_ms, ctx_.rng);
-    c.status = status;
+    c.status = domain::parse_enum<domain::ClientStatus>(status).value_or(domain::ClientStatus::active);
     if (tier && !tier->empty()) c.subscription_tier = *tier;
     c.rate_limit_per_second = rate;
     c.webhook_url = webhook_url;

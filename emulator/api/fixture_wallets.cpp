@@ -44,7 +44,7 @@ void Loader::wallet(const Value& obj, const std::string& path, const std::string
   ok &= get_string(obj, path, "key_ready_after", ready_text, false, 64);
   if (ready_text) {
     const auto d = domain::parse_duration_ms(*ready_text);
-    if (!d || status != "PROGRESSING") {
+    if (!d || status != domain::to_string(domain::WalletStatus::progressing)) {
       error(path + ".key_ready_after", !d ? "must be an ISO 8601 duration such as PT2M"
                                           : "applies to a PROGRESSING wallet only");
       ok = false;
@@ -79,10 +79,10 @@ void Loader::wallet(const Value& obj, const std::string& path, const std::string
   domain::WalletRecord w;
   if (ok && client_id) {
     w = wallet_record(*client_id, *name, description.value_or(""), wallet_id, created, 0);
-    if (status == "PROGRESSING") {
+    if (status == domain::to_string(domain::WalletStatus::progressing)) {
       // Key generation is still running at the load instant and ends `key_ready_after` later.
-      w.status = "PROGRESSING";
-      w.key_status = "GENERATING";
+      w.status = domain::WalletStatus::progressing;
+      w.key_status = domain::KeyStatus::generating;
       w.key_ready_at_ms = ctx_.now_ms + key_ready_after;
     }
     ok = store(path, [&] { return ctx_.store.create_wallet(w, *keys, max_wallets); });
@@ -223,7 +223,7 @@ void Loader::transaction(const Value& obj, const std::string& path, const domain
   if (!kind || direction.empty()) return;
 
   const auto family = kind->chain->family;
-  const bool outbound = direction == "OUTBOUND";
+  const bool outbound = direction == domain::to_string(domain::TxDirection::outbound);
   const char* own_field = outbound ? "from_address" : "to_address";
   const char* other_field = outbound ? "to_address" : "from_address";
   std::optional<std::string>& own = outbound ? from : to;
@@ -262,19 +262,19 @@ void Loader::transaction(const Value& obj, const std::string& path, const domain
   domain::TransactionRecord t;
   t.tx_id = tx_id;
   t.asset_id = *asset_id;
-  t.direction = direction;
-  t.origin = outbound ? "api" : "deposit";
+  t.direction = outbound ? domain::TxDirection::outbound : domain::TxDirection::inbound;
+  t.origin = outbound ? domain::TxOrigin::api : domain::TxOrigin::deposit;
   t.from_address = outbound ? account->address : *other;
   t.to_address = outbound ? *other : account->address;
   t.to_address_key = domain::address_key(family, t.to_address);
   t.token_symbol = kind->symbol;
   t.amount = amount;
   t.memo = memo.value_or("");
-  t.status = status;
+  const bool confirmed = status == domain::to_string(domain::TxStatus::confirmed);
+  t.status = confirmed ? domain::TxStatus::confirmed : domain::TxStatus::failed;
   t.tx_hash = hash ? *hash : chain::make_tx_hash(family, ctx_.rng);
   t.block_number = block > 0 ? block : std::min(height_now, ctx_.chains.height_at(*params, created, kHistory) + 1);
   t.required_confirmations = params->confirmations;
-  const bool confirmed = status == "CONFIRMED";
   t.confirmations = confirmed ? params->confirmations : 1;
   // Finished when its last confirmation (or the failing block) was mined, and not after the load.
   const std::int64_t last_block = t.block_number + (confirmed ? params->confirmations - 1 : 1);

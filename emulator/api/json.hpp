@@ -17,6 +17,7 @@
 #include "emulator/api/request.hpp"
 #include "emulator/domain/api_version.hpp"
 #include "emulator/domain/error.hpp"
+#include "emulator/domain/record_enums.hpp"
 
 namespace paratro::api {
 
@@ -48,6 +49,11 @@ class JsonWriter {
   JsonWriter& field(std::string_view k, std::int64_t v) { return key(k).num(v); }
   JsonWriter& field(std::string_view k, int v) { return key(k).num(v); }
   JsonWriter& field(std::string_view k, bool v) { return key(k).boolean(v); }
+  // A state enum as the text the API shows (domain/record_enums.hpp).
+  template <domain::NamedEnum E>
+  JsonWriter& field(std::string_view k, E v) {
+    return key(k).str(domain::to_string(v));
+  }
   std::string take() { return std::string(buf_.GetString(), buf_.GetSize()); }
 
  private:

@@ -290,23 +290,23 @@ ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, con
   tx.call_data = call_data;
   tx.required_confirmations = params->confirmations;
   tx.outcome = chain::outcome_from_memo(fields->memo);
-  const bool engine_slow = tx.outcome == "hold" || fields->memo.find(chain::kMemoEngineTimeout) != std::string::npos;
-  req.engine_rejects = tx.outcome == "fail_signing";
+  const bool engine_slow = tx.outcome == domain::TxOutcome::hold || fields->memo.find(chain::kMemoEngineTimeout) != std::string::npos;
+  req.engine_rejects = tx.outcome == domain::TxOutcome::fail_signing;
   if (engine_slow) {
-    tx.status = "PENDING";
-    tx.next_due_ms = tx.outcome == "hold" ? -1 : now + s.scheduler.timing().sign_ms;
+    tx.status = domain::TxStatus::pending;
+    tx.next_due_ms = tx.outcome == domain::TxOutcome::hold ? -1 : now + s.scheduler.timing().sign_ms;
   } else if (!req.engine_rejects) {
     chain::broadcast(tx, now, s.scheduler.chains(), *params, s.rng);
   }
   auto created = s.store.create_operation_call(req, std::move(tx));
   if (!created) return error_response(created.error());
-  if (created->status == "FAILED") {
+  if (created->status == domain::TxStatus::failed) {
     return error_response(ErrorCode::transaction_failed, op + " failed: engine rejected the transaction");
   }
 
   JsonWriter w;
-  w.begin_object().field("tx_id", created->tx_id).field("status", created->status);
-  if (created->status == "PENDING") {
+  w.begin_object().field("tx_id", created->tx_id).field("status", domain::to_string(created->status));
+  if (created->status == domain::TxStatus::pending) {
     w.field("message", op + " accepted but the signing engine did not answer in time; poll GET /api/v1/transactions/" +
                            created->tx_id + " for the outcome and do not resubmit with the same reference_id");
     w.end_object();

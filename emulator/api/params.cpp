@@ -39,8 +39,8 @@ void write_wallet(JsonWriter& w, const domain::WalletRecord& x) {
       .field("client_id", x.client_id)
       .field("wallet_name", x.wallet_name)
       .field("description", x.description)
-      .field("status", x.status)
-      .field("key_status", x.key_status)
+      .field("status", domain::to_string(x.status))
+      .field("key_status", domain::to_string(x.key_status))
       .field("created_at", domain::format_rfc3339(x.created_at_ms))
       .field("updated_at", domain::format_rfc3339(x.updated_at_ms))
       .end_object();
@@ -57,7 +57,7 @@ void write_account(JsonWriter& w, const domain::AccountRecord& x) {
       .field("address_type", x.address_type)
       .field("account_type", x.account_type)
       .field("label", x.label)
-      .field("status", x.status)
+      .field("status", domain::to_string(x.status))
       .field("created_at", domain::format_rfc3339(x.created_at_ms))
       .end_object();
 }
@@ -90,14 +90,14 @@ void write_transaction(JsonWriter& w, const domain::TransactionRecord& x) {
       .field("account_id", x.account_id)
       .field("client_id", x.client_id)
       .field("chain", x.chain)
-      .field("transaction_type", x.transaction_type)
-      .field("direction", x.direction)
+      .field("transaction_type", domain::to_string(x.transaction_type))
+      .field("direction", domain::to_string(x.direction))
       .field("from_address", x.from_address)
       .field("to_address", x.to_address)
       .field("token_symbol", x.token_symbol)
       .field("amount", domain::format_amount(x.amount, static_cast<unsigned>(x.decimals)))
       .field("memo", x.memo)
-      .field("status", x.status)
+      .field("status", domain::to_string(x.status))
       .field("tx_hash", x.tx_hash)
       .field("block_number", x.block_number)
       .field("confirmations", x.confirmations)
@@ -110,10 +110,10 @@ void write_transaction_dto(JsonWriter& w, const domain::TransactionRecord& x) {
   // OUTBOUND for what the client sent, INTERNAL for a payment received from another account the
   // emulator hosts (the inbound twin of an internal transfer), INBOUND for deposits from outside,
   // X402_SETTLE for an x402 settlement (GO181 transaction.go).
-  const std::string_view type = x.transaction_type == "X402_SETTLE" ? "X402_SETTLE"
-                                : x.direction == "OUTBOUND"         ? "OUTBOUND"
-                                : x.origin == "internal"            ? "INTERNAL"
-                                                                    : "INBOUND";
+  const std::string_view type = x.transaction_type == domain::TxType::x402_settle ? "X402_SETTLE"
+                                : x.direction == domain::TxDirection::outbound   ? "OUTBOUND"
+                                : x.origin == domain::TxOrigin::internal         ? "INTERNAL"
+                                                                                 : "INBOUND";
   w.begin_object()
       .field("tx_id", x.tx_id)
       .field("wallet_id", x.wallet_id)
@@ -124,7 +124,7 @@ void write_transaction_dto(JsonWriter& w, const domain::TransactionRecord& x) {
       .field("to_address", x.to_address)
       .field("token_symbol", x.token_symbol)
       .field("amount", domain::format_amount(x.amount, static_cast<unsigned>(x.decimals)))
-      .field("status", x.status)
+      .field("status", domain::to_string(x.status))
       .field("tx_hash", x.tx_hash)
       .field("created_at", domain::format_rfc3339(x.created_at_ms))
       .field("risk_score", kUnscannedRiskScore)

@@ -88,8 +88,8 @@ domain::WalletRecord wallet_record(const std::string& client_id, std::string nam
   w.description = std::move(description);
   w.key_ready_at_ms = now_ms + keygen_delay_ms;
   const bool ready = keygen_delay_ms <= 0;
-  w.status = ready ? "ACTIVE" : "PROGRESSING";
-  w.key_status = ready ? "ACTIVE" : "GENERATING";
+  w.status = ready ? domain::WalletStatus::active : domain::WalletStatus::progressing;
+  w.key_status = ready ? domain::KeyStatus::active : domain::KeyStatus::generating;
   w.created_at_ms = now_ms;
   w.updated_at_ms = now_ms;
   return w;

@@ -1,7 +1,8 @@
 // POST /api/v1/transfer, and the TRANSFER rules it shares with POST /api/v1/transactions. Checks
 // that need no state run first (shape, lengths, chain, amount syntax, from != to, destination
-// checksum); the store then refuses a used reference_id, locates the source asset and, in one
-// transaction, checks decimals and balance, locks the amount and records a PENDING transaction.
+// checksum) and build one domain::TransferCommand; the store then refuses a used reference_id,
+// locates the source asset and, in one transaction, has domain::admit_transfer decide (state,
+// destination, decimals, balance), locks the amount and records a PENDING transaction.
 #include <algorithm>
 
 #include "emulator/api/handlers.hpp"
@@ -37,16 +38,10 @@ domain::Result<domain::TransactionRecord> submit_transfer(Services& s, const rap
   const domain::ChainInfo* chain = domain::find_chain(ascii_lower(*chain_in));
   if (!chain) return make_error(ErrorCode::invalid_parameter, "Unsupported chain: " + *chain_in);
 
-  // Syntax and sign now, at the precision the text itself uses; the asset's decimals and the
-  // ceiling in its base units are checked once the asset is found.
-  const auto dot = amount->find('.');
-  const auto text_decimals = dot == std::string::npos ? 0u : static_cast<unsigned>(amount->size() - dot - 1);
-  const auto parsed = domain::parse_amount(*amount, std::min(text_decimals, 38u));
-  if (parsed.error == domain::AmountError::too_large) {
-    return make_error(ErrorCode::invalid_parameter, "amount exceeds the supported ceiling");
-  }
-  if (!parsed.ok()) return make_error(ErrorCode::invalid_parameter, "amount must be a positive decimal string such as \"1.5\"");
-  if (parsed.value == 0) return make_error(ErrorCode::invalid_parameter, "amount must be greater than 0");
+  // Parsed once, exactly, at the precision the text itself uses; the asset's decimals and the
+  // ceiling in its base units are decided at admission (domain::admit_transfer).
+  auto parsed = domain::parse_transfer_amount(*amount);
+  if (!parsed) return parsed.error();
 
   const std::string from_key = domain::address_key(chain->family, *from);
   if (from_key == domain::address_key(chain->family, *to)) {
@@ -63,17 +58,18 @@ domain::Result<domain::TransactionRecord> submit_transfer(Services& s, const rap
   tx.updated_at_ms = now;
   tx.outcome = chain::outcome_from_memo(memo->value_or(""));
   tx.required_confirmations = s.scheduler.chains().find(chain->name)->confirmations;
-  tx.next_due_ms = tx.outcome == "hold" ? -1 : now + s.scheduler.timing().sign_ms;
+  tx.next_due_ms = tx.outcome == domain::TxOutcome::hold ? -1 : now + s.scheduler.timing().sign_ms;
   tx.reference_id = std::move(reference_id);
   tx.operation = "TRANSFER";
-  store::Store::TransferRequest req{c.client_id, from_key, std::string(chain->name), ascii_upper(*symbol_in),
-                                    *amount, *to, domain::address_key(chain->family, *to), memo->value_or("")};
-  return s.store.create_transfer(req, std::move(tx));
+  domain::TransferCommand command{c.client_id,       std::string(chain->name), ascii_upper(*symbol_in),
+                                  from_key,          *to,  domain::address_key(chain->family, *to),
+                                  memo->value_or(""), *parsed};
+  return s.store.create_transfer(command, std::move(tx));
 }
 
 ApiResponse transfer_created(const domain::TransactionRecord& tx, bool with_tx_hash) {
   JsonWriter w;
-  w.begin_object().field("tx_id", tx.tx_id).field("status", tx.status).field("message", "Transfer task created");
+  w.begin_object().field("tx_id", tx.tx_id).field("status", domain::to_string(tx.status)).field("message", "Transfer task created");
   if (with_tx_hash) w.field("tx_hash", tx.tx_hash);
   w.end_object();
   return json_response(200, w.take());

@@ -225,9 +225,9 @@ ApiResponse x402_get_settle(Services& s, const Caller& c, std::string_view tx_id
   if (!tx) return error_response(ErrorCode::not_found, "x402 settlement not found");
   JsonWriter w;
   w.begin_object()
-      .field("success", tx->status != "FAILED")
+      .field("success", tx->status != domain::TxStatus::failed)
       .field("txId", tx->tx_id)
-      .field("status", tx->status)
+      .field("status", domain::to_string(tx->status))
       .field("txHash", tx->tx_hash)
       .field("network", tx->chain)
       .end_object();

@@ -92,7 +92,7 @@ std::int64_t ChainTable::block_time(const ChainParams& c, std::int64_t height) c
 }
 
 std::int64_t ChainTable::confirmations_at(const domain::TransactionRecord& t, std::int64_t now_ms) const {
-  if (t.status != "CONFIRMING" || t.block_number <= 0) return t.confirmations;
+  if (t.status != domain::TxStatus::confirming || t.block_number <= 0) return t.confirmations;
   const ChainParams* c = find(t.chain);
   if (!c) return t.confirmations;
   const std::int64_t seen = height_at(*c, now_ms) - t.block_number + 1;

@@ -11,12 +11,13 @@ namespace paratro::chain {
 
 using Settlement = store::Store::Settlement;
 using TxUpdate = store::Store::TxUpdate;
+using domain::TxStatus;
 
-std::string outcome_from_memo(std::string_view memo) {
-  if (memo.find(kMemoFailSigning) != std::string_view::npos) return "fail_signing";
-  if (memo.find(kMemoFailOnChain) != std::string_view::npos) return "fail_onchain";
-  if (memo.find(kMemoHold) != std::string_view::npos) return "hold";
-  return "";
+domain::TxOutcome outcome_from_memo(std::string_view memo) {
+  if (memo.find(kMemoFailSigning) != std::string_view::npos) return domain::TxOutcome::fail_signing;
+  if (memo.find(kMemoFailOnChain) != std::string_view::npos) return domain::TxOutcome::fail_onchain;
+  if (memo.find(kMemoHold) != std::string_view::npos) return domain::TxOutcome::hold;
+  return domain::TxOutcome::none;
 }
 
 std::string make_tx_hash(domain::ChainFamily family, crypto::RandomSource& rng) {
@@ -33,7 +34,7 @@ std::string make_tx_hash(domain::ChainFamily family, crypto::RandomSource& rng) 
 namespace {
 
 TxUpdate settle(domain::TransactionRecord t, bool confirm, std::int64_t at_ms, std::string reason) {
-  t.status = confirm ? "CONFIRMED" : "FAILED";
+  t.status = confirm ? TxStatus::confirmed : TxStatus::failed;
   t.updated_at_ms = at_ms;
   t.next_due_ms = -1;
   if (confirm) {
@@ -50,7 +51,7 @@ TxUpdate settle(domain::TransactionRecord t, bool confirm, std::int64_t at_ms, s
 
 void broadcast(domain::TransactionRecord& t, std::int64_t at_ms, const ChainTable& chains, const ChainParams& c,
                crypto::RandomSource& rng) {
-  t.status = "BROADCAST";
+  t.status = TxStatus::broadcast;
   t.tx_hash = make_tx_hash(c.family, rng);
   t.updated_at_ms = at_ms;
   t.next_due_ms = chains.block_time(c, chains.height_at(c, at_ms) + 1);
@@ -63,28 +64,28 @@ TxUpdate next_step(domain::TransactionRecord t, std::int64_t at_ms, const ChainT
   if (t.required_confirmations <= 0) t.required_confirmations = c->confirmations;
   t.updated_at_ms = at_ms;
 
-  if (t.status == "PENDING") {
-    if (t.outcome == "fail_signing") return settle(std::move(t), false, at_ms, "MPC signing failed");
-    t.status = "SIGNED";
+  if (t.status == TxStatus::pending) {
+    if (t.outcome == domain::TxOutcome::fail_signing) return settle(std::move(t), false, at_ms, "MPC signing failed");
+    t.status = TxStatus::signed_;
     t.next_due_ms = at_ms + timing.broadcast_ms;
     return {std::move(t), Settlement::none, {}};
   }
-  if (t.status == "SIGNED") {
+  if (t.status == TxStatus::signed_) {
     broadcast(t, at_ms, chains, *c, rng);
     return {std::move(t), Settlement::none, {}};
   }
-  if (t.status == "BROADCAST") {
-    t.status = "CONFIRMING";
+  if (t.status == TxStatus::broadcast) {
+    t.status = TxStatus::confirming;
     t.block_number = chains.height_at(*c, at_ms);
     t.confirmations = 1;
-    std::int64_t blocks_left = t.outcome == "fail_onchain" ? 1 : t.required_confirmations - 1;
+    std::int64_t blocks_left = t.outcome == domain::TxOutcome::fail_onchain ? 1 : t.required_confirmations - 1;
     if (timing.step_every_block) blocks_left = std::min<std::int64_t>(blocks_left, 1);
     t.next_due_ms = chains.block_time(*c, t.block_number + std::max<std::int64_t>(blocks_left, 0));
-    std::string twin = t.origin == "api" ? domain::make_id("tx_", at_ms, rng) : std::string();
+    std::string twin = t.origin == domain::TxOrigin::api ? domain::make_id("tx_", at_ms, rng) : std::string();
     return {std::move(t), Settlement::none, std::move(twin)};
   }
-  if (t.status == "CONFIRMING") {
-    if (t.outcome == "fail_onchain") {
+  if (t.status == TxStatus::confirming) {
+    if (t.outcome == domain::TxOutcome::fail_onchain) {
       t.confirmations = std::max<std::int64_t>(1, chains.height_at(*c, at_ms) - t.block_number + 1);
       return settle(std::move(t), false, at_ms, "transaction reverted on-chain");
     }
@@ -109,7 +110,7 @@ TxUpdate forced_step(domain::TransactionRecord t, bool confirm, std::int64_t at_
   if (confirm && c) {
     if (t.tx_hash.empty()) t.tx_hash = make_tx_hash(c->family, rng);
     if (t.block_number <= 0) t.block_number = chains.height_at(*c, at_ms);
-    if (t.origin == "api") twin = domain::make_id("tx_", at_ms, rng);
+    if (t.origin == domain::TxOrigin::api) twin = domain::make_id("tx_", at_ms, rng);
   }
   auto u = settle(std::move(t), confirm, at_ms, confirm ? std::string() : "failed by sandbox control");
   u.twin_id = std::move(twin);

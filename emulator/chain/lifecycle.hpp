@@ -31,8 +31,8 @@ inline constexpr std::string_view kMemoHold = "sandbox:hold";
 // answered 202 PENDING and then signed and broadcast like a transfer.
 inline constexpr std::string_view kMemoEngineTimeout = "sandbox:engine_timeout";
 
-// "", "fail_signing", "fail_onchain" or "hold", from magic tokens anywhere in the memo.
-std::string outcome_from_memo(std::string_view memo);
+// The forced outcome the memo's magic tokens ask for (none when it has none).
+domain::TxOutcome outcome_from_memo(std::string_view memo);
 
 // A transaction hash in the chain's own format (0x+64 hex for EVM, 64 hex for Tron and Bitcoin,
 // base58 of a 64-byte signature for Solana).

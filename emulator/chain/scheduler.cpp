@@ -61,11 +61,12 @@ domain::Status Scheduler::force(std::string_view tx_id, bool confirm) {
   std::lock_guard lock(mu_);
   auto t = store_.find_transaction_any(tx_id);
   if (!t) return domain::make_error(domain::ErrorCode::not_found, "Transaction not found");
-  if (t->origin == "internal") {
+  if (t->origin == domain::TxOrigin::internal) {
     return domain::make_error(domain::ErrorCode::conflict, "An internal inbound follows its outbound transfer " + t->twin_of);
   }
-  if (t->status == "CONFIRMED" || t->status == "FAILED") {
-    return domain::make_error(domain::ErrorCode::conflict, "Transaction is already " + t->status);
+  if (domain::is_terminal(t->status)) {
+    return domain::make_error(domain::ErrorCode::conflict,
+                              "Transaction is already " + std::string(domain::to_string(t->status)));
   }
   store_.apply_tx_updates({forced_step(std::move(*t), confirm, clock_.now_ms(), chains_, rng_)});
   return domain::ok_status();
@@ -75,11 +76,11 @@ domain::Status Scheduler::release(std::string_view tx_id) {
   std::lock_guard lock(mu_);
   auto t = store_.find_transaction_any(tx_id);
   if (!t) return domain::make_error(domain::ErrorCode::not_found, "Transaction not found");
-  if (t->outcome != "hold" || t->next_due_ms >= 0 || t->status != "PENDING") {
+  if (t->outcome != domain::TxOutcome::hold || t->next_due_ms >= 0 || t->status != domain::TxStatus::pending) {
     return domain::make_error(domain::ErrorCode::conflict, "Transaction is not held");
   }
   // Signing starts at release, so the usual signing delay follows.
-  t->outcome.clear();
+  t->outcome = domain::TxOutcome::none;
   t->next_due_ms = clock_.now_ms() + timing_.sign_ms;
   store_.apply_tx_updates({{std::move(*t), store::Store::Settlement::none, {}}});
   return domain::ok_status();

@@ -8,6 +8,7 @@
 
 #include "emulator/domain/amount.hpp"
 #include "emulator/domain/api_version.hpp"
+#include "emulator/domain/record_enums.hpp"
 
 namespace paratro::domain {
 
@@ -17,7 +18,7 @@ struct ClientRecord {
   std::string api_key;
   std::string secret_salt;
   std::string secret_hash;  // hex HMAC-SHA256(salt, secret); the secret itself is never stored
-  std::string status = "ACTIVE";
+  ClientStatus status = ClientStatus::active;
   std::string subscription_tier = "SANDBOX";
   std::int64_t max_wallets = 0;
   std::int64_t created_at_ms = 0;
@@ -33,8 +34,8 @@ struct WalletRecord {
   std::string client_id;
   std::string wallet_name;
   std::string description;
-  std::string status;      // PROGRESSING -> ACTIVE
-  std::string key_status;  // GENERATING -> ACTIVE
+  WalletStatus status = WalletStatus::progressing;  // PROGRESSING -> ACTIVE
+  KeyStatus key_status = KeyStatus::generating;     // GENERATING -> ACTIVE
   std::int64_t key_ready_at_ms = 0;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
@@ -57,7 +58,7 @@ struct AccountRecord {
   std::string address_type;
   std::string account_type;
   std::string label;
-  std::string status = "ACTIVE";
+  AccountStatus status = AccountStatus::active;
   std::int64_t created_at_ms = 0;
 };
 
@@ -87,15 +88,15 @@ struct TransactionRecord {
   std::string asset_id;
   std::string client_id;
   std::string chain;
-  std::string transaction_type = "TRANSFER";
-  std::string direction = "OUTBOUND";
+  TxType transaction_type = TxType::transfer;
+  TxDirection direction = TxDirection::outbound;
   std::string from_address;
   std::string to_address;
   std::string token_symbol;
   Amount amount = 0;
   int decimals = 0;  // of the asset, for formatting `amount`
   std::string memo;
-  std::string status = "PENDING";
+  TxStatus status = TxStatus::pending;
   std::string tx_hash;
   std::int64_t block_number = 0;
   std::int64_t confirmations = 0;
@@ -103,9 +104,9 @@ struct TransactionRecord {
   std::int64_t updated_at_ms = 0;
   // Simulated-chain bookkeeping (not all of it is part of the API's representation).
   std::int64_t next_due_ms = -1;  // -1: nothing scheduled (terminal, held, or driven by its twin)
-  std::string outcome;            // forced outcome: "", "fail_signing", "fail_onchain", "hold"
+  TxOutcome outcome = TxOutcome::none;  // forced by a magic memo
   std::int64_t required_confirmations = 0;
-  std::string origin = "api";     // "api" (a transfer), "deposit" (sandbox), "internal" (inbound twin)
+  TxOrigin origin = TxOrigin::api;
   std::string twin_of;            // for an internal inbound: the outbound tx_id it mirrors
   std::string to_address_key;
   std::string failure_reason;

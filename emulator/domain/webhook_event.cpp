@@ -61,25 +61,25 @@ bool version_sends(const VersionTraits& v, EventType type) {
   return type != EventType::credited || v.internal_credit_event;
 }
 
-std::vector<EventType> events_for_change(std::string_view old_status, std::int64_t old_confirmations,
+std::vector<EventType> events_for_change(std::optional<TxStatus> old_status, std::int64_t old_confirmations,
                                          const TransactionRecord& now, bool every_confirmation,
                                          const VersionTraits& v) {
   std::vector<EventType> out;
-  if (now.origin == "internal" && v.internal_credit_event) {
-    if (now.status == "CONFIRMED" && old_status != "CONFIRMED") out.push_back(EventType::credited);
+  if (now.origin == TxOrigin::internal && v.internal_credit_event) {
+    if (now.status == TxStatus::confirmed && old_status != TxStatus::confirmed) out.push_back(EventType::credited);
     return out;
   }
-  const bool confirming_events = v.outbound_confirming_event || now.direction == "INBOUND";
+  const bool confirming_events = v.outbound_confirming_event || now.direction == TxDirection::inbound;
   if (now.status == old_status) {
-    if (confirming_events && every_confirmation && now.status == "CONFIRMING" &&
+    if (confirming_events && every_confirmation && now.status == TxStatus::confirming &&
         now.confirmations > old_confirmations) {
       out.push_back(EventType::confirming);
     }
     return out;
   }
-  if (now.status == "CONFIRMING" && confirming_events) out.push_back(EventType::confirming);
-  if (now.status == "CONFIRMED") out.push_back(EventType::confirmed);
-  if (now.status == "FAILED") out.push_back(EventType::failed);
+  if (now.status == TxStatus::confirming && confirming_events) out.push_back(EventType::confirming);
+  if (now.status == TxStatus::confirmed) out.push_back(EventType::confirmed);
+  if (now.status == TxStatus::failed) out.push_back(EventType::failed);
   return out;
 }
 
@@ -99,7 +99,7 @@ std::string make_delivery_id(std::string_view event_id, std::int64_t n) {
 std::string_view webhook_operation(const TransactionRecord& tx, EventType type) {
   if (type == EventType::credited) return "TRANSFER";
   if (type == EventType::x402_settlement_confirmed) return "X402";
-  if (tx.direction == "INBOUND") return "DEPOSIT";
+  if (tx.direction == TxDirection::inbound) return "DEPOSIT";
   return tx.operation.empty() ? std::string_view("TRANSFER") : std::string_view(tx.operation);
 }
 
@@ -124,8 +124,8 @@ std::string render_event_body(const TransactionRecord& tx, EventType type, std::
   str("source_id", tx.tx_id);
   str("wallet_id", tx.wallet_id);
   str("account_id", tx.account_id);
-  str("status", tx.status);
-  str("transaction_type", type == EventType::credited ? std::string_view("INTERNAL") : std::string_view(tx.direction));
+  str("status", to_string(tx.status));
+  str("transaction_type", type == EventType::credited ? std::string_view("INTERNAL") : to_string(tx.direction));
   str("chain", tx.chain);
   str("network", chain ? chain->network : std::string_view("mainnet"));
   str("txhash", tx.tx_hash);
@@ -141,7 +141,7 @@ std::string render_event_body(const TransactionRecord& tx, EventType type, std::
   num("required_confirmations", tx.required_confirmations);
   str("created_at", format_rfc3339(tx.created_at_ms));
   w.Key("confirmed_at");
-  if (tx.status == "CONFIRMED" && tx.confirmed_at_ms >= 0) {
+  if (tx.status == TxStatus::confirmed && tx.confirmed_at_ms >= 0) {
     const std::string at = format_rfc3339(tx.confirmed_at_ms);
     w.String(at.data(), static_cast<rapidjson::SizeType>(at.size()));
   } else {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,9 +33,9 @@ bool version_sends(const VersionTraits& v, EventType type);
 // confirmation while CONFIRMING) — for outbound transactions only when
 // `v.outbound_confirming_event`; confirmed on entering CONFIRMED; failed on entering FAILED. The
 // inbound twin of a payment between two emulator-hosted accounts (origin "internal") fires, when
-// `v.internal_credit_event`, only transfer.credited on entering CONFIRMED. An empty old status
-// means the transaction did not exist before (an inbound twin created on the chain).
-std::vector<EventType> events_for_change(std::string_view old_status, std::int64_t old_confirmations,
+// `v.internal_credit_event`, only transfer.credited on entering CONFIRMED. No old status means the
+// transaction did not exist before (an inbound twin created on the chain).
+std::vector<EventType> events_for_change(std::optional<TxStatus> old_status, std::int64_t old_confirmations,
                                          const TransactionRecord& now, bool every_confirmation,
                                          const VersionTraits& v);
 

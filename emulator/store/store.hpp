@@ -1,8 +1,11 @@
 // The emulator's persistent state: one read-write SQLite connection behind a mutex (used by the
 // writer thread, see writer.hpp, and by start-up code), a pool of read-only connections for reads
-// (see ReadScope), and one method per repository operation. Every write is one BEGIN IMMEDIATE
-// transaction, or a SAVEPOINT inside the writer's batch, so a caller sees either the whole change or
-// none of it. Methods are thread-safe. Lookups take the caller's client_id, so another client's rows
+// (see ReadScope), and one method per repository operation, defined per table family
+// (client_store.cpp, wallet_store.cpp, asset_store.cpp, transaction_store.cpp, transfer_store.cpp,
+// ...; rows through the descriptions of rows.hpp). Decisions about transfers are the domain's
+// (domain/transfer.hpp): the store reads their inputs and applies them. Every write is one BEGIN
+// IMMEDIATE transaction, or a SAVEPOINT inside the writer's batch, so a caller sees either the
+// whole change or none of it. Methods are thread-safe. Lookups take the caller's client_id, so another client's rows
 // are simply not found (tenant isolation lives here, not in each handler).
 #pragma once
 
@@ -19,7 +22,9 @@
 #include "emulator/domain/error.hpp"
 #include "emulator/domain/model.hpp"
 #include "emulator/domain/security_factor.hpp"
+#include "emulator/domain/transfer.hpp"
 #include "emulator/store/database.hpp"
+#include "emulator/store/store_records.hpp"
 
 namespace paratro::store {
 
@@ -38,6 +43,15 @@ class Writer;
 
 class Store {
  public:
+  // The records of store_records.hpp, under the names callers have always used.
+  using OperationCallRequest = store::OperationCallRequest;
+  using SupplyRow = store::SupplyRow;
+  using WebhookEvent = store::WebhookEvent;
+  using WebhookDelivery = store::WebhookDelivery;
+  using WebhookFilter = store::WebhookFilter;
+  using DeliveryJob = store::DeliveryJob;
+  using DeliveryOutcome = store::DeliveryOutcome;
+
   // Opens the database and applies pending migrations. Throws StoreError on failure.
   explicit Store(const std::string& path);
   ~Store();
@@ -119,41 +133,14 @@ class Store {
   domain::Status set_asset_balance(std::string_view asset_id, domain::Amount balance, std::int64_t now_ms);
 
   // ---- transfers and transactions
-  struct TransferRequest {
-    std::string client_id;
-    std::string from_address_key;
-    std::string chain;
-    std::string token_symbol;
-    std::string amount_text;  // already validated as a decimal string
-    std::string to_address;
-    std::string to_address_key;
-    std::string memo;
-  };
   // One atomic step: refuse a `tx.reference_id` the client has used before (invalid_parameter
   // "Duplicate reference_id: ...", whatever that transaction's status; checked first), find the
-  // source asset, check wallet/account state, the destination against the client's security factors
-  // (address_blacklisted, see domain::admit_destination), decimals and balance, move the amount from
-  // balance to locked_balance and insert a PENDING transaction. `tx` supplies the id, times,
-  // reference_id and operation; the rest is filled from the asset. Returns the stored record.
-  domain::Result<domain::TransactionRecord> create_transfer(const TransferRequest& request,
+  // source asset (not_found), read what domain::admit_transfer decides on (wallet/account state, the
+  // destination against the client's security factors, decimals, balance), lock the amount and
+  // insert a PENDING transaction. `tx` supplies the id, times, reference_id and operation; the rest
+  // is filled from the command and the asset. Returns the stored record.
+  domain::Result<domain::TransactionRecord> create_transfer(const domain::TransferCommand& command,
                                                             domain::TransactionRecord tx);
-  // A PROGRAM_CALL or CONTRACT_CALL (POST /api/v1/transactions) whose body already passed the
-  // stateless rules (domain/operation_call.hpp).
-  struct OperationCallRequest {
-    std::string client_id;
-    std::string chain;
-    std::string from_address_key;
-    std::string receive_address_key;
-    std::string to_address;      // the counterparty paid by the outgoing leg
-    std::string to_address_key;
-    std::string out_symbol;      // what the caller pays, debited from from_address
-    domain::Amount out_amount = 0;
-    std::string out_token;       // how the request named it (for messages)
-    std::string in_symbol;       // what the caller receives at receive_address on confirmation
-    domain::Amount in_amount = 0;
-    std::string in_token;
-    bool engine_rejects = false;  // the signing engine refuses it: stored FAILED, nothing moves
-  };
   // One atomic step: reference_id uniqueness, from_address and receive_address accounts of the
   // caller (not_found), the paid and received assets (not_found "no asset registered for token …"),
   // wallet / account state, balance (insufficient_balance); then the outgoing amount is locked and
@@ -193,7 +180,7 @@ class Store {
   // The earliest due time of any wallet or transaction, or -1 when nothing is scheduled.
   std::int64_t next_due_ms();
 
-  enum class Settlement { none, confirm, fail };
+  using Settlement = domain::Settlement;
   // A lifecycle step decided by chain/: the transaction's new state and what it does to the ledger.
   struct TxUpdate {
     domain::TransactionRecord tx;
@@ -213,10 +200,6 @@ class Store {
   // Any client's transaction (for sandbox controls).
   std::optional<domain::TransactionRecord> find_transaction_any(std::string_view tx_id);
 
-  struct SupplyRow {
-    std::string chain, symbol;
-    domain::Amount balance = 0, locked = 0, minted = 0, burned = 0;
-  };
   // Per (chain, symbol): the ledger's totals and what entered and left the world.
   std::vector<SupplyRow> ledger_totals();
 
@@ -312,52 +295,17 @@ class Store {
   // Whether every further confirmation while CONFIRMING fires another transaction.confirming.
   void set_webhook_every_confirmation(bool on);
 
-  struct WebhookEvent {
-    std::string event_id, client_id, tx_id, event_type, body;
-    std::int64_t created_at_ms = 0;
-  };
-  struct WebhookDelivery {
-    std::string delivery_id, event_id, client_id, tx_id, event_type;
-    std::string status;  // pending, queued, sending, succeeded, failed
-    std::int64_t attempts = 0;
-    std::int64_t next_attempt_ms = -1;
-    std::int64_t last_status_code = 0;
-    std::string last_error;
-    std::int64_t last_latency_ms = -1;
-    std::int64_t last_attempt_at_ms = -1;
-    std::string last_url;
-    std::int64_t created_at_ms = 0, updated_at_ms = 0;
-  };
-  struct WebhookFilter {
-    std::string client_id, tx_id, event_id, event_type, status;
-    int limit = 50;
-  };
   // Newest first, with the number of rows matching the filter.
   std::pair<std::vector<WebhookEvent>, std::int64_t> list_webhook_events(const WebhookFilter& f);
   std::pair<std::vector<WebhookDelivery>, std::int64_t> list_webhook_deliveries(const WebhookFilter& f);
   std::optional<WebhookEvent> find_webhook_event(std::string_view event_id);
 
-  // A delivery taken by the dispatcher: the event body and where it goes right now.
-  struct DeliveryJob {
-    std::string delivery_id, event_id, event_type, client_id, body, url, secret;
-    std::int64_t attempts = 0;  // attempts made before this one
-  };
   // Marks up to `limit` pending deliveries due by `now_ms` as queued (earliest first) and returns
   // them; deliveries of the clients in `skip_clients` are left alone.
   std::vector<DeliveryJob> claim_due_deliveries(std::int64_t now_ms, int limit,
                                                 const std::vector<std::string>& skip_clients);
   // After a restart nothing is in flight: deliveries left queued or sending become pending again.
   int release_claimed_deliveries();
-  struct DeliveryOutcome {
-    std::string delivery_id;
-    std::string status;  // pending (retry at next_attempt_ms), succeeded, failed
-    std::int64_t next_attempt_ms = -1;
-    std::int64_t status_code = 0;
-    std::string error;
-    std::int64_t latency_ms = -1;
-    std::int64_t attempted_at_ms = 0;
-    std::string url;
-  };
   // In one transaction: marks the `launched` queued deliveries as sending, then records attempt
   // results (each one more attempt).
   void record_delivery_progress(const std::vector<std::string>& launched, const std::vector<DeliveryOutcome>& outcomes);
@@ -390,11 +338,11 @@ class Store {
   // the emulator holds it, with x402.settlement.confirmed to its owner) and the supply records what
   // entered or left the emulator's world.
   void apply_x402_step(const TxUpdate& u);
-  // On a PROGRAM_CALL / CONTRACT_CALL's confirmation: its incoming leg (operation_legs) is credited
-  // to the receiving address and counted as minted. No-op for other transactions.
-  void credit_incoming_leg(std::string_view tx_id);
-  // Adds a transaction's amount to its destination's ledger balance (saturating at the ceiling).
-  void credit_receiver(const domain::TransactionRecord& t);
+  // A PROGRAM_CALL / CONTRACT_CALL's incoming leg (operation_legs); nullopt for other transactions.
+  std::optional<domain::IncomingLeg> incoming_leg(std::string_view tx_id);
+  // Applies a settlement's ledger delta row by row (each column saturating at 0 and at the ceiling,
+  // as a corrupt or runaway sandbox state must not wrap) and its supply changes.
+  void apply_ledger_delta(const domain::LedgerDelta& delta);
   // The client's security factors applied to a transfer destination (domain::admit_destination);
   // caller holds mu_.
   domain::Status check_destination(std::string_view client_id, std::string_view chain, std::string_view address,
@@ -403,7 +351,7 @@ class Store {
   std::optional<domain::AccountRecord> owner_of(std::string_view address_key, std::string_view prefer_chain);
   // Writes the webhook events (and first deliveries) a transaction change fires, when its client has
   // a webhook endpoint; caller holds mu_ inside a write transaction.
-  void emit_events(std::string_view old_status, std::int64_t old_confirmations, const domain::TransactionRecord& now);
+  void emit_events(std::optional<domain::TxStatus> old_status, std::int64_t old_confirmations, const domain::TransactionRecord& now);
   WebhookDelivery insert_delivery(const WebhookEvent& event, std::int64_t now_ms);
 
   // Runs one UPDATE of a client row (`bind` fills its parameters, the client id among them) as its

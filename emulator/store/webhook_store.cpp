@@ -86,7 +86,7 @@ void Store::set_webhook_every_confirmation(bool on) {
   every_confirmation_ = on;
 }
 
-void Store::emit_events(std::string_view old_status, std::int64_t old_confirmations, const domain::TransactionRecord& now) {
+void Store::emit_events(std::optional<domain::TxStatus> old_status, std::int64_t old_confirmations, const domain::TransactionRecord& now) {
   // Most lifecycle steps change nothing an event reports on: skip the client lookup for them.
   const bool status_changed = now.status != old_status;
   if (!status_changed && !(every_confirmation_ && now.confirmations > old_confirmations)) return;

@@ -1,6 +1,6 @@
 // The paid resources of x402 (table x402_resources, schema/007): create, find, list. Part of Store
 // (see store.hpp); every method takes mu_ like the rest.
-#include "emulator/store/amount_column.hpp"
+#include "emulator/store/row_codec.hpp"
 #include "emulator/store/store.hpp"
 
 namespace paratro::store {
@@ -19,7 +19,7 @@ X402ResourceRecord read_resource(const Statement& s) {
   r.chain = s.column_text(2);
   r.network = s.column_text(3);
   r.pay_to = s.column_text(4);
-  r.amount = amount_column(s, 5);
+  r.amount = read_amount(s, 5);
   r.description = s.column_text(6);
   r.mime_type = s.column_text(7);
   r.content = s.column_text(8);

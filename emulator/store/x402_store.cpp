@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "emulator/domain/webhook_event.hpp"
-#include "emulator/store/amount_column.hpp"
+#include "emulator/store/rows.hpp"
 #include "emulator/store/store.hpp"
 
 namespace paratro::store {
@@ -18,10 +18,45 @@ using domain::X402SettlementRecord;
 
 namespace {
 
-#define X402_COLUMNS                                                                                         \
-  "tx_id, client_id, kind, chain, network, chain_id, from_address, from_key, to_address, to_key, amount, "  \
-  "decimals, nonce, eip712_hash, signature_v, signature_r, signature_s, valid_after, valid_before, "        \
-  "signed_by, status, locked, payer_owned, settle_tx_id, expires_at_ms, created_at_ms, updated_at_ms"
+using Rec = X402SettlementRecord;
+// The one description of an x402_settlements row (row_description.hpp).
+constexpr std::array<Column<Rec>, 27> kX402Row{{
+    col<&Rec::tx_id>("tx_id"),
+    col<&Rec::client_id>("client_id"),
+    col<&Rec::kind>("kind"),
+    col<&Rec::chain>("chain"),
+    col<&Rec::network>("network"),
+    col<&Rec::chain_id>("chain_id"),
+    col<&Rec::from_address>("from_address"),
+    col<&Rec::from_key>("from_key"),
+    col<&Rec::to_address>("to_address"),
+    col<&Rec::to_key>("to_key"),
+    col<&Rec::amount>("amount"),
+    col<&Rec::decimals>("decimals"),
+    col<&Rec::nonce>("nonce"),
+    col<&Rec::eip712_hash>("eip712_hash"),
+    col<&Rec::signature_v>("signature_v"),
+    col<&Rec::signature_r>("signature_r"),
+    col<&Rec::signature_s>("signature_s"),
+    col<&Rec::valid_after>("valid_after"),
+    col<&Rec::valid_before>("valid_before"),
+    col<&Rec::signed_by>("signed_by"),
+    col<&Rec::status>("status"),
+    col<&Rec::locked>("locked"),
+    col<&Rec::payer_owned>("payer_owned"),
+    col<&Rec::settle_tx_id>("settle_tx_id"),
+    col<&Rec::expires_at_ms, OptionalMs>("expires_at_ms"),
+    col<&Rec::created_at_ms>("created_at_ms"),
+    col<&Rec::updated_at_ms>("updated_at_ms"),
+}};
+
+std::string select_x402(std::string_view rest) { return select_sql(kX402Row, " FROM x402_settlements", rest); }
+
+void insert_x402(Database& db, const Rec& rec) {
+  auto st = db.use(sql_once([] { return insert_sql("x402_settlements", kX402Row); }));
+  bind_row(kX402Row, *st, rec);
+  st->run();
+}
 
 // Moves `amount` (at most the balance: the caller checked) from the entry's balance to its lock. The
 // entry's total is unchanged, unless the lock saturates at kMaxAmount. A template so that it can take
@@ -35,74 +70,10 @@ void lock_amount(Entry& e, Amount amount) {
   assert(e.balance + e.locked == total || e.locked == domain::kMaxAmount);
 }
 
-X402SettlementRecord read_x402(const Statement& s) {
-  X402SettlementRecord r;
-  r.tx_id = s.column_text(0);
-  r.client_id = s.column_text(1);
-  r.kind = s.column_text(2);
-  r.chain = s.column_text(3);
-  r.network = s.column_text(4);
-  r.chain_id = s.column_int(5);
-  r.from_address = s.column_text(6);
-  r.from_key = s.column_text(7);
-  r.to_address = s.column_text(8);
-  r.to_key = s.column_text(9);
-  r.amount = amount_column(s, 10);
-  r.decimals = static_cast<int>(s.column_int(11));
-  r.nonce = s.column_text(12);
-  r.eip712_hash = s.column_text(13);
-  r.signature_v = static_cast<int>(s.column_int(14));
-  r.signature_r = s.column_text(15);
-  r.signature_s = s.column_text(16);
-  r.valid_after = s.column_int(17);
-  r.valid_before = s.column_int(18);
-  r.signed_by = s.column_text(19);
-  r.status = s.column_text(20);
-  r.locked = amount_column(s, 21);
-  r.payer_owned = s.column_int(22) != 0;
-  r.settle_tx_id = s.column_text(23);
-  r.expires_at_ms = s.column_is_null(24) ? -1 : s.column_int(24);
-  r.created_at_ms = s.column_int(25);
-  r.updated_at_ms = s.column_int(26);
-  return r;
-}
-
-void bind_x402(Statement& st, const X402SettlementRecord& r) {
-  st.bind(1, r.tx_id)
-      .bind(2, r.client_id)
-      .bind(3, r.kind)
-      .bind(4, r.chain)
-      .bind(5, r.network)
-      .bind(6, r.chain_id)
-      .bind(7, r.from_address)
-      .bind(8, r.from_key)
-      .bind(9, r.to_address)
-      .bind(10, r.to_key)
-      .bind(11, domain::to_base_units_string(r.amount))
-      .bind(12, r.decimals)
-      .bind(13, r.nonce)
-      .bind(14, r.eip712_hash)
-      .bind(15, r.signature_v)
-      .bind(16, r.signature_r)
-      .bind(17, r.signature_s)
-      .bind(18, r.valid_after)
-      .bind(19, r.valid_before)
-      .bind(20, r.signed_by)
-      .bind(21, r.status)
-      .bind(22, domain::to_base_units_string(r.locked))
-      .bind(23, r.payer_owned ? 1 : 0)
-      .bind(24, r.settle_tx_id);
-  if (r.expires_at_ms < 0) st.bind_null(25); else st.bind(25, r.expires_at_ms);
-  st.bind(26, r.created_at_ms).bind(27, r.updated_at_ms);
-}
-
-constexpr std::string_view kInsertX402 =
-    "INSERT INTO x402_settlements(" X402_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-
 // The settlement status a step of the X402_SETTLE transaction means.
-std::string_view settlement_status(std::string_view tx_status) {
-  if (tx_status == "CONFIRMED") return "SETTLED";
-  if (tx_status == "FAILED") return "FAILED";
+std::string_view settlement_status(domain::TxStatus tx_status) {
+  if (tx_status == domain::TxStatus::confirmed) return "SETTLED";
+  if (tx_status == domain::TxStatus::failed) return "FAILED";
   return "PROCESSING";
 }
 
@@ -128,8 +99,12 @@ domain::Status Store::create_x402_authorization(const X402SettlementRecord& rec)
         "WHERE s.client_id = ? AND s.address_key = ? AND s.chain = ? AND s.symbol = 'USDC'");
     st->bind(1, rec.client_id).bind(2, rec.from_key).bind(3, rec.chain);
     if (!st->step()) return make_error(ErrorCode::not_found, "No USDC asset found for from_address on " + rec.chain);
-    if (st->column_text(0) != "ACTIVE") return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
-    if (st->column_text(1) != "ACTIVE") return make_error(ErrorCode::account_not_active, "Account is not in active state");
+    if (read_enum<domain::WalletStatus>(*st, 0) != domain::WalletStatus::active) {
+      return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
+    }
+    if (read_enum<domain::AccountStatus>(*st, 1) != domain::AccountStatus::active) {
+      return make_error(ErrorCode::account_not_active, "Account is not in active state");
+    }
     if (st->column_int(2) == 0) return make_error(ErrorCode::not_found, "The USDC asset of from_address is not active");
   }
   LedgerEntry e = ledger_get(rec.chain, rec.from_key, "USDC");
@@ -140,9 +115,7 @@ domain::Status Store::create_x402_authorization(const X402SettlementRecord& rec)
   }
   lock_amount(e, rec.amount);
   ledger_put(rec.chain, rec.from_key, "USDC", e);
-  auto st = db().use(kInsertX402);
-  bind_x402(*st, rec);
-  st->run();
+  insert_x402(db(), rec);
   tx.commit();
   return domain::ok_status();
 }
@@ -155,19 +128,17 @@ domain::Status Store::insert_x402_settlement(const X402SettlementRecord& rec) {
     st->bind(1, rec.tx_id);
     if (st->step()) return make_error(ErrorCode::conflict, "settlement " + rec.tx_id + " already exists");
   }
-  auto st = db().use(kInsertX402);
-  bind_x402(*st, rec);
-  st->run();
+  insert_x402(db(), rec);
   tx.commit();
   return domain::ok_status();
 }
 
 std::optional<X402SettlementRecord> Store::find_x402_settlement(std::string_view client_id, std::string_view tx_id) {
   auto lock = guard();
-  auto st = db().use("SELECT " X402_COLUMNS " FROM x402_settlements WHERE tx_id = ? AND client_id = ?");
+  auto st = db().use(sql_once([] { return select_x402(" WHERE tx_id = ? AND client_id = ?"); }));
   st->bind(1, tx_id).bind(2, client_id);
   if (!st->step()) return std::nullopt;
-  return read_x402(*st);
+  return read_row(kX402Row, *st);
 }
 
 domain::Page<X402SettlementRecord> Store::list_x402_settlements(std::string_view client_id, std::string_view status,
@@ -180,11 +151,10 @@ domain::Page<X402SettlementRecord> Store::list_x402_settlements(std::string_view
     st->bind(1, client_id).bind(2, status).bind(3, status);
     if (st->step()) page.total = st->column_int(0);
   }
-  auto st = db().use("SELECT " X402_COLUMNS
-                    " FROM x402_settlements WHERE client_id = ? AND (? = '' OR status = ?) "
-                    "ORDER BY seq DESC LIMIT ? OFFSET ?");
+  auto st = db().use(sql_once([] { return select_x402(" WHERE client_id = ? AND (? = '' OR status = ?) "
+                    "ORDER BY seq DESC LIMIT ? OFFSET ?"); }));
   st->bind(1, client_id).bind(2, status).bind(3, status).bind(4, p.page_size).bind(5, offset);
-  while (st->step()) page.items.push_back(read_x402(*st));
+  while (st->step()) page.items.push_back(read_row(kX402Row, *st));
   page.has_more = offset + static_cast<std::int64_t>(page.items.size()) < page.total;
   return page;
 }
@@ -206,7 +176,7 @@ std::optional<Amount> Store::x402_payer_balance(std::string_view chain, std::int
   auto st = db().use(
       "SELECT locked FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? AND status = 'X402_SIGNED'");
   st->bind(1, chain_id).bind(2, from_key).bind(3, nonce);
-  while (st->step()) domain::checked_add(available, amount_column(*st, 0), available);
+  while (st->step()) domain::checked_add(available, read_amount(*st, 0), available);
   return available;
 }
 
@@ -274,13 +244,11 @@ Store::X402SettleOutcome Store::settle_x402(X402SettlementRecord rec, domain::Tr
   t.token_symbol = "USDC";
   t.amount = rec.amount;
   t.decimals = rec.decimals;
-  t.origin = "x402";
-  t.transaction_type = "X402_SETTLE";
+  t.origin = domain::TxOrigin::x402;
+  t.transaction_type = domain::TxType::x402_settle;
   t.operation = "X402";
   insert_transaction(t);
-  auto st = db().use(kInsertX402);
-  bind_x402(*st, rec);
-  st->run();
+  insert_x402(db(), rec);
   tx.commit();
   out.record = std::move(rec);
   out.tx = std::move(t);
@@ -291,9 +259,9 @@ void Store::apply_x402_step(const TxUpdate& u) {
   const domain::TransactionRecord& t = u.tx;
   std::optional<X402SettlementRecord> rec;
   {
-    auto st = db().use("SELECT " X402_COLUMNS " FROM x402_settlements WHERE tx_id = ?");
+    auto st = db().use(sql_once([] { return select_x402(" WHERE tx_id = ?"); }));
     st->bind(1, t.tx_id);
-    if (st->step()) rec = read_x402(*st);
+    if (st->step()) rec = read_row(kX402Row, *st);
   }
   if (!rec) return;
   {
@@ -338,7 +306,7 @@ void Store::apply_x402_step(const TxUpdate& u) {
   seen.client_id = payee->client_id;
   seen.wallet_id = payee->wallet_id;
   seen.account_id = payee->account_id;
-  seen.direction = "INBOUND";
+  seen.direction = domain::TxDirection::inbound;
   seen.to_address = payee->address;
   seen.memo.clear();
   const auto type = domain::EventType::x402_settlement_confirmed;
@@ -361,11 +329,10 @@ int Store::expire_x402_authorizations(std::int64_t now_ms) {
   auto lock = guard();
   std::vector<X402SettlementRecord> due;
   {
-    auto st = db().use("SELECT " X402_COLUMNS
-                      " FROM x402_settlements WHERE expires_at_ms IS NOT NULL AND expires_at_ms <= ? "
-                      "AND status = 'X402_SIGNED' ORDER BY expires_at_ms, seq");
+    auto st = db().use(sql_once([] { return select_x402(" WHERE expires_at_ms IS NOT NULL AND expires_at_ms <= ? "
+                      "AND status = 'X402_SIGNED' ORDER BY expires_at_ms, seq"); }));
     st->bind(1, now_ms);
-    while (st->step()) due.push_back(read_x402(*st));
+    while (st->step()) due.push_back(read_row(kX402Row, *st));
   }
   if (due.empty()) return 0;
   WriteTransaction tx(db());

@@ -139,8 +139,8 @@ ApiResponse sandbox_create_deposit(Services& s, const ApiRequest& r) {
   domain::TransactionRecord t;
   t.tx_id = domain::make_id("tx_", now, s.rng);
   t.chain = std::string(chain->name);
-  t.direction = "INBOUND";
-  t.origin = "deposit";
+  t.direction = domain::TxDirection::inbound;
+  t.origin = domain::TxOrigin::deposit;
   t.to_address = *address;
   t.to_address_key = domain::address_key(chain->family, *address);
   if (from->has_value()) {
@@ -157,7 +157,7 @@ ApiResponse sandbox_create_deposit(Services& s, const ApiRequest& r) {
   t.token_symbol = symbol;
   t.amount = parsed.value;
   t.decimals = static_cast<int>(token->decimals);
-  t.status = "BROADCAST";
+  t.status = domain::TxStatus::broadcast;
   t.tx_hash = chain::make_tx_hash(chain->family, s.rng);
   t.required_confirmations = params->confirmations;
   t.created_at_ms = now;

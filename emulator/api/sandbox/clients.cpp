@@ -47,7 +47,7 @@ ApiResponse sandbox_create_client(Services& s, const ApiRequest& r) {
       .field("client_name", c.client_name)
       .field("api_key", c.api_key)
       .field("api_secret", secret)
-      .field("status", c.status)
+      .field("status", domain::to_string(c.status))
       .field("subscription_tier", c.subscription_tier)
       .field("max_wallets", c.max_wallets)
       .field("api_version", domain::api_version_name(c.api_version))

@@ -238,8 +238,10 @@ ApiResponse sandbox_webhook_test(Services& s, const ApiRequest& r) {
   tx.account_id = "acc_test_" + suffix;
   tx.client_id = client->client_id;
   tx.chain = "ethereum";
-  tx.direction = type == domain::EventType::failed ? "OUTBOUND" : "INBOUND";
-  tx.origin = type == domain::EventType::credited ? "internal" : type == domain::EventType::failed ? "api" : "deposit";
+  tx.direction = type == domain::EventType::failed ? domain::TxDirection::outbound : domain::TxDirection::inbound;
+  tx.origin = type == domain::EventType::credited ? domain::TxOrigin::internal
+              : type == domain::EventType::failed ? domain::TxOrigin::api
+                                                  : domain::TxOrigin::deposit;
   tx.from_address = "0x52908400098527886E0F7030069857D2E4169EE7";
   tx.to_address = "0x8617E340B3D01FA5F11F306F4090FD50E238070D";
   tx.token_symbol = "USDT";
@@ -250,11 +252,11 @@ ApiResponse sandbox_webhook_test(Services& s, const ApiRequest& r) {
   tx.block_number = 21'000'000;
   tx.created_at_ms = now;
   tx.updated_at_ms = now;
-  tx.status = type == domain::EventType::failed       ? "FAILED"
-              : type == domain::EventType::confirming ? "CONFIRMING"
-                                                      : "CONFIRMED";
-  tx.confirmations = tx.status == "CONFIRMED" ? tx.required_confirmations : 1;
-  if (tx.status == "CONFIRMED") tx.confirmed_at_ms = now;
+  tx.status = type == domain::EventType::failed       ? domain::TxStatus::failed
+              : type == domain::EventType::confirming ? domain::TxStatus::confirming
+                                                      : domain::TxStatus::confirmed;
+  tx.confirmations = tx.status == domain::TxStatus::confirmed ? tx.required_confirmations : 1;
+  if (tx.status == domain::TxStatus::confirmed) tx.confirmed_at_ms = now;
 
   store::Store::WebhookEvent e;
   e.event_id = domain::make_event_id(tx.tx_id, type, tx.confirmations);

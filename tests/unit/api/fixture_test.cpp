@@ -85,7 +85,7 @@ TEST_CASE("a valid fixture loads with its pinned ids, balances and history") {
 
   const auto wallet = l.store.find_wallet("c_test", "w_main");
   REQUIRE(wallet);
-  CHECK(wallet->status == "ACTIVE");
+  CHECK(wallet->status == d::WalletStatus::active);
   CHECK(wallet->created_at_ms == kNow - 10LL * 86400 * 1000);
 
   const auto asset = l.store.find_asset("c_test", "ast_usdt");
@@ -95,8 +95,8 @@ TEST_CASE("a valid fixture loads with its pinned ids, balances and history") {
 
   const auto in = l.store.find_transaction("c_test", "tx_in");
   REQUIRE(in);
-  CHECK(in->status == "CONFIRMED");
-  CHECK(in->direction == "INBOUND");
+  CHECK(in->status == d::TxStatus::confirmed);
+  CHECK(in->direction == d::TxDirection::inbound);
   CHECK(in->account_id == "acc_eth");
   CHECK(in->amount == d::Amount(2000000000));
   CHECK(in->tx_hash.size() == 66);
@@ -105,7 +105,7 @@ TEST_CASE("a valid fixture loads with its pinned ids, balances and history") {
   CHECK(in->next_due_ms == -1);
   const auto out = l.store.find_transaction("c_test", "tx_out");
   REQUIRE(out);
-  CHECK(out->status == "FAILED");
+  CHECK(out->status == d::TxStatus::failed);
   CHECK(out->from_address == l.store.find_account("c_test", "acc_eth")->address);
 
   // History is a record only: the ledger holds exactly the fixture's balance, all of it minted.

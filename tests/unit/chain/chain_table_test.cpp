@@ -134,7 +134,7 @@ TEST_CASE("confirmations_at counts one per block, clamped to the requirement") {
   const c::ChainParams& eth = *chains.find("ethereum");
   d::TransactionRecord t;
   t.chain = "ethereum";
-  t.status = "CONFIRMING";
+  t.status = d::TxStatus::confirming;
   t.block_number = eth.base_height + 10;
   t.confirmations = 1;
   t.required_confirmations = 12;
@@ -153,7 +153,7 @@ TEST_CASE("confirmations_at counts one per block, clamped to the requirement") {
   for (const char* status : {"PENDING", "SIGNED", "BROADCAST", "CONFIRMED", "FAILED"}) {
     CAPTURE(status);
     d::TransactionRecord other = t;
-    other.status = status;
+    other.status = *d::parse_enum<d::TxStatus>(status);
     other.confirmations = 7;
     CHECK(chains.confirmations_at(other, chains.block_time(eth, t.block_number + 30)) == 7);
   }

@@ -71,8 +71,8 @@ inline d::TransactionRecord pending_transfer(std::string chain, std::int64_t cre
   d::TransactionRecord t;
   t.tx_id = "tx_test";
   t.chain = std::move(chain);
-  t.status = "PENDING";
-  t.origin = "api";
+  t.status = d::TxStatus::pending;
+  t.origin = d::TxOrigin::api;
   t.created_at_ms = created_ms;
   t.updated_at_ms = created_ms;
   t.next_due_ms = created_ms + sign_ms;

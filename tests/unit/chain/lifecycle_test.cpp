@@ -33,7 +33,7 @@ TEST_CASE("next_step walks an outbound transfer to CONFIRMED on every chain") {
     // PENDING -> SIGNED when signing is done; broadcast follows after its delay.
     const std::int64_t t1 = tx.next_due_ms;
     const auto u1 = c::next_step(tx, t1, chains, timing, rng);
-    CHECK(u1.tx.status == "SIGNED");
+    CHECK(u1.tx.status == d::TxStatus::signed_);
     CHECK(u1.settle == Settlement::none);
     CHECK(u1.twin_id.empty());
     CHECK(u1.tx.updated_at_ms == t1);
@@ -44,7 +44,7 @@ TEST_CASE("next_step walks an outbound transfer to CONFIRMED on every chain") {
     // SIGNED -> BROADCAST: the hash appears; inclusion is due at the next block boundary.
     const std::int64_t t2 = u1.tx.next_due_ms;
     const auto u2 = c::next_step(u1.tx, t2, chains, timing, rng);
-    CHECK(u2.tx.status == "BROADCAST");
+    CHECK(u2.tx.status == d::TxStatus::broadcast);
     CHECK(u2.settle == Settlement::none);
     check_hash_format(p.family, u2.tx.tx_hash);
     const std::int64_t h2 = chains.height_at(p, t2);
@@ -56,7 +56,7 @@ TEST_CASE("next_step walks an outbound transfer to CONFIRMED on every chain") {
     // required block is mined.
     const std::int64_t t3 = u2.tx.next_due_ms;
     const auto u3 = c::next_step(u2.tx, t3, chains, timing, rng);
-    CHECK(u3.tx.status == "CONFIRMING");
+    CHECK(u3.tx.status == d::TxStatus::confirming);
     CHECK(u3.settle == Settlement::none);
     CHECK(u3.tx.block_number == h2 + 1);
     CHECK(u3.tx.confirmations == 1);
@@ -69,7 +69,7 @@ TEST_CASE("next_step walks an outbound transfer to CONFIRMED on every chain") {
     // CONFIRMING -> CONFIRMED, settled.
     const std::int64_t t4 = u3.tx.next_due_ms;
     const auto u4 = c::next_step(u3.tx, t4, chains, timing, rng);
-    CHECK(u4.tx.status == "CONFIRMED");
+    CHECK(u4.tx.status == d::TxStatus::confirmed);
     CHECK(u4.settle == Settlement::confirm);
     CHECK(u4.tx.confirmations == p.confirmations);
     CHECK(u4.tx.confirmed_at_ms == t4);
@@ -81,7 +81,7 @@ TEST_CASE("next_step walks an outbound transfer to CONFIRMED on every chain") {
 
     // A terminal transaction stays as it is and unscheduled.
     const auto u5 = c::next_step(u4.tx, t4 + 60'000, chains, timing, rng);
-    CHECK(u5.tx.status == "CONFIRMED");
+    CHECK(u5.tx.status == d::TxStatus::confirmed);
     CHECK(u5.settle == Settlement::none);
     CHECK(u5.tx.next_due_ms == -1);
     CHECK(u5.tx.confirmations == p.confirmations);
@@ -93,7 +93,7 @@ TEST_CASE("next_step includes a broadcast that lands exactly on a block boundary
   const c::ChainParams& eth = *chains.find("ethereum");
   SeededRandom rng(1);
   d::TransactionRecord tx = pending_transfer("ethereum", kEpoch, 0);
-  tx.status = "SIGNED";
+  tx.status = d::TxStatus::signed_;
   const std::int64_t at = chains.block_time(eth, eth.base_height + 5);
   const auto u = c::next_step(tx, at, chains, c::LifecycleTiming{}, rng);
   CHECK(u.tx.next_due_ms == chains.block_time(eth, eth.base_height + 6));
@@ -105,16 +105,16 @@ TEST_CASE("a deposit confirms like a transfer but has no inbound twin") {
   SeededRandom rng(3);
   d::TransactionRecord tx;
   tx.chain = "tron";
-  tx.origin = "deposit";
-  tx.direction = "INBOUND";
-  tx.status = "BROADCAST";
+  tx.origin = d::TxOrigin::deposit;
+  tx.direction = d::TxDirection::inbound;
+  tx.status = d::TxStatus::broadcast;
   const std::int64_t at = chains.block_time(tron, tron.base_height + 3);
   const auto u = c::next_step(tx, at, chains, c::LifecycleTiming{}, rng);
-  CHECK(u.tx.status == "CONFIRMING");
+  CHECK(u.tx.status == d::TxStatus::confirming);
   CHECK(u.twin_id.empty());
   CHECK(u.tx.required_confirmations == tron.confirmations);
   const auto done = c::next_step(u.tx, u.tx.next_due_ms, chains, c::LifecycleTiming{}, rng);
-  CHECK(done.tx.status == "CONFIRMED");
+  CHECK(done.tx.status == d::TxStatus::confirmed);
   CHECK(done.settle == Settlement::confirm);
 }
 
@@ -145,9 +145,9 @@ TEST_CASE("fail_signing fails at the signing step with nothing on chain") {
   const auto chains = table_at_epoch();
   SeededRandom rng(5);
   auto tx = pending_transfer("ethereum", kEpoch + 1000, 2000);
-  tx.outcome = "fail_signing";
+  tx.outcome = d::TxOutcome::fail_signing;
   const auto u = c::next_step(tx, tx.next_due_ms, chains, c::LifecycleTiming{}, rng);
-  CHECK(u.tx.status == "FAILED");
+  CHECK(u.tx.status == d::TxStatus::failed);
   CHECK(u.settle == Settlement::fail);
   CHECK(u.tx.failure_reason == "MPC signing failed");
   CHECK(u.tx.tx_hash.empty());
@@ -163,19 +163,19 @@ TEST_CASE("fail_onchain is included, then fails one block later") {
   const c::ChainParams& eth = *chains.find("ethereum");
   SeededRandom rng(6);
   auto tx = pending_transfer("ethereum", kEpoch + 1000, 2000);
-  tx.outcome = "fail_onchain";
+  tx.outcome = d::TxOutcome::fail_onchain;
   const auto signed_ = c::next_step(tx, tx.next_due_ms, chains, c::LifecycleTiming{}, rng);
-  REQUIRE(signed_.tx.status == "SIGNED");
+  REQUIRE(signed_.tx.status == d::TxStatus::signed_);
   const auto broadcast = c::next_step(signed_.tx, signed_.tx.next_due_ms, chains, c::LifecycleTiming{}, rng);
-  REQUIRE(broadcast.tx.status == "BROADCAST");
+  REQUIRE(broadcast.tx.status == d::TxStatus::broadcast);
   const auto included = c::next_step(broadcast.tx, broadcast.tx.next_due_ms, chains, c::LifecycleTiming{}, rng);
-  CHECK(included.tx.status == "CONFIRMING");
+  CHECK(included.tx.status == d::TxStatus::confirming);
   CHECK(included.tx.confirmations == 1);
   CHECK(included.settle == Settlement::none);
   CHECK(included.tx.next_due_ms == chains.block_time(eth, included.tx.block_number + 1));
 
   const auto failed = c::next_step(included.tx, included.tx.next_due_ms, chains, c::LifecycleTiming{}, rng);
-  CHECK(failed.tx.status == "FAILED");
+  CHECK(failed.tx.status == d::TxStatus::failed);
   CHECK(failed.settle == Settlement::fail);
   CHECK(failed.tx.failure_reason == "transaction reverted on-chain");
   CHECK(failed.tx.block_number == included.tx.block_number);
@@ -190,7 +190,7 @@ TEST_CASE("next_step fails a transaction on an unknown chain") {
   SeededRandom rng(8);
   auto tx = pending_transfer("dogecoin", kEpoch, 2000);
   const auto u = c::next_step(tx, kEpoch + 2000, chains, c::LifecycleTiming{}, rng);
-  CHECK(u.tx.status == "FAILED");
+  CHECK(u.tx.status == d::TxStatus::failed);
   CHECK(u.settle == Settlement::fail);
   CHECK(u.tx.next_due_ms == -1);
 }
@@ -215,7 +215,7 @@ TEST_CASE("outcome_from_memo finds magic tokens anywhere in the memo") {
   };
   for (const auto& cs : cases) {
     CAPTURE(cs.memo);
-    CHECK(c::outcome_from_memo(cs.memo) == cs.outcome);
+    CHECK(d::to_string(c::outcome_from_memo(cs.memo)) == cs.outcome);
   }
 }
 
@@ -229,7 +229,7 @@ TEST_CASE("forced_step confirms or fails any non-terminal state") {
       CAPTURE(confirm);
       SeededRandom rng(11);
       auto tx = pending_transfer("solana", kEpoch, 2000);
-      tx.status = status;
+      tx.status = *d::parse_enum<d::TxStatus>(status);
       const bool on_chain = std::string_view(status) == "BROADCAST" || std::string_view(status) == "CONFIRMING";
       if (on_chain) tx.tx_hash = c::make_tx_hash(d::ChainFamily::svm, rng);
       if (std::string_view(status) == "CONFIRMING") {
@@ -240,7 +240,7 @@ TEST_CASE("forced_step confirms or fails any non-terminal state") {
       CHECK(u.tx.updated_at_ms == at);
       CHECK(u.tx.next_due_ms == -1);
       if (confirm) {
-        CHECK(u.tx.status == "CONFIRMED");
+        CHECK(u.tx.status == d::TxStatus::confirmed);
         CHECK(u.settle == Settlement::confirm);
         CHECK(u.tx.confirmations == sol.confirmations);
         CHECK(u.tx.required_confirmations == sol.confirmations);
@@ -254,7 +254,7 @@ TEST_CASE("forced_step confirms or fails any non-terminal state") {
         }
         CHECK(u.twin_id.rfind("tx_", 0) == 0);
       } else {
-        CHECK(u.tx.status == "FAILED");
+        CHECK(u.tx.status == d::TxStatus::failed);
         CHECK(u.settle == Settlement::fail);
         CHECK(u.tx.failure_reason == "failed by sandbox control");
         CHECK(u.tx.tx_hash == tx.tx_hash);
@@ -271,10 +271,10 @@ TEST_CASE("forced confirmation of a deposit has no twin") {
   SeededRandom rng(12);
   d::TransactionRecord dep;
   dep.chain = "solana";
-  dep.origin = "deposit";
-  dep.status = "BROADCAST";
+  dep.origin = d::TxOrigin::deposit;
+  dep.status = d::TxStatus::broadcast;
   const auto u = c::forced_step(dep, true, kEpoch + 5'000, chains, rng);
-  CHECK(u.tx.status == "CONFIRMED");
+  CHECK(u.tx.status == d::TxStatus::confirmed);
   CHECK(u.settle == Settlement::confirm);
   CHECK(u.twin_id.empty());
 }

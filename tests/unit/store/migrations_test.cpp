@@ -108,7 +108,7 @@ TEST_CASE("a database written with only migration 1 opens in this build") {
   // A version-1 transfer is picked up by the scheduler at its last update.
   const auto tx = store.find_transaction("c1", "tx1");
   REQUIRE(tx.has_value());
-  CHECK(tx->status == "PENDING");
+  CHECK(tx->status == d::TxStatus::pending);
   CHECK(tx->next_due_ms == 150);
   const auto due = store.due_transactions(150, 10);
   REQUIRE(due.size() == 1);

@@ -59,8 +59,8 @@ inline d::WalletRecord make_wallet(const std::string& id, const std::string& cli
   w.wallet_id = id;
   w.client_id = client;
   w.wallet_name = id;
-  w.status = "ACTIVE";
-  w.key_status = "ACTIVE";
+  w.status = d::WalletStatus::active;
+  w.key_status = d::KeyStatus::active;
   w.key_ready_at_ms = at_ms;
   w.created_at_ms = at_ms;
   w.updated_at_ms = at_ms;
@@ -122,13 +122,19 @@ struct Seeded {
   d::AccountRecord account;
 };
 
-inline s::Store::TransferRequest transfer_request(std::string amount, std::string client = "c1") {
-  s::Store::TransferRequest r;
+inline // `amount` must parse (domain::parse_transfer_amount), except "0", which the handler refuses and
+// is built here directly so the store's own refusal of zero is tested too.
+d::TransferCommand transfer_request(const std::string& amount, std::string client = "c1") {
+  d::TransferCommand r;
   r.client_id = std::move(client);
   r.from_address_key = std::string(kAddr1);
   r.chain = "ethereum";
   r.token_symbol = "USDT";
-  r.amount_text = std::move(amount);
+  if (amount != "0") {
+    auto parsed = d::parse_transfer_amount(amount);
+    REQUIRE(parsed.ok());
+    r.amount = *parsed;
+  }
   r.to_address = std::string(kAddr2);
   r.to_address_key = std::string(kAddr2);
   r.memo = "invoice 7";

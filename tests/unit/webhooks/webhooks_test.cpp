@@ -26,13 +26,13 @@ d::TransactionRecord sample_tx(std::string status, std::int64_t confirmations) {
   t.account_id = "acc_1";
   t.client_id = "c_1";
   t.chain = "tron";
-  t.direction = "OUTBOUND";
+  t.direction = d::TxDirection::outbound;
   t.from_address = "TFrom";
   t.to_address = "TTo";
   t.token_symbol = "USDT";
   t.decimals = 6;
   t.amount = 1'250'000;
-  t.status = std::move(status);
+  t.status = *d::parse_enum<d::TxStatus>(status);
   t.tx_hash = "ab";
   t.block_number = 77;
   t.confirmations = confirmations;
@@ -89,10 +89,13 @@ TEST_CASE("status changes fire the contract's events, per API version") {
     CAPTURE(c.status);
     CAPTURE(c.every);
     auto tx = sample_tx(c.status, c.conf);
-    tx.origin = c.origin;
-    tx.direction = std::string(c.origin) == "api" ? "OUTBOUND" : "INBOUND";
-    CHECK(d::events_for_change(c.old_status, c.old_conf, tx, c.every, v04) == c.in_2026_04);
-    CHECK(d::events_for_change(c.old_status, c.old_conf, tx, c.every, v09) == c.in_2026_09);
+    tx.origin = *d::parse_enum<d::TxOrigin>(c.origin);
+    tx.direction = tx.origin == d::TxOrigin::api ? d::TxDirection::outbound : d::TxDirection::inbound;
+    // "" in the table: the row did not exist before.
+    const auto old_status = d::parse_enum<d::TxStatus>(c.old_status);
+    REQUIRE((old_status.has_value() || std::string_view(c.old_status).empty()));
+    CHECK(d::events_for_change(old_status, c.old_conf, tx, c.every, v04) == c.in_2026_04);
+    CHECK(d::events_for_change(old_status, c.old_conf, tx, c.every, v09) == c.in_2026_09);
   }
 }
 
@@ -211,8 +214,8 @@ TEST_CASE("2026-09 bodies carry operation; transfer.credited is INTERNAL") {
   for (const auto& c : cases) {
     CAPTURE(c.expected_operation);
     auto tx = sample_tx("CONFIRMED", 19);
-    tx.origin = c.origin;
-    tx.direction = c.direction;
+    tx.origin = *d::parse_enum<d::TxOrigin>(c.origin);
+    tx.direction = *d::parse_enum<d::TxDirection>(c.direction);
     tx.operation = c.operation;
     rapidjson::Document doc;
     doc.Parse(d::render_event_body(tx, c.type, "e", 0, v09).c_str());

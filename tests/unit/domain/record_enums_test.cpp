@@ -1,0 +1,95 @@
+// The state enums of domain/record_enums.hpp: every value has its exact stored/API text, the text
+// reads back to the same value, and anything else (other case, blanks, unknown words) is refused.
+#include <doctest/doctest.h>
+
+#include <string_view>
+
+#include "emulator/domain/record_enums.hpp"
+
+namespace d = paratro::domain;
+
+namespace {
+
+// Every entry round-trips and no two entries share a value or a name.
+template <typename E>
+void check_table() {
+  const auto& entries = d::EnumNames<E>::entries;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& [value, name] = entries[i];
+    CAPTURE(name);
+    CHECK(d::to_string(value) == name);
+    REQUIRE(d::parse_enum<E>(name).has_value());
+    CHECK(*d::parse_enum<E>(name) == value);
+    for (std::size_t j = i + 1; j < entries.size(); ++j) {
+      CHECK(entries[j].first != value);
+      CHECK(entries[j].second != name);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("state enums round-trip through their text") {
+  check_table<d::TxStatus>();
+  check_table<d::TxDirection>();
+  check_table<d::TxType>();
+  check_table<d::TxOrigin>();
+  check_table<d::TxOutcome>();
+  check_table<d::WalletStatus>();
+  check_table<d::KeyStatus>();
+  check_table<d::AccountStatus>();
+  check_table<d::ClientStatus>();
+  // Each table covers its enum (the last value is the table's size minus one).
+  CHECK(d::EnumNames<d::TxStatus>::entries.size() == static_cast<std::size_t>(d::TxStatus::failed) + 1);
+  CHECK(d::EnumNames<d::TxOrigin>::entries.size() == static_cast<std::size_t>(d::TxOrigin::x402) + 1);
+  CHECK(d::EnumNames<d::TxOutcome>::entries.size() == static_cast<std::size_t>(d::TxOutcome::hold) + 1);
+}
+
+TEST_CASE("the texts are the ones stored and shown today") {
+  struct Case {
+    std::string_view got, want;
+  };
+  const Case cases[] = {
+      {d::to_string(d::TxStatus::pending), "PENDING"},
+      {d::to_string(d::TxStatus::signed_), "SIGNED"},
+      {d::to_string(d::TxStatus::broadcast), "BROADCAST"},
+      {d::to_string(d::TxStatus::confirming), "CONFIRMING"},
+      {d::to_string(d::TxStatus::confirmed), "CONFIRMED"},
+      {d::to_string(d::TxStatus::failed), "FAILED"},
+      {d::to_string(d::TxDirection::outbound), "OUTBOUND"},
+      {d::to_string(d::TxDirection::inbound), "INBOUND"},
+      {d::to_string(d::TxType::transfer), "TRANSFER"},
+      {d::to_string(d::TxType::x402_settle), "X402_SETTLE"},
+      {d::to_string(d::TxOrigin::api), "api"},
+      {d::to_string(d::TxOrigin::internal), "internal"},
+      {d::to_string(d::TxOutcome::none), ""},
+      {d::to_string(d::TxOutcome::hold), "hold"},
+      {d::to_string(d::WalletStatus::progressing), "PROGRESSING"},
+      {d::to_string(d::KeyStatus::generating), "GENERATING"},
+      {d::to_string(d::ClientStatus::suspended), "SUSPENDED"},
+      {d::to_string(d::AccountStatus::active), "ACTIVE"},
+  };
+  for (const auto& c : cases) CHECK(c.got == c.want);
+}
+
+TEST_CASE("unknown texts are refused") {
+  for (std::string_view bad : {"pending", "Pending", " PENDING", "PENDING ", "", "PROCESSING", "SETTLED"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(d::parse_enum<d::TxStatus>(bad).has_value());
+  }
+  CHECK_FALSE(d::parse_enum<d::TxOrigin>("API").has_value());
+  CHECK_FALSE(d::parse_enum<d::TxOutcome>("sandbox:hold").has_value());
+  CHECK(d::parse_enum<d::TxOutcome>("") == d::TxOutcome::none);  // the stored text of "no forced outcome"
+}
+
+TEST_CASE("terminal states") {
+  for (auto [s, terminal] : {std::pair{d::TxStatus::pending, false},
+                             {d::TxStatus::signed_, false},
+                             {d::TxStatus::broadcast, false},
+                             {d::TxStatus::confirming, false},
+                             {d::TxStatus::confirmed, true},
+                             {d::TxStatus::failed, true}}) {
+    CAPTURE(d::to_string(s));
+    CHECK(d::is_terminal(s) == terminal);
+  }
+}
