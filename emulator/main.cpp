@@ -2,6 +2,7 @@
 // store, services and HTTP server, the start-up banner, and signal-driven shutdown.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/program_options.hpp>
 
 #include <unistd.h>
@@ -18,6 +19,8 @@
 
 #include "emulator/app/config.hpp"
 #include "emulator/app/request_path.hpp"
+#include "emulator/api/events/bus.hpp"
+#include "emulator/api/events/publish.hpp"
 #include "emulator/api/fixture.hpp"
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/sandbox/metrics.hpp"
@@ -375,6 +378,32 @@ int main(int argc, char** argv) {
     services.ops->journal.set_record_bodies(cfg.journal_bodies);
     api::add_ops_reset_hook(services);
 
+    // The event stream (GET /_sandbox/events): the bus, the writer publishing every commit to it,
+    // its metrics, and one keep-alive timer for all subscribers.
+    services.events = std::make_shared<api::events::Bus>(
+        api::events::BusOptions{cfg.events_ring, cfg.events_subscribers, cfg.events_queue});
+    writer.set_change_builder(api::events::make_change_builder(services), cfg.events_ring);
+    services.metric_writers.push_back([bus = services.events](std::string& out) {
+      const auto st = bus->stats();
+      api::write_header(out, "paratro_events_published_total", "counter", "Events published on /_sandbox/events");
+      api::write_sample(out, "paratro_events_published_total", "", std::to_string(st.published));
+      api::write_header(out, "paratro_events_subscribers", "gauge", "Event stream subscribers connected");
+      api::write_sample(out, "paratro_events_subscribers", "", std::to_string(st.subscribers));
+      api::write_header(out, "paratro_events_dropped_subscribers_total", "counter",
+                        "Event stream subscribers dropped because their queue was full");
+      api::write_sample(out, "paratro_events_dropped_subscribers_total", "", std::to_string(st.dropped));
+    });
+    boost::asio::steady_timer keep_alive(ioc);
+    std::function<void()> arm_keep_alive = [&] {
+      keep_alive.expires_after(std::chrono::seconds(15));
+      keep_alive.async_wait([&](const boost::system::error_code& ec) {
+        if (ec) return;
+        services.events->heartbeat();
+        arm_keep_alive();
+      });
+    };
+    arm_keep_alive();
+
     // Start-up work first (catching up on what fell due while stopped); only then open the port,
     // so a connection that succeeds means the emulator is ready.
     scheduler.catch_up();
@@ -429,6 +458,7 @@ int main(int argc, char** argv) {
       http::log_line(http::LogLevel::info, "shutting down");
       server->stop();
       dispatcher.stop();
+      keep_alive.cancel();
       ioc.stop();
     });
 
