@@ -380,10 +380,13 @@ int main(int argc, char** argv) {
 
     // The event stream (GET /_sandbox/events): the bus, the writer publishing every commit to it,
     // its metrics, and one keep-alive timer for all subscribers.
-    services.events = std::make_shared<api::events::Bus>(
-        api::events::BusOptions{cfg.events_ring, cfg.events_subscribers, cfg.events_queue});
-    writer.set_change_builder(api::events::make_change_builder(services), cfg.events_ring);
-    services.metric_writers.push_back([bus = services.events](std::string& out) {
+    // --events-ring 0 turns it off: no capture in the writer, and the route answers 503.
+    if (cfg.events_ring > 0) {
+      services.events = std::make_shared<api::events::Bus>(
+          api::events::BusOptions{cfg.events_ring, cfg.events_subscribers, cfg.events_queue});
+      writer.set_change_builder(api::events::make_change_builder(services), cfg.events_ring);
+    }
+    if (services.events) services.metric_writers.push_back([bus = services.events](std::string& out) {
       const auto st = bus->stats();
       api::write_header(out, "paratro_events_published_total", "counter", "Events published on /_sandbox/events");
       api::write_sample(out, "paratro_events_published_total", "", std::to_string(st.published));
@@ -398,7 +401,7 @@ int main(int argc, char** argv) {
       keep_alive.expires_after(std::chrono::seconds(15));
       keep_alive.async_wait([&](const boost::system::error_code& ec) {
         if (ec) return;
-        services.events->heartbeat();
+        if (services.events) services.events->heartbeat();
         arm_keep_alive();
       });
     };
