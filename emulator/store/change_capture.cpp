@@ -26,7 +26,9 @@ constexpr Watched kWatched[] = {
     {"webhook_events", RowChange::Kind::webhook_event,
      "SELECT event_id, client_id FROM main.webhook_events WHERE rowid = ?"},
     {"webhook_deliveries", RowChange::Kind::webhook_delivery,
-     "SELECT delivery_id, client_id FROM main.webhook_deliveries WHERE rowid = ?"},
+     // Claims (queued, sending) and new deliveries are not attempts: only rows an attempt finished.
+     "SELECT delivery_id, client_id FROM main.webhook_deliveries WHERE rowid = ? AND attempts > 0 "
+     "AND status NOT IN ('queued', 'sending')"},
     // A changed balance: every asset showing it (the same address can be held by several clients).
     {kBalanceTable, RowChange::Kind::balance,
      "SELECT a.asset_id, a.client_id FROM temp.event_balance_changes b JOIN main.accounts c "

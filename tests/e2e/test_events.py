@@ -234,3 +234,55 @@ def test_admin_token_required(token_server):
     assert r.status_code == 200, r.text
     assert ok.wait_for(lambda f: f["event"] == "clock.moved")
     ok.close()
+
+
+def test_webhooks_deposits_and_faults_on_the_stream(server, sb, funded):
+    from webhook_receiver import Receiver
+    t, account, _ = funded
+    receiver = Receiver(default=500)  # every attempt fails with HTTP 500
+    s = open_stream(server.port, params={"types": "webhook.event.created,webhook.delivery.attempted,"
+                                                  "deposit.created,transaction.created,fault.fired"})
+    try:
+        r = server.api.req("PUT", f"/_sandbox/clients/{t.client_id}/webhook", json={"url": receiver.url})
+        assert r.status_code == 200, r.text
+        dep = sb.deposit(account["address"], "ethereum", "USDT", "5")
+        got = s.wait_for(lambda f: f["event"] == "transaction.created" and f["data"]["data"]["tx_id"] == dep["tx_id"])
+        kinds = [f["event"] for f in got if f["data"]["data"].get("tx_id") == dep["tx_id"]]
+        assert kinds == ["deposit.created", "transaction.created"], kinds
+        # Confirmed by the control (a batched write: every event is published; a clock advance over the
+        # hundreds of transfers earlier tests left pending would pass the 64-event bound of this server).
+        assert sb.control(dep["tx_id"], "confirm").status_code == 200
+        ev = s.wait_for(lambda f: f["event"] == "webhook.event.created" and f["data"]["data"]["tx_id"] == dep["tx_id"])[-1]
+        attempt = s.wait_for(lambda f: f["event"] == "webhook.delivery.attempted" and
+                             f["data"]["data"]["tx_id"] == dep["tx_id"])[-1]["data"]["data"]
+        assert attempt["last_status_code"] == 500 and attempt["attempts"] >= 1, attempt
+        assert attempt["status"] in ("pending", "failed"), attempt
+        assert ev["data"]["client_id"] == t.client_id
+        # A fault rule firing on an API request.
+        rule = server.api.req("POST", "/_sandbox/faults", json={"path": "/api/v1/wallets", "error": "internal_error",
+                                                                 "count": 1}).json()
+        assert t.req("GET", "/api/v1/wallets").status_code == 500
+        fired = s.wait_for(lambda f: f["event"] == "fault.fired")[-1]["data"]
+        assert fired["client_id"] is None
+        assert fired["data"] == {"method": "GET", "path": "/api/v1/wallets", "rule_id": rule["id"],
+                                 "error": "internal_error", "latency_ms": 0}
+    finally:
+        s.close()
+        server.api.req("PUT", f"/_sandbox/clients/{t.client_id}/webhook", json={"url": ""})
+        receiver.close()
+
+
+def test_an_advance_beyond_the_bound_reports_skipped_events(server, sb, funded):
+    # 40 transfers walk at least 5 steps each (with a lock and a settlement of the balance): far more
+    # than the 64 row events one exclusive operation may publish on this server.
+    for _ in range(40):
+        transfer(funded, "0.01")
+    s = open_stream(server.port, params={"types": "stream.gap,clock.moved"})
+    try:
+        sb.advance(3600)
+        got = s.wait_for(lambda f: f["event"] == "stream.gap")  # once, at the end of the advance
+    finally:
+        s.close()
+    assert [f["event"] for f in got] == ["clock.moved", "stream.gap"], [f["event"] for f in got]
+    assert got[1]["data"]["data"]["skipped"] >= 40 * 5 - 64, got[1]
+    assert server.api.req("GET", "/_sandbox/metrics").status_code == 200

@@ -31,19 +31,6 @@ std::string shape(const T& item, Write write) {
   return w.take();
 }
 
-std::optional<store::Store::WebhookDelivery> find_delivery(store::Store& st, const std::string& client_id,
-                                                          const std::string& delivery_id) {
-  // Deliveries are looked up through their client's newest ones: an attempt is recorded on a
-  // delivery that is due, so it is among them.
-  store::Store::WebhookFilter f;
-  f.client_id = client_id;
-  f.limit = 200;
-  auto [rows, total] = st.list_webhook_deliveries(f);
-  for (auto& d : rows)
-    if (d.delivery_id == delivery_id) return std::move(d);
-  return std::nullopt;
-}
-
 // The events of one changed row, appended to `out`.
 void build_one(Services& s, const store::RowChange& c, const std::string& at, std::vector<Draft>& out) {
   auto add = [&](std::string_view type, std::string data) {
@@ -78,12 +65,8 @@ void build_one(Services& s, const store::RowChange& c, const std::string& at, st
       break;
     case Kind::webhook_delivery:
       if (c.inserted) break;  // a delivery is shown when an attempt is made
-      if (auto d = find_delivery(s.store, c.client_id, c.id)) {
-        // Claims (queued, sending) are not attempts; an attempt leaves it pending, succeeded or failed.
-        if (d->attempts > 0 && d->status != "queued" && d->status != "sending") {
-          add("webhook.delivery.attempted", shape(*d, write_delivery));
-        }
-      }
+      // change_capture only reports deliveries an attempt finished (pending again, succeeded, failed).
+      if (auto d = s.store.find_webhook_delivery(c.id)) add("webhook.delivery.attempted", shape(*d, write_delivery));
       break;
   }
 }
