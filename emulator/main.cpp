@@ -384,7 +384,8 @@ int main(int argc, char** argv) {
     if (cfg.events_ring > 0) {
       services.events = std::make_shared<api::events::Bus>(
           api::events::BusOptions{cfg.events_ring, cfg.events_subscribers, cfg.events_queue});
-      writer.set_change_builder(api::events::make_change_builder(services), cfg.events_ring);
+      writer.set_change_builder(api::events::make_change_builder(services), cfg.events_ring,
+                                api::events::make_change_gate(services));
     }
     if (services.events) services.metric_writers.push_back([bus = services.events](std::string& out) {
       const auto st = bus->stats();

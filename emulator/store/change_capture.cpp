@@ -38,8 +38,8 @@ constexpr Watched kWatched[] = {
 
 }  // namespace
 
-ChangeCapture::ChangeCapture(Database& db, ChangeBuilder build, std::size_t per_op_max)
-    : db_(db), build_(std::move(build)), per_op_max_(per_op_max) {
+ChangeCapture::ChangeCapture(Database& db, ChangeBuilder build, std::size_t per_op_max, ChangeGate gate)
+    : db_(db), build_(std::move(build)), gate_(std::move(gate)), per_op_max_(per_op_max) {
   db_.exec(
       "CREATE TEMP TABLE IF NOT EXISTS event_balance_changes(chain TEXT, address_key TEXT, symbol TEXT);"
       "CREATE TEMP TRIGGER IF NOT EXISTS event_balance_inserted AFTER INSERT ON main.balances BEGIN "
@@ -109,6 +109,16 @@ void ChangeCapture::harvest() {
   if (pending_.empty()) return;
   std::vector<Record> records;
   records.swap(pending_);
+  if (gate_ && !gate_()) {
+    for (const auto& r : records) {
+      if (r.kind == RowChange::Kind::balance) {
+        db_.run("DELETE FROM temp.event_balance_changes");
+        break;
+      }
+    }
+    pending_.clear();
+    return;
+  }
   // One change per row and commit, in the order rows were first touched; the row is read as it
   // commits (several updates of one row in one commit show as its final state).
   std::unordered_map<std::int64_t, std::size_t> seen;

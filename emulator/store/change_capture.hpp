@@ -26,7 +26,7 @@ namespace paratro::store {
 class ChangeCapture final : public ChangeObserver {
  public:
   // Installs itself on `db` (the store's read-write connection) and creates the temp trigger.
-  ChangeCapture(Database& db, ChangeBuilder build, std::size_t per_op_max);
+  ChangeCapture(Database& db, ChangeBuilder build, std::size_t per_op_max, ChangeGate gate = {});
   ~ChangeCapture() override;
   ChangeCapture(const ChangeCapture&) = delete;
   ChangeCapture& operator=(const ChangeCapture&) = delete;
@@ -55,6 +55,7 @@ class ChangeCapture final : public ChangeObserver {
 
   Database& db_;
   ChangeBuilder build_;
+  ChangeGate gate_;
   std::size_t per_op_max_;
   std::size_t budget_ = 0;  // changes this operation may still resolve
   std::int64_t skipped_ = 0;

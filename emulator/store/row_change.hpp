@@ -24,5 +24,8 @@ struct RowChange {
 // its usual methods). Returns what to run after a successful COMMIT (may be empty). `skipped` > 0
 // (with no changes) reports changes left out by the bound at the end of an exclusive operation.
 using ChangeBuilder = std::function<std::function<void()>(const std::vector<RowChange>& changes, std::int64_t skipped)>;
+// Asked once per commit before anything is read: false skips the commit's changes entirely (no
+// reads, no builder call), so a stream nobody listens to costs the writer nothing.
+using ChangeGate = std::function<bool()>;
 
 }  // namespace paratro::store

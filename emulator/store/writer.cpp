@@ -90,10 +90,10 @@ void Writer::submit_internal(Kind kind, Work work, Done done) {
   cv_.notify_one();
 }
 
-void Writer::set_change_builder(ChangeBuilder build, std::size_t per_op_max) {
+void Writer::set_change_builder(ChangeBuilder build, std::size_t per_op_max, ChangeGate gate) {
   std::lock_guard db_lock(store_.mu_);
   capture_.reset();
-  if (build) capture_ = std::make_unique<ChangeCapture>(store_.db_, std::move(build), per_op_max);
+  if (build) capture_ = std::make_unique<ChangeCapture>(store_.db_, std::move(build), per_op_max, std::move(gate));
 }
 
 void Writer::set_tick(std::chrono::milliseconds period, Work tick) {

@@ -77,7 +77,8 @@ class Writer {
   void submit_internal(Kind kind, Work work, Done done = {});
   // Publishes every commit's changes through `build` (see change_capture.hpp): batches are built
   // whole, one exclusive operation resolves at most `per_op_max` changes. Call before start().
-  void set_change_builder(ChangeBuilder build, std::size_t per_op_max);
+  // `gate` (optional) is asked per commit first; false skips the commit's changes unread.
+  void set_change_builder(ChangeBuilder build, std::size_t per_op_max, ChangeGate gate = {});
   // Runs `tick` as an exclusive operation every `period` (the simulated chain's catch-up).
   void set_tick(std::chrono::milliseconds period, Work tick);
 

@@ -77,6 +77,7 @@ def test_transfer_walks_to_confirmed_on_the_stream(server, sb, funded):
 
 def test_resume_with_last_event_id_gives_exactly_the_missed_events(server, sb, funded):
     t, _, _ = funded
+    keeper = open_stream(server.port, params={"types": "clock.moved"})  # someone listens throughout
     first = open_stream(server.port, params={"client_id": t.client_id})
     tx1 = transfer(funded)
     seen = first.wait_for(tx_event(tx1, None, ("transaction.created",)))
@@ -96,13 +97,41 @@ def test_resume_with_last_event_id_gives_exactly_the_missed_events(server, sb, f
     again.close()
     assert [f["id"] for f in replay] == [f["id"] for f in missed]
     assert [f["event"] for f in replay] == [f["event"] for f in missed]
+    keeper.close()
+
+
+def test_changes_nobody_heard_make_a_resume_report_a_gap(server, sb, funded):
+    t, _, _ = funded
+    s = open_stream(server.port, params={"client_id": t.client_id})
+    tx1 = transfer(funded)
+    last = s.wait_for(tx_event(tx1, None, ("transaction.created",)))[-1]["id"]
+    s.close()
+    deadline_ok = wait_no_subscribers(server)
+    assert deadline_ok
+    transfer(funded)  # nobody listens: no events are built, the ring is forgotten
+    again = open_stream(server.port, params={"client_id": t.client_id}, headers={"Last-Event-ID": str(last)})
+    gap = again.next_frame()
+    again.close()
+    assert gap["event"] == "stream.gap" and gap["data"]["requested"] == last, gap
+
+
+def wait_no_subscribers(server, timeout=10):
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        m = server.api.req("GET", "/_sandbox/metrics").text
+        if "paratro_events_subscribers 0" in m:
+            return True
+    return False
 
 
 def test_an_id_older_than_the_ring_gives_stream_gap_then_the_ring(server, sb, funded):
-    # More events than the 64-event ring holds.
-    for _ in range(30):
+    # More events than the 64-event ring holds, while someone listens (so they are built).
+    keeper = open_stream(server.port, params={"types": "clock.moved"})
+    for _ in range(40):  # at least two events each (created, balance.changed)
         transfer(funded, "0.01")
     s = open_stream(server.port, headers={"Last-Event-ID": "1"})
+    keeper.close()
     try:
         gap = s.next_frame()
         assert gap["event"] == "stream.gap" and gap["id"] is None, gap

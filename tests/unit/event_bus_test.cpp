@@ -143,3 +143,19 @@ TEST_CASE("event bus: keep-alive comments only when nothing else is sent") {
   bus->publish(draft("clock.moved"));
   CHECK(frames(*s) == std::vector<std::string>{"1"});
 }
+
+TEST_CASE("event bus: changes nobody heard make a later resume report a gap") {
+  auto bus = std::make_shared<events::Bus>();
+  bus->publish(draft("clock.moved"));  // id 1
+  CHECK_FALSE(bus->has_subscribers());
+  bus->skip_unheard();  // the writer skipped row events: the ring is forgotten, id 2 is skipped
+  bus->skip_unheard();  // once per quiet spell
+  CHECK(bus->stats().ring == 0);
+  auto s = bus->subscribe({}, 1);
+  CHECK(bus->has_subscribers());
+  CHECK(frames(*s) == std::vector<std::string>{"gap"});
+  bus->publish(draft("clock.moved"));
+  CHECK(frames(*s) == std::vector<std::string>{"3"});
+  bus->skip_unheard();  // someone listens: nothing is forgotten
+  CHECK(bus->stats().ring == 1);
+}

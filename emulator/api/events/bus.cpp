@@ -84,6 +84,15 @@ void Bus::deliver(const EventPtr& e) {
     if (keep) subs_[kept++] = s;
   }
   subs_.resize(kept);
+  subscribers_.store(subs_.size(), std::memory_order_relaxed);
+}
+
+void Bus::skip_unheard() {
+  std::lock_guard lock(mu_);
+  if (unheard_ || !subs_.empty()) return;
+  unheard_ = true;
+  ring_.clear();
+  ++next_id_;
 }
 
 std::shared_ptr<Subscription> Bus::subscribe(Filter filter, std::optional<std::int64_t> last_id) {
@@ -103,6 +112,8 @@ std::shared_ptr<Subscription> Bus::subscribe(Filter filter, std::optional<std::i
     sub->replay_ = sub->queue_.size();
   }
   subs_.push_back(sub.get());
+  subscribers_.store(subs_.size(), std::memory_order_relaxed);
+  unheard_ = false;
   return sub;
 }
 
@@ -128,7 +139,10 @@ BusStats Bus::stats() const {
   return st;
 }
 
-void Bus::remove(Subscription* s) { std::erase(subs_, s); }
+void Bus::remove(Subscription* s) {
+  std::erase(subs_, s);
+  subscribers_.store(subs_.size(), std::memory_order_relaxed);
+}
 
 void Subscription::open(std::function<void()> wake) {
   std::lock_guard lock(bus_->mu_);

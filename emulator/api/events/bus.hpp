@@ -12,9 +12,13 @@
 //   closes the connection. Nothing waits for a subscriber and no memory grows with a slow one.
 // Publishing takes one mutex for O(events x subscribers) pointer pushes and never blocks on I/O;
 // an idle subscriber costs nothing (no timers, no polling; the session is woken when it has data).
+// - while nobody subscribes, the writer builds no row events at all (skip_unheard()): the ring is
+//   emptied and one id is skipped, so a client resuming afterwards gets stream.gap and reloads
+//   rather than missing changes silently. Writes cost nothing extra when nobody listens.
 // Ids start at 1 with each process; they do not survive a restart.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -103,6 +107,11 @@ class Bus : public std::enable_shared_from_this<Bus> {
   // A new subscriber, or null at the subscriber cap. With `last_id`, the ring's events after it come
   // first (after a stream.gap when it is older than the ring, or newer than any event).
   std::shared_ptr<Subscription> subscribe(Filter filter, std::optional<std::int64_t> last_id);
+  // Whether anyone is subscribed right now (a relaxed read: the writer checks it per commit).
+  bool has_subscribers() const { return subscribers_.load(std::memory_order_relaxed) > 0; }
+  // Called instead of publishing row events while nobody listens: forgets the ring and skips one id
+  // (once per quiet spell), so resuming across the spell reports a gap.
+  void skip_unheard();
   // Queues an SSE comment for every subscriber (the keep-alive a single timer sends every 15 s).
   void heartbeat();
   BusStats stats() const;
@@ -119,6 +128,8 @@ class Bus : public std::enable_shared_from_this<Bus> {
   std::vector<Subscription*> subs_;  // each stays alive while listed (the session holds it)
   std::int64_t next_id_ = 1;
   std::int64_t dropped_ = 0;
+  bool unheard_ = false;  // skip_unheard() ran since the last subscription
+  std::atomic<std::size_t> subscribers_{0};  // subs_.size(), readable without the lock
 };
 
 // One SSE frame ("id: <id>\nevent: <type>\ndata: <envelope>\n\n"); the envelope is

@@ -77,6 +77,10 @@ std::span<const std::string_view> event_types() { return kTypes; }
 
 store::ChangeBuilder make_change_builder(Services& s) {
   return [&s](const std::vector<store::RowChange>& changes, std::int64_t skipped) -> std::function<void()> {
+    if (!s.events->has_subscribers()) {  // nobody to tell: no reads, no JSON (see Bus::skip_unheard)
+      s.events->skip_unheard();
+      return {};
+    }
     const std::string at = domain::format_rfc3339(s.clock.now_ms());
     std::vector<Draft> drafts;
     drafts.reserve(changes.size() + 1);
@@ -94,6 +98,14 @@ store::ChangeBuilder make_change_builder(Services& s) {
     }
     if (drafts.empty()) return {};
     return [bus = s.events, drafts = std::move(drafts)]() mutable { bus->publish(std::move(drafts)); };
+  };
+}
+
+store::ChangeGate make_change_gate(Services& s) {
+  return [&s] {
+    if (s.events->has_subscribers()) return true;
+    s.events->skip_unheard();
+    return false;
   };
 }
 

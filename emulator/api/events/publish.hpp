@@ -24,6 +24,9 @@ std::span<const std::string_view> event_types();
 // The writer's ChangeBuilder for `s` (s.events must be set): reads each changed row through the
 // store on the writer's connection and returns the publication of its events.
 store::ChangeBuilder make_change_builder(Services& s);
+// The gate beside it: true while someone subscribes; otherwise it tells the bus the changes went
+// unheard (Bus::skip_unheard) and the writer skips them unread.
+store::ChangeGate make_change_gate(Services& s);
 
 // Publishes one event stamped with the virtual clock's now; nothing when s.events is null.
 void publish(Services& s, std::string type, std::string client_id, std::string data_json);
