@@ -163,8 +163,8 @@ def test_type_and_client_filters(server, sb, funded):
         theirs.close()
 
 
-def test_clock_moved_and_reset_are_single_events(server, sb):
-    s = open_stream(server.port, params={"types": "clock.moved,sandbox.reset,sandbox.restored"})
+def test_clock_moved_and_reset_are_single_events(server, sb, funded):
+    s = open_stream(server.port, params={"types": "clock.moved,sandbox.reset,sandbox.restored,balance.changed"})
     try:
         body = sb.advance(5)
         f = s.wait_for(lambda f: f["event"] == "clock.moved")[-1]
@@ -175,6 +175,10 @@ def test_clock_moved_and_reset_are_single_events(server, sb):
         got = s.wait_for(lambda f: f["event"] == "sandbox.restored")
         assert [f["event"] for f in got] == ["sandbox.restored"]
         assert got[0]["data"]["data"]["snapshot_id"] == snap["snapshot_id"]
+        # The capture outlives the restore (its temp trigger on balances included).
+        transfer(funded)
+        moved = s.wait_for(lambda f: f["event"] == "balance.changed")[-1]["data"]["data"]
+        assert moved["asset_id"] == funded[2]["asset_id"]
     finally:
         s.close()
 
