@@ -66,10 +66,16 @@ export const del = (path) => call("DELETE", path);
 // never in a URL (URLs end up in access logs). Frames are parsed here (id/event/data lines, blank
 // line ends a frame, ":" lines are keep-alives). A stream that ends or fails is reopened after
 // RECONNECT_MS with ?last_event_id= so nothing is missed (a stream.gap means "reload everything").
+//
+// Confirmations of a CONFIRMING transaction are computed from the clock when read, not stored per
+// block (unless --webhook-every-confirmation), so no event marks each block: while `wantsTicks()`
+// says the clock is running, the page also refreshes once a second in stream mode.
 export class LiveFeed {
-  constructor(onChange, onMode) {
+  constructor(onChange, onMode, wantsTicks = () => false) {
     this.onChange = onChange;
     this.onMode = onMode;
+    this.wantsTicks = wantsTicks;
+    this.tickTimer = setInterval(() => { if (!this.pollTimer && this.wantsTicks()) this.onChange(null); }, POLL_MS);
     this.pollTimer = null;
     this.retryTimer = null;
     this.abort = null;

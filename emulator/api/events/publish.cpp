@@ -53,6 +53,7 @@ void build_one(Services& s, const store::RowChange& c, const std::string& at, st
       break;
     case Kind::transaction:
       if (auto t = s.store.find_transaction_any(c.id)) {
+        t->confirmations = s.scheduler.chains().confirmations_at(*t, s.clock.now_ms());  // as GET shows it
         // The 2026-04 shape, the one with confirmations and block_number, whatever the client's version.
         std::string data = shape(*t, write_transaction);
         if (c.inserted && t->origin == "deposit") add("deposit.created", data);
