@@ -39,7 +39,24 @@ struct ApiOptions {
   domain::ApiVersion default_api_version = domain::kDefaultApiVersion;
 };
 
+// Built in one place: the constructor takes what every handler needs and cannot default; the rest
+// is set by the owner (app/emulator.cpp) before the server starts.
 struct Services {
+  Services(store::Store& store_, const domain::Clock& clock_, const domain::Clock& wall_clock_,
+           crypto::RandomSource& rng_, chain::Scheduler& scheduler_)
+      : store(store_), clock(clock_), wall_clock(wall_clock_), rng(rng_), scheduler(scheduler_) {}
+  // The same services over another store (a scratch copy for the reset baseline): the key, options,
+  // token cache, controls and snapshots are shared; no hooks, metric sections, dispatcher or writer.
+  Services over(store::Store& other) const {
+    Services copy(other, clock, wall_clock, rng, scheduler);
+    copy.jwt_key = jwt_key;
+    copy.options = options;
+    copy.tokens = tokens;
+    copy.ops = ops;
+    copy.snapshots = snapshots;
+    return copy;
+  }
+
   store::Store& store;
   const domain::Clock& clock;       // resource timestamps and due times
   const domain::Clock& wall_clock;  // JWT iat/exp: clients compare them with their own wall time

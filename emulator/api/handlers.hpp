@@ -70,7 +70,7 @@ ApiResponse x402_verify(Services& s, const ApiRequest& r, const Caller& c);
 ApiResponse x402_settle(Services& s, const ApiRequest& r, const Caller& c);
 ApiResponse x402_get_settle(Services& s, const Caller& c, std::string_view tx_id);
 ApiResponse x402_list_settlements(Services& s, const ApiRequest& r, const Caller& c);
-// The paid resources of the control plane: POST/GET /_sandbox/x402/resources and
+// sandbox/x402_resources.cpp — the paid resources of the control plane: POST/GET /_sandbox/x402/resources and
 // GET /_sandbox/x402/resources/{id}/content (402 with payment requirements, or the content once an
 // X-PAYMENT header verifies and settles).
 ApiResponse sandbox_create_x402_resource(Services& s, const ApiRequest& r);

@@ -144,6 +144,8 @@ const std::vector<Option>& options() {
          return {};
        }},
       {"max-body-bytes", "N", "1048576", "request body limit", integer(&Config::max_body_bytes, 1, 1 << 30)},
+      {"header-timeout-s", "S", "10", "seconds a connection has to send a request's headers (a silent one is closed)",
+       integer(&Config::header_timeout_s, 1, 3600)},
       {"webhook-url", "URL", "none", "webhook endpoint of the default client (http:// or https://)",
        text(&Config::webhook_url)},
       {"webhook-secret", "whsec_...", "generated", "its signing secret", text(&Config::webhook_secret)},

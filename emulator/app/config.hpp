@@ -23,6 +23,9 @@ struct Config {
   std::int64_t token_ttl_s = 900;
   std::int64_t keygen_delay_ms = 3000;
   std::size_t max_body_bytes = 1 << 20;
+  // From accepting a connection (or the first byte of a request on a kept-alive one) to its last
+  // header line; a connection that sends nothing is closed then, not at the idle timeout.
+  std::int64_t header_timeout_s = 10;
   // Clock flags are optional: absent means "what the database remembers" (defaults on a fresh one:
   // running at speed 1). `*_from` names the flag or variable that set them, for the banner.
   std::optional<double> clock_speed;

@@ -11,7 +11,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -82,10 +84,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void run() { asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::wait_for_request, shared_from_this())); }
 
  private:
-  // Idle phase: wait for the first bytes of the next request (skipped if pipelined bytes remain).
+  // Idle phase: wait for the first bytes of the next request (skipped if pipelined bytes remain). A
+  // new connection gets only the header timeout, counted from the accept and not restarted by its
+  // first bytes: one that never sends a request must not hold a descriptor for the idle timeout.
   void wait_for_request() {
     if (buffer_.size() > 0) return read_header();
-    stream_.expires_after(shared_->limits.idle_timeout);
+    header_deadline_running_ = !served_one_;
+    stream_.expires_after(served_one_ ? shared_->limits.idle_timeout : shared_->limits.header_timeout);
     stream_.async_read_some(buffer_.prepare(4096), beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
   }
 
@@ -100,7 +105,8 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.header_limit));
     parser_->body_limit(shared_->limits.body_limit);
     started_ = std::chrono::steady_clock::now();
-    stream_.expires_after(shared_->limits.header_timeout);
+    if (!header_deadline_running_) stream_.expires_after(shared_->limits.header_timeout);
+    header_deadline_running_ = false;
     bhttp::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
   }
 
@@ -300,6 +306,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
     if (ec || !keep_alive) return close();
+    served_one_ = true;
     wait_for_request();
   }
 
@@ -320,26 +327,42 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string out_;                                   // the stream's bytes being written
   bool writing_ = false;
   bool stream_closed_ = false;
+  bool served_one_ = false;               // a response was written: waits between requests are idle
+  bool header_deadline_running_ = false;  // the header timeout already runs (set at the accept)
   std::chrono::steady_clock::time_point started_{std::chrono::steady_clock::now()};
 };
+
+// The back-off of the accept loop when the process (or the system) is out of descriptors or memory:
+// retrying at once would spin a core and flood the log while nothing can be accepted anyway.
+constexpr std::chrono::milliseconds kFirstBackoff{50};
+constexpr std::chrono::milliseconds kMaxBackoff{1000};
+
+bool out_of_resources(const beast::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == beast::error_code(ENFILE, boost::system::system_category()) ||
+         ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
+}
 
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(asio::io_context& io, const tcp::endpoint& ep, std::shared_ptr<Shared> sh)
-      : ioc(io), acceptor(asio::make_strand(io)), shared(std::move(sh)) {
+      : ioc(io), acceptor(asio::make_strand(io)), backoff_timer(acceptor.get_executor()), shared(std::move(sh)) {
     acceptor.open(ep.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(ep);
     acceptor.listen(asio::socket_base::max_listen_connections);
   }
 
+  // Everything below runs on the acceptor's strand.
   void accept() {
     acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
       if (!ec) {
+        self->recovered();
         socket.set_option(tcp::no_delay(true), ec);
         std::make_shared<Session>(std::move(socket), self->shared)->run();
+      } else if (out_of_resources(ec)) {
+        return self->back_off(ec);
       } else {
         log_line(LogLevel::warn, "accept failed: " + ec.message());
       }
@@ -347,8 +370,36 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     });
   }
 
+  // Waits before the next accept: 50 ms, doubling to 1 s while accepts keep failing. One log line
+  // when a streak starts and one when it ends, whatever the number of retries in between.
+  void back_off(const beast::error_code& ec) {
+    if (backoff.count() == 0) {
+      backoff = kFirstBackoff;
+      log_line(LogLevel::warn, "accept failed: " + ec.message() + "; retrying after 50 ms, doubling to 1 s, until a " +
+                                   "connection can be accepted");
+    } else {
+      backoff = std::min(backoff * 2, kMaxBackoff);
+    }
+    ++failures;
+    backoff_timer.expires_after(backoff);
+    backoff_timer.async_wait([self = shared_from_this()](beast::error_code wec) {
+      if (wec || !self->acceptor.is_open()) return;
+      self->accept();
+    });
+  }
+
+  void recovered() {
+    if (backoff.count() == 0) return;
+    log_line(LogLevel::warn, "accepting again after " + std::to_string(failures) + " failed accept(s)");
+    backoff = std::chrono::milliseconds{0};
+    failures = 0;
+  }
+
   asio::io_context& ioc;
   tcp::acceptor acceptor;
+  asio::steady_timer backoff_timer;
+  std::chrono::milliseconds backoff{0};  // 0: not backing off
+  std::int64_t failures = 0;             // failed accepts of the current streak
   std::shared_ptr<Shared> shared;
 };
 
@@ -367,6 +418,7 @@ void Server::stop() {
   asio::dispatch(impl_->acceptor.get_executor(), [impl = impl_] {
     beast::error_code ignored;
     impl->acceptor.close(ignored);
+    impl->backoff_timer.cancel();
   });
 }
 

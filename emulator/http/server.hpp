@@ -1,7 +1,9 @@
 // The HTTP/1.1 server: a listener accepting on a strand per connection and a session per
 // connection that reads one request at a time (keep-alive), hands it to a pure handler and writes
-// the response. Limits: request body size (413 JSON), header size, an idle timeout while waiting
-// for a request, a header timeout and a body timeout once it started. Every response carries an
+// the response. Limits: request body size (413 JSON), header size, an idle timeout between requests
+// of a kept-alive connection, a header timeout (from the accept for a new connection, so a silent one
+// is closed then) and a body timeout once it started. When accept fails for lack of descriptors or
+// memory the listener backs off (50 ms doubling to 1 s), logging once per streak. Every response carries an
 // X-Request-Id (the client's, if it sent a sane one) and produces one access-log line.
 #pragma once
 
@@ -22,8 +24,8 @@ namespace paratro::http {
 struct ServerLimits {
   std::size_t body_limit = 1 << 20;     // bytes
   std::size_t header_limit = 16 << 10;  // bytes
-  std::chrono::seconds idle_timeout{60};
-  std::chrono::seconds header_timeout{10};
+  std::chrono::seconds idle_timeout{60};    // between requests, after a response
+  std::chrono::seconds header_timeout{10};  // to the end of the headers (from the accept, at first)
   std::chrono::seconds body_timeout{30};
 };
 

@@ -1,6 +1,8 @@
 // Implementation of change_capture.hpp.
 #include "emulator/store/change_capture.hpp"
 
+#include <sqlite3.h>
+
 #include <cstdio>
 #include <cstring>
 #include <exception>

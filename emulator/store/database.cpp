@@ -1,6 +1,8 @@
 // Implementation of the SQLite wrappers declared in database.hpp.
 #include "emulator/store/database.hpp"
 
+#include <sqlite3.h>
+
 namespace paratro::store {
 namespace {
 
@@ -124,8 +126,15 @@ int Database::on_commit(void* self) {
 
 int Database::on_wal(void* self, sqlite3*, const char*, int pages) {
   auto* d = static_cast<Database*>(self);
+  // A WAL smaller than at the last try has started over: the next try is at the threshold again.
+  if (pages < d->wal_pages_) d->next_checkpoint_at_ = 0;
   d->wal_pages_ = pages;
-  if (d->checkpoint_threshold_ > 0 && pages >= d->checkpoint_threshold_) d->checkpoint_passive();
+  const std::int64_t at = d->next_checkpoint_at_ > 0 ? d->next_checkpoint_at_ : d->checkpoint_threshold_;
+  if (d->checkpoint_threshold_ > 0 && pages >= at) {
+    ++d->hook_checkpoints_;
+    d->checkpoint_passive();
+    d->next_checkpoint_at_ = d->wal_pages_ == 0 ? 0 : pages + d->checkpoint_threshold_;
+  }
   return SQLITE_OK;
 }
 
@@ -136,6 +145,7 @@ void Database::checkpoint_passive() {
   int log = 0, done = 0;
   if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK && log == done) {
     wal_pages_ = 0;  // every frame is in the database: the next commit starts the WAL over
+    next_checkpoint_at_ = 0;
   }
 }
 
@@ -226,6 +236,8 @@ void copy_database(sqlite3* from, sqlite3* to, sqlite3* report_on) {
 }
 
 }  // namespace
+
+DatabaseImage::~DatabaseImage() { sqlite3_close(db_); }
 
 std::int64_t DatabaseImage::bytes() const {
   std::int64_t n = 0;

@@ -4,8 +4,6 @@
 // serialises access (see Store). Failures throw StoreError; Store turns them into internal_error.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -16,8 +14,14 @@
 #include <unordered_map>
 #include <vector>
 
+// SQLite's handles, declared rather than included: sqlite3.h stays inside store/ (DESIGN.md; the
+// layering check holds it), while every layer above can still name a Database.
+struct sqlite3;
+struct sqlite3_stmt;
+
 namespace paratro::store {
 
+// `code` is SQLite's result code (SQLITE_BUSY, SQLITE_CORRUPT, ...; see sqlite3.h inside store/).
 class StoreError : public std::runtime_error {
  public:
   StoreError(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
@@ -81,7 +85,7 @@ class StatementUse {
 class DatabaseImage {
  public:
   explicit DatabaseImage(sqlite3* db) : db_(db) {}
-  ~DatabaseImage() { sqlite3_close(db_); }
+  ~DatabaseImage();
   DatabaseImage(const DatabaseImage&) = delete;
   DatabaseImage& operator=(const DatabaseImage&) = delete;
   // Size of the copy in bytes (pages x page size).
@@ -133,11 +137,15 @@ class Database {
   // Checkpoints. SQLite's own automatic checkpoint is replaced by this connection's WAL hook: after
   // a commit that leaves the WAL at `pages` or more, the hook runs a passive checkpoint (1,000 by
   // default, as SQLite's; 0 never). The writer raises it so that checkpoints normally run while it
-  // is idle (checkpoint_passive()), the hook only bounding a WAL that grows without pause.
+  // is idle (checkpoint_passive()), the hook only bounding a WAL that grows without pause. When
+  // readers keep a checkpoint from finishing, the hook tries again only after the WAL has grown by
+  // another `pages`, never on every commit (each try reads the WAL index and syncs the file).
   // wal_pages() is the WAL's size in pages after the last commit or checkpoint.
   void set_checkpoint_threshold(int pages) { checkpoint_threshold_ = pages; }
   void checkpoint_passive();
   std::int64_t wal_pages() const { return wal_pages_; }
+  // How many checkpoints the WAL hook has started (for tests and /_sandbox/storage).
+  std::int64_t hook_checkpoints() const { return hook_checkpoints_; }
   // Test hook: the next `n` COMMITs of this connection fail (SQLite rolls them back, as it does when
   // a commit cannot be written). See POST /_sandbox/storage.
   void fail_next_commits(int n) { fail_commits_ = n; }
@@ -163,6 +171,8 @@ class Database {
   bool read_only_ = false;
   std::int64_t wal_pages_ = 0;
   int checkpoint_threshold_ = 1000;
+  std::int64_t hook_checkpoints_ = 0;
+  std::int64_t next_checkpoint_at_ = 0;  // WAL size (pages) at which the hook tries next; 0: the threshold
   int fail_commits_ = 0;
   ChangeObserver* observer_ = nullptr;
   // Declared after db_ so statements are finalised before the connection closes.

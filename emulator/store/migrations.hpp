@@ -3,6 +3,11 @@
 // an older build opens in a newer one.
 #pragma once
 
+// For store.cpp, which uses SQLite's result codes and reaches SQLite only through this header (it
+// was database.hpp's until the SQLite types were forward-declared). Remove once store.cpp includes
+// <sqlite3.h> itself (the store split).
+#include <sqlite3.h>
+
 #include <string_view>
 #include <vector>
 

@@ -51,7 +51,19 @@ void Writer::start() {
     std::lock_guard db_lock(store_.mu_);
     store_.db_.set_checkpoint_threshold(static_cast<int>(options_.wal_pages_max));
   }
-  thread_ = std::thread([this] { loop(); });
+  // The thread's top level: each operation's failure is handled where it happens (rolled back,
+  // completed as not committed); anything that still escapes the loop (a checkpoint's I/O error,
+  // an allocation failure) is reported and the loop resumes, so queued work keeps being served.
+  thread_ = std::thread([this] {
+    for (;;) {
+      try {
+        loop();
+        return;
+      } catch (const std::exception& e) {
+        report("loop failed, serving on", e.what());
+      }
+    }
+  });
   thread_id_ = thread_.get_id();
 }
 

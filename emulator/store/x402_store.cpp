@@ -1,10 +1,12 @@
-// x402 settlement records and paid resources (tables x402_settlements, x402_resources, schema/007):
-// the sign lock, settlement with its X402_SETTLE transaction and the ledger effects of that
+// x402 settlement records (table x402_settlements, schema/007; the paid resources are in
+// x402_resource_store.cpp): the sign lock, settlement with its X402_SETTLE transaction and the ledger effects of that
 // transaction's steps, expiry of unsettled authorizations. Part of Store (see store.hpp); every
 // method takes mu_ like the rest.
+#include <cassert>
 #include <limits>
 
 #include "emulator/domain/webhook_event.hpp"
+#include "emulator/store/amount_column.hpp"
 #include "emulator/store/store.hpp"
 
 namespace paratro::store {
@@ -12,7 +14,6 @@ namespace paratro::store {
 using domain::Amount;
 using domain::ErrorCode;
 using domain::make_error;
-using domain::X402ResourceRecord;
 using domain::X402SettlementRecord;
 
 namespace {
@@ -22,10 +23,16 @@ namespace {
   "decimals, nonce, eip712_hash, signature_v, signature_r, signature_s, valid_after, valid_before, "        \
   "signed_by, status, locked, payer_owned, settle_tx_id, expires_at_ms, created_at_ms, updated_at_ms"
 
-Amount amount_of(const Statement& s, int col) {
-  auto v = domain::from_base_units_string(s.column_text(col));
-  if (!v) throw StoreError(SQLITE_CORRUPT, "stored amount is not an integer: " + s.column_text(col));
-  return *v;
+// Moves `amount` (at most the balance: the caller checked) from the entry's balance to its lock. The
+// entry's total is unchanged, unless the lock saturates at kMaxAmount. A template so that it can take
+// Store's private LedgerEntry.
+template <typename Entry>
+void lock_amount(Entry& e, Amount amount) {
+  assert(amount <= e.balance);
+  [[maybe_unused]] const Amount total = e.balance + e.locked;  // < 2^128: both are at most kMaxAmount
+  e.balance -= amount;
+  if (!domain::checked_add(e.locked, amount, e.locked)) e.locked = domain::kMaxAmount;
+  assert(e.balance + e.locked == total || e.locked == domain::kMaxAmount);
 }
 
 X402SettlementRecord read_x402(const Statement& s) {
@@ -40,7 +47,7 @@ X402SettlementRecord read_x402(const Statement& s) {
   r.from_key = s.column_text(7);
   r.to_address = s.column_text(8);
   r.to_key = s.column_text(9);
-  r.amount = amount_of(s, 10);
+  r.amount = amount_column(s, 10);
   r.decimals = static_cast<int>(s.column_int(11));
   r.nonce = s.column_text(12);
   r.eip712_hash = s.column_text(13);
@@ -51,7 +58,7 @@ X402SettlementRecord read_x402(const Statement& s) {
   r.valid_before = s.column_int(18);
   r.signed_by = s.column_text(19);
   r.status = s.column_text(20);
-  r.locked = amount_of(s, 21);
+  r.locked = amount_column(s, 21);
   r.payer_owned = s.column_int(22) != 0;
   r.settle_tx_id = s.column_text(23);
   r.expires_at_ms = s.column_is_null(24) ? -1 : s.column_int(24);
@@ -99,24 +106,6 @@ std::string_view settlement_status(std::string_view tx_status) {
   return "PROCESSING";
 }
 
-#define RESOURCE_COLUMNS \
-  "resource_id, client_id, chain, network, pay_to, amount, description, mime_type, content, created_at_ms"
-
-X402ResourceRecord read_resource(const Statement& s) {
-  X402ResourceRecord r;
-  r.resource_id = s.column_text(0);
-  r.client_id = s.column_text(1);
-  r.chain = s.column_text(2);
-  r.network = s.column_text(3);
-  r.pay_to = s.column_text(4);
-  r.amount = amount_of(s, 5);
-  r.description = s.column_text(6);
-  r.mime_type = s.column_text(7);
-  r.content = s.column_text(8);
-  r.created_at_ms = s.column_int(9);
-  return r;
-}
-
 }  // namespace
 
 std::optional<domain::AssetRecord> Store::find_client_asset(std::string_view client_id, std::string_view address_key,
@@ -149,8 +138,7 @@ domain::Status Store::create_x402_authorization(const X402SettlementRecord& rec)
                       "Insufficient balance: available " + domain::format_amount(e.balance, static_cast<unsigned>(rec.decimals)) +
                           " USDC");
   }
-  e.balance -= rec.amount;
-  if (!domain::checked_add(e.locked, rec.amount, e.locked)) e.locked = domain::kMaxAmount;
+  lock_amount(e, rec.amount);
   ledger_put(rec.chain, rec.from_key, "USDC", e);
   auto st = db().use(kInsertX402);
   bind_x402(*st, rec);
@@ -218,7 +206,7 @@ std::optional<Amount> Store::x402_payer_balance(std::string_view chain, std::int
   auto st = db().use(
       "SELECT locked FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? AND status = 'X402_SIGNED'");
   st->bind(1, chain_id).bind(2, from_key).bind(3, nonce);
-  while (st->step()) domain::checked_add(available, amount_of(*st, 0), available);
+  while (st->step()) domain::checked_add(available, amount_column(*st, 0), available);
   return available;
 }
 
@@ -259,8 +247,7 @@ Store::X402SettleOutcome Store::settle_x402(X402SettlementRecord rec, domain::Tr
         out.error_reason = "insufficient_funds";
         return out;
       }
-      e.balance -= rec.amount;
-      if (!domain::checked_add(e.locked, rec.amount, e.locked)) e.locked = domain::kMaxAmount;
+      lock_amount(e, rec.amount);
       ledger_put(rec.chain, rec.from_key, "USDC", e);
     }
     rec.locked = rec.amount;
@@ -397,41 +384,6 @@ int Store::expire_x402_authorizations(std::int64_t now_ms) {
   }
   tx.commit();
   return static_cast<int>(due.size());
-}
-
-domain::Status Store::create_x402_resource(const X402ResourceRecord& r) {
-  auto lock = guard();
-  WriteTransaction tx(db());
-  auto st = db().use("INSERT INTO x402_resources(" RESOURCE_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?)");
-  st->bind(1, r.resource_id)
-      .bind(2, r.client_id)
-      .bind(3, r.chain)
-      .bind(4, r.network)
-      .bind(5, r.pay_to)
-      .bind(6, domain::to_base_units_string(r.amount))
-      .bind(7, r.description)
-      .bind(8, r.mime_type)
-      .bind(9, r.content)
-      .bind(10, r.created_at_ms)
-      .run();
-  tx.commit();
-  return domain::ok_status();
-}
-
-std::optional<X402ResourceRecord> Store::find_x402_resource(std::string_view resource_id) {
-  auto lock = guard();
-  auto st = db().use("SELECT " RESOURCE_COLUMNS " FROM x402_resources WHERE resource_id = ?");
-  st->bind(1, resource_id);
-  if (!st->step()) return std::nullopt;
-  return read_resource(*st);
-}
-
-std::vector<X402ResourceRecord> Store::list_x402_resources() {
-  auto lock = guard();
-  std::vector<X402ResourceRecord> out;
-  auto st = db().use("SELECT " RESOURCE_COLUMNS " FROM x402_resources ORDER BY seq");
-  while (st->step()) out.push_back(read_resource(*st));
-  return out;
 }
 
 }  // namespace paratro::store

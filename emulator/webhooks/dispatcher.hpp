@@ -7,23 +7,16 @@
 // flight are sent again (at least once; the event_id lets receivers de-duplicate).
 #pragma once
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "emulator/domain/clock.hpp"
 #include "emulator/store/store.hpp"
-#include "emulator/webhooks/http_client.hpp"
+#include "emulator/webhooks/http_options.hpp"
 #include "emulator/webhooks/retry_policy.hpp"
 
 namespace paratro::webhooks {
@@ -56,7 +49,9 @@ class Dispatcher {
  public:
   // `due_clock` decides when deliveries are due (the virtual clock); `wall` stamps signatures.
   Dispatcher(store::Store& store, const domain::Clock& due_clock, const domain::Clock& wall, DispatcherOptions options);
-  ~Dispatcher();
+  ~Dispatcher();  // stop()s
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
 
   void start();
   void stop();
@@ -66,47 +61,12 @@ class Dispatcher {
   // of attempts still in flight.
   void reset();
 
-  const DeliveryCounters& counters() const { return counters_; }
-  const DispatcherOptions& options() const { return options_; }
+  const DeliveryCounters& counters() const;
+  const DispatcherOptions& options() const;
 
  private:
-  struct Job {
-    store::Store::DeliveryJob job;
-    std::uint64_t generation = 0;
-    // Virtual time at which the attempt started: recorded as last_attempt_at and the base of the
-    // retry delay, so a clock that moves while the receiver answers changes neither.
-    std::int64_t started_ms = 0;
-  };
-  struct ClientQueue {
-    std::deque<Job> waiting;
-    int in_flight = 0;
-  };
-  void schedule_poll();
-  void poll();
-  void pump(const std::string& client_id);
-  void launch(Job job);
-  void on_result(Job job, std::string url, HttpResult r);
-  void flush();
-  // Runs `work` through options_.write (or inline); `done` comes back on the dispatcher's thread.
-  void write(std::function<void()> work, std::function<void(bool)> done = {});
-  void report_failure(const store::Store::DeliveryJob& job, const store::Store::DeliveryOutcome& o) const;
-
-  store::Store& store_;
-  const domain::Clock& due_clock_;
-  const domain::Clock& wall_;
-  DispatcherOptions options_;
-  boost::asio::io_context ioc_;
-  boost::asio::steady_timer timer_;
-  std::unique_ptr<HttpClient> client_;
-  std::thread thread_;
-  // Touched only on the dispatcher thread.
-  std::map<std::string, ClientQueue> queues_;
-  std::uint64_t generation_ = 0;
-  std::vector<std::string> launched_;  // queued deliveries now posting, not yet marked sending
-  std::vector<store::Store::DeliveryOutcome> outcomes_;
-  std::chrono::steady_clock::time_point last_prune_{};
-  bool claiming_ = false;  // a claim is with the writer; the next poll waits for it
-  DeliveryCounters counters_;
+  struct Impl;  // the io_context, its thread and the delivery state (dispatcher.cpp)
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace paratro::webhooks

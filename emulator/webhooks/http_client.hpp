@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "emulator/webhooks/endpoint.hpp"
+#include "emulator/webhooks/http_options.hpp"
 
 // Declared here and included only by http_client.cpp, so OpenSSL headers stay out of this header.
 namespace boost::asio::ssl {
@@ -23,20 +24,6 @@ class context;
 }
 
 namespace paratro::webhooks {
-
-struct HttpResult {
-  int status = 0;               // 0 when no response arrived
-  std::string error;            // transport error, or "" when a response arrived
-  std::int64_t latency_ms = 0;  // wall time of the attempt
-  std::int64_t retry_after_s = -1;
-  std::string body_excerpt;     // the start of a non-2xx response body
-};
-
-struct HttpClientOptions {
-  std::chrono::milliseconds timeout{10'000};
-  bool verify_tls = true;
-  std::size_t max_idle_per_endpoint = 64;
-};
 
 class Connection;
 

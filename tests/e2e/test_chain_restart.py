@@ -10,7 +10,7 @@ import time
 from chain_helpers import (BROADCAST_MS, CHAINS, MANUAL, MANUAL_RESTART, SEEDED_START_MS, SIGN_MS, START_MS, Books, Sandbox,
                            activate, balances, block_time_ms, grant, height_at, manual_world, open_asset, required,
                            run_to_final, send, tx)
-from e2e_helpers import Tenant, emulator_bin, random_evm_address, segwit_encode
+from e2e_helpers import Tenant, emulator_bin, random_evm_address, segwit_encode, wait_until
 
 
 def kill9(server):
@@ -162,16 +162,6 @@ def test_sigterm_restart_keeps_the_manual_clock(launch, tmp_path):
     assert Sandbox(server.api).clock() == c
 
 
-def wait_for(pred, timeout=10.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        v = pred()
-        if v:
-            return v
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(interval)
-
-
 def test_kill9_with_pending_transfer_then_running_clock_completes_alone(launch, tmp_path):
     """Running clock: kill -9 while transfers are PENDING, restart faster; they complete with no
     advance call at all."""
@@ -201,7 +191,7 @@ def test_kill9_with_pending_transfer_then_running_clock_completes_alone(launch, 
     sb = Sandbox(api)
     alice, bob = same_tenant(api, alice), same_tenant(api, bob)
     # No POST /_sandbox/clock/advance from here on.
-    wait_for(lambda: tx(alice, out)["status"] == "CONFIRMED" and tx(alice, inner)["status"] == "CONFIRMED")
+    wait_until(lambda: tx(alice, out)["status"] == "CONFIRMED" and tx(alice, inner)["status"] == "CONFIRMED")
     got = tx(alice, out)
     assert got["confirmations"] == required("ethereum")
     assert got["block_number"] > clock_before["heights"]["ethereum"]

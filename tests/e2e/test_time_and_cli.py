@@ -9,16 +9,15 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import threading
 import time
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from chain_helpers import Sandbox, rfc_ms
-from e2e_helpers import DEFAULT_API_KEY, DEFAULT_API_SECRET, emulator_bin, jwt_parts
+from e2e_helpers import DEFAULT_API_KEY, DEFAULT_API_SECRET, emulator_bin, jwt_parts, wait_until
+from webhook_receiver import receivers  # noqa: F401  (fixture)
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo.json"
 
@@ -249,66 +248,23 @@ def test_port_file_is_removed_at_exit(launch, tmp_path):
 # --------------------------------------------------------------------------------------------
 
 
-class HeldReceiver:
-    """Answers each webhook only once `release` is set; records when each request arrived."""
-
-    def __init__(self, status=200):
-        self.status = status
-        self.release = threading.Event()
-        self.arrived = threading.Event()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                outer.arrived.set()
-                outer.release.wait(10)
-                self.send_response(outer.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *a):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hooks"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.release.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-def wait_until(pred, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
-
-
-def test_attempt_time_is_when_the_attempt_started_not_when_the_answer_came(launch):
+def test_attempt_time_is_when_the_attempt_started_not_when_the_answer_came(launch, receivers):
     """Regression: last_attempt_at was stamped when the response arrived, so a clock moved while the
     receiver was answering made it late (and seeded runs differ)."""
-    rcv = HeldReceiver(status=500)
-    try:
-        server = launch("--manual-clock", "--webhook-url", rcv.url, "--webhook-max-attempts", "1")
-        sb = Sandbox(server.api)
-        started = sb.clock()["now"]
-        r = server.api.req("POST", "/_sandbox/webhooks/test", json={})
-        assert r.status_code == 201, r.text
-        assert rcv.arrived.wait(10)
-        sb.advance(3600)  # the clock moves an hour while the receiver holds its answer
-        rcv.release.set()
-        d = wait_until(lambda: next((x for x in server.api.req("GET", "/_sandbox/webhooks/deliveries").json()["data"]
-                                     if x["status"] == "failed"), None))
-        assert d["attempts"] == 1 and d["last_status_code"] == 500
-        assert d["last_attempt_at"] == started, d  # not an hour later
-    finally:
-        rcv.close()
+    rcv = receivers(default=500)
+    rcv.gate.clear()  # the receiver holds its answer until the gate opens
+    server = launch("--manual-clock", "--webhook-url", rcv.url, "--webhook-max-attempts", "1")
+    sb = Sandbox(server.api)
+    started = sb.clock()["now"]
+    r = server.api.req("POST", "/_sandbox/webhooks/test", json={})
+    assert r.status_code == 201, r.text
+    rcv.wait_for(1, timeout=10)
+    sb.advance(3600)  # the clock moves an hour while the receiver holds its answer
+    rcv.gate.set()
+    d = wait_until(lambda: next((x for x in server.api.req("GET", "/_sandbox/webhooks/deliveries").json()["data"]
+                                 if x["status"] == "failed"), None))
+    assert d["attempts"] == 1 and d["last_status_code"] == 500
+    assert d["last_attempt_at"] == started, d  # not an hour later
 
 
 def test_each_failed_attempt_logs_one_warn_line(launch):

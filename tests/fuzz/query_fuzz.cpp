@@ -1,11 +1,10 @@
 // libFuzzer target: request targets (path + query string) through the whole GET pipeline without a
 // socket: the input is parsed as an origin-form URI the way http/server.cpp does (Boost.URL), then
-// routed with a valid Bearer token over an in-memory store holding a small fixture, so every list
+// dispatched through the route table with a valid Bearer token over an in-memory store holding a small fixture, so every list
 // and lookup handler reads fuzzed query parameters (pagination, filters, limits, versions).
 // Properties: every answer has an HTTP status in 200..599, and every error answer is the contract's
 // JSON `{code,type,message}` body.
 #include <rapidjson/document.h>
-#include <boost/asio/io_context.hpp>
 #include <boost/url/parse.hpp>
 
 #include <cstddef>
@@ -17,9 +16,9 @@
 
 #include "emulator/api/context.hpp"
 #include "emulator/api/fixture.hpp"
+#include "emulator/api/routes.hpp"
 #include "emulator/chain/scheduler.hpp"
 #include "emulator/chain/virtual_clock.hpp"
-#include "emulator/http/router.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 namespace a = paratro::api;
@@ -52,9 +51,12 @@ struct World {
   paratro::chain::VirtualClock clock{wall, paratro::chain::ClockState{true, 1.0, kNow, kNow}};
   paratro::chain::ChainTable chains;
   paratro::crypto::SeededRandom rng{7};
-  boost::asio::io_context ioc;
-  paratro::chain::Scheduler scheduler{ioc, store, clock, chains, paratro::chain::LifecycleTiming{}, rng};
-  a::Services services{store, clock, wall, rng, "key", {}, scheduler, std::make_shared<a::TokenCache>(), {}};
+  paratro::chain::Scheduler scheduler{store, clock, chains, paratro::chain::LifecycleTiming{}, rng};
+  a::Services services = [this] {
+    a::Services s(store, clock, wall, rng, scheduler);
+    s.jwt_key = "key";
+    return s;
+  }();
   std::string bearer;
 
   World() {
@@ -68,7 +70,7 @@ struct World {
     r.path = "/api/v1/auth/token";
     r.api_key = "pk_fuzz";
     r.api_secret = "sk_fuzz";
-    const auto res = paratro::http::route(services, r);
+    const auto res = a::dispatch(services, r);
     rapidjson::Document doc;
     doc.Parse(res.body.c_str());
     FUZZ_CHECK(res.status == 200 && doc.IsObject() && doc.HasMember("token"));
@@ -89,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (auto param : url->params()) r.query.emplace_back(param.key, param.value);
   r.authorization = world.bearer;
 
-  const a::ApiResponse res = paratro::http::route(world.services, r);
+  const a::ApiResponse res = a::dispatch(world.services, r);
   FUZZ_CHECK(res.status >= 200 && res.status <= 599);
   if (res.status >= 400) {
     rapidjson::Document doc;

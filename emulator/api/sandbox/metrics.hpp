@@ -13,6 +13,10 @@
 #include <string>
 #include <string_view>
 
+namespace paratro::webhooks {
+struct DeliveryCounters;
+}
+
 namespace paratro::api {
 
 class Metrics {
@@ -37,5 +41,8 @@ class Metrics {
 void write_sample(std::string& out, std::string_view name, std::string_view labels, std::string_view value);
 // Appends `# HELP` and `# TYPE` lines.
 void write_header(std::string& out, std::string_view name, std::string_view type, std::string_view help);
+// Appends the webhook dispatcher's section (deliveries by outcome, attempts, retries, in flight);
+// webhook_metrics.cpp. Registered in Services::metric_writers when deliveries are on.
+void write_webhook_metrics(const webhooks::DeliveryCounters& c, std::string& out);
 
 }  // namespace paratro::api

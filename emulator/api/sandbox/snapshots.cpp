@@ -168,7 +168,7 @@ domain::Status prepare_start_state(Services& s, const std::string* fixture_text,
     for (const auto& e : result.errors) fixture_errors.push_back(e.path + ": " + e.message);
     if (!result.ok()) return domain::make_error(ErrorCode::invalid_parameter, fixture_name + " is not a valid fixture");
   }
-  Services scratch_services{scratch, s.clock, s.wall_clock, s.rng, s.jwt_key, s.options, s.scheduler, s.tokens, {}, nullptr, s.ops, {}, s.snapshots};
+  Services scratch_services = s.over(scratch);
   ensure_default_client(scratch_services);
   auto baseline = scratch.snapshot();
 

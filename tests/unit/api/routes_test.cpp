@@ -15,7 +15,7 @@
 
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/routes.hpp"
-#include "test_services.hpp"
+#include "tests/unit/support/test_services.hpp"
 
 namespace api = paratro::api;
 namespace domain = paratro::domain;
@@ -155,7 +155,9 @@ TEST_CASE("the OpenAPI documents describe exactly the routes the table serves") 
       {domain::ApiVersion::v2026_04, api::openapi_document()},
       {domain::ApiVersion::v2026_09, api::openapi_document_2026_09()},
   };
-  for (const auto& [version, text] : documents) {
+  for (const auto& document : documents) {
+    const auto version = document.first;
+    const auto& text = document.second;
     CAPTURE(domain::api_version_name(version));
     const auto documented = documented_operations(text);
     std::set<std::string> served, described;
@@ -361,8 +363,10 @@ TEST_CASE("dispatch: a retired route answers 410 in the versions that retired it
   CHECK(call("GET", "/api/v1/x402/sign/tx_nope").status == 404);
   auto pin = request("PUT", "/_sandbox/clients/c_sandbox/api-version", R"({"api_version":"2026-09"})");
   REQUIRE(api::dispatch(s, pin).status == 200);
-  for (const auto& [method, path] : {std::pair{"POST", "/api/v1/transfer"}, std::pair{"POST", "/api/v1/x402/sign"},
-                                     std::pair{"GET", "/api/v1/x402/sign/tx_nope"}}) {
+  for (const auto& route : {std::pair{"POST", "/api/v1/transfer"}, std::pair{"POST", "/api/v1/x402/sign"},
+                            std::pair{"GET", "/api/v1/x402/sign/tx_nope"}}) {
+    const auto method = route.first;
+    const auto path = route.second;
     CAPTURE(path);
     const auto res = call(method, path);
     CHECK(res.status == 410);

@@ -1,4 +1,4 @@
-// Unit tests for the SQLite store: migrations, opening older/newer databases, WAL, transfers, limits, tenancy, paging.
+// Unit tests for the SQLite store: transfers, limits, tenancy, paging and idempotency keys.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -15,302 +15,35 @@
 #include "emulator/store/database.hpp"
 #include "emulator/store/migrations.hpp"
 #include "emulator/store/store.hpp"
+#include "tests/unit/store/store_fixtures.hpp"
 
-namespace d = paratro::domain;
-namespace s = paratro::store;
-namespace fs = std::filesystem;
-
-namespace {
-
-// prefix + n, built by appending (GCC 12 at -O3 warns falsely on `"literal" + std::string`).
-std::string numbered(std::string_view prefix, long long n) {
-  std::string out(prefix);
-  out += std::to_string(n);
-  return out;
-}
-
-// A fresh directory under the system temp dir, removed (with any WAL/SHM files) on scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    std::string name = numbered("paratro-store-test-", rd());
-    name += numbered("-", rd());
-    path_ = fs::temp_directory_path() / name;
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(std::string_view name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-std::string units(d::Amount v) { return d::to_base_units_string(v); }
-
-constexpr std::string_view kAddr1 = "0x1111111111111111111111111111111111111111";
-constexpr std::string_view kAddr2 = "0x2222222222222222222222222222222222222222";
-
-d::ClientRecord make_client(const std::string& id, std::int64_t max_wallets = 5) {
-  d::ClientRecord c;
-  c.client_id = id;
-  c.client_name = id;
-  c.api_key = id;
-  c.api_key.insert(0, "key_");
-  c.secret_salt = "salt";
-  c.secret_hash = "hash";
-  c.max_wallets = max_wallets;
-  c.created_at_ms = 1000;
-  return c;
-}
-
-d::WalletRecord make_wallet(const std::string& id, const std::string& client, std::int64_t at_ms = 1000) {
-  d::WalletRecord w;
-  w.wallet_id = id;
-  w.client_id = client;
-  w.wallet_name = id;
-  w.status = "ACTIVE";
-  w.key_status = "ACTIVE";
-  w.key_ready_at_ms = at_ms;
-  w.created_at_ms = at_ms;
-  w.updated_at_ms = at_ms;
-  return w;
-}
-
-d::WalletKeys make_keys() {
-  return d::WalletKeys{std::vector<std::uint8_t>(32, 0x11), std::vector<std::uint8_t>(32, 0x22)};
-}
-
-d::AccountRecord make_account(const std::string& id, const std::string& wallet, const std::string& client,
-                              std::string_view address) {
-  d::AccountRecord a;
-  a.account_id = id;
-  a.wallet_id = wallet;
-  a.client_id = client;
-  a.chain = "ethereum";
-  a.network = "mainnet";
-  a.address = std::string(address);
-  a.address_key = std::string(address);
-  a.address_type = "EOA";
-  a.account_type = "DEPOSIT";
-  a.label = "main";
-  a.created_at_ms = 1000;
-  return a;
-}
-
-d::AssetRecord make_asset(const std::string& id, const d::AccountRecord& acc, std::string symbol = "USDT") {
-  d::AssetRecord a;
-  a.asset_id = id;
-  a.account_id = acc.account_id;
-  a.wallet_id = acc.wallet_id;
-  a.client_id = acc.client_id;
-  a.chain = acc.chain;
-  a.network = acc.network;
-  a.address_key = acc.address_key;
-  a.symbol = std::move(symbol);
-  a.name = "Tether USD";
-  a.contract_address = "0xdAC17F958D2ee523a2206206994597C13D831ec7";
-  a.decimals = 6;
-  a.asset_type = "ERC20";
-  a.created_at_ms = 1000;
-  return a;
-}
-
-// One client "c1" with an active wallet, an ethereum account and a USDT asset holding `balance`
-// base units; a second client "c2" with nothing.
-struct Seeded {
-  explicit Seeded(const std::string& path = ":memory:", d::Amount balance = 1000) : store(path) {
-    REQUIRE(store.create_client(make_client("c1")).ok());
-    REQUIRE(store.create_client(make_client("c2")).ok());
-    REQUIRE(store.create_wallet(make_wallet("w1", "c1"), make_keys(), 5).ok());
-    account = make_account("acc1", "w1", "c1", kAddr1);
-    REQUIRE(store.create_account(account).ok());
-    REQUIRE(store.create_asset(make_asset("ast1", account)).ok());
-    REQUIRE(store.set_asset_balance("ast1", balance, 1000).ok());
-  }
-  s::Store store;
-  d::AccountRecord account;
-};
-
-s::Store::TransferRequest transfer_request(std::string amount, std::string client = "c1") {
-  s::Store::TransferRequest r;
-  r.client_id = std::move(client);
-  r.from_address_key = std::string(kAddr1);
-  r.chain = "ethereum";
-  r.token_symbol = "USDT";
-  r.amount_text = std::move(amount);
-  r.to_address = std::string(kAddr2);
-  r.to_address_key = std::string(kAddr2);
-  r.memo = "invoice 7";
-  return r;
-}
-
-d::TransactionRecord new_tx(const std::string& id, std::int64_t at_ms = 5000) {
-  d::TransactionRecord t;
-  t.tx_id = id;
-  t.created_at_ms = at_ms;
-  t.updated_at_ms = at_ms;
-  t.next_due_ms = at_ms + 2000;
-  return t;
-}
-
-std::vector<std::pair<int, std::string>> recorded_migrations(s::Database& db) {
-  std::vector<std::pair<int, std::string>> out;
-  auto st = db.use("SELECT version, name FROM schema_migrations ORDER BY version");
-  while (st->step()) out.emplace_back(static_cast<int>(st->column_int(0)), st->column_text(1));
-  return out;
-}
-
-}  // namespace
-
-// Parallel branches reserve migration numbers (issue 9: 006, 007, 008), so a branch may have a gap;
-// the runner applies whatever is above the recorded version, in order.
-TEST_CASE("embedded migrations are numbered from 1, strictly increasing") {
-  const auto& ms = s::embedded_migrations();
-  REQUIRE(ms.size() >= 2);
-  CHECK(ms[0].version == 1);
-  for (std::size_t i = 0; i < ms.size(); ++i) {
-    CAPTURE(i);
-    if (i > 0) CHECK(ms[i].version > ms[i - 1].version);
-    CHECK_FALSE(ms[i].name.empty());
-    CHECK_FALSE(ms[i].sql.empty());
-  }
-}
-
-TEST_CASE("migrations are recorded in schema_migrations and run once") {
-  const auto& all = s::embedded_migrations();
-  SUBCASE("all at once, then none") {
-    s::Database db(":memory:");
-    CHECK(s::apply_migrations(db, all) == static_cast<int>(all.size()));
-    const auto rec = recorded_migrations(db);
-    REQUIRE(rec.size() == all.size());
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      CAPTURE(i);
-      CHECK(rec[i].first == all[i].version);
-      CHECK(rec[i].second == all[i].name);
-    }
-    CHECK(s::apply_migrations(db, all) == 0);
-    CHECK(recorded_migrations(db).size() == all.size());
-  }
-  SUBCASE("the first, then the rest") {
-    s::Database db(":memory:");
-    CHECK(s::apply_migrations(db, {all[0]}) == 1);
-    CHECK(recorded_migrations(db).size() == 1);
-    CHECK(s::apply_migrations(db, all) == static_cast<int>(all.size()) - 1);
-    CHECK(recorded_migrations(db).size() == all.size());
-    CHECK(s::apply_migrations(db, all) == 0);
-  }
-}
-
-TEST_CASE("a database written with only migration 1 opens in this build") {
+// Regression: with a reader holding an old snapshot, a passive checkpoint cannot finish, and the
+// WAL hook used to start one (reading the WAL index and syncing the file) after every commit.
+TEST_CASE("the WAL hook retries a blocked checkpoint only after the WAL grows by the threshold") {
   TempDir dir;
-  const std::string path = dir.file("v1.db");
-  {
-    s::Database db(path);
-    REQUIRE(s::apply_migrations(db, {s::embedded_migrations()[0]}) == 1);
-    db.exec(
-        "INSERT INTO clients(client_id, client_name, api_key, secret_salt, secret_hash, status, subscription_tier,"
-        " max_wallets, created_at_ms) VALUES ('c1', 'old', 'key_c1', 'salt', 'hash', 'ACTIVE', 'SANDBOX', 5, 100)");
-    db.exec(
-        "INSERT INTO wallets(wallet_id, client_id, wallet_name, description, status, key_status, secp256k1_secret,"
-        " ed25519_seed, key_ready_at_ms, created_at_ms, updated_at_ms)"
-        " VALUES ('w1', 'c1', 'old wallet', '', 'ACTIVE', 'ACTIVE', x'11', x'22', 100, 100, 100)");
-    db.exec(
-        "INSERT INTO accounts(account_id, wallet_id, client_id, chain, network, address, address_key, address_type,"
-        " account_type, label, status, created_at_ms) VALUES ('acc1', 'w1', 'c1', 'ethereum', 'mainnet',"
-        " '0x1111111111111111111111111111111111111111', '0x1111111111111111111111111111111111111111', 'EOA',"
-        " 'DEPOSIT', 'main', 'ACTIVE', 100)");
-    db.exec(
-        "INSERT INTO assets(asset_id, account_id, wallet_id, client_id, chain, network, address_key, symbol, name,"
-        " contract_address, decimals, asset_type, balance, locked_balance, is_active, created_at_ms)"
-        " VALUES ('ast1', 'acc1', 'w1', 'c1', 'ethereum', 'mainnet', '0x1111111111111111111111111111111111111111',"
-        " 'USDT', 'Tether USD', '0xdAC17F958D2ee523a2206206994597C13D831ec7', 6, 'ERC20',"
-        " '123456789012345678901234567890', '250', 1, 100)");
-    db.exec(
-        "INSERT INTO transactions(tx_id, wallet_id, account_id, asset_id, client_id, chain, transaction_type,"
-        " direction, from_address, to_address, token_symbol, amount, decimals, memo, status, tx_hash, block_number,"
-        " confirmations, created_at_ms, updated_at_ms) VALUES ('tx1', 'w1', 'acc1', 'ast1', 'c1', 'ethereum',"
-        " 'TRANSFER', 'OUTBOUND', '0x1111111111111111111111111111111111111111',"
-        " '0x2222222222222222222222222222222222222222', 'USDT', '250', 6, '', 'PENDING', '', 0, 0, 100, 150)");
-  }
-
-  s::Store store(path);
-  const auto client = store.find_client("c1");
-  REQUIRE(client.has_value());
-  CHECK(client->client_name == "old");
-  CHECK(client->max_wallets == 5);
-  const auto wallet = store.find_wallet("c1", "w1");
-  REQUIRE(wallet.has_value());
-  CHECK(wallet->wallet_name == "old wallet");
-  CHECK(store.find_account("c1", "acc1").has_value());
-
-  // The balance moved into the ledger and is served from there.
-  const auto asset = store.find_asset("c1", "ast1");
-  REQUIRE(asset.has_value());
-  CHECK(units(asset->balance) == "123456789012345678901234567890");
-  CHECK(units(asset->locked_balance) == "250");
-
-  // A version-1 transfer is picked up by the scheduler at its last update.
-  const auto tx = store.find_transaction("c1", "tx1");
-  REQUIRE(tx.has_value());
-  CHECK(tx->status == "PENDING");
-  CHECK(tx->next_due_ms == 150);
-  const auto due = store.due_transactions(150, 10);
-  REQUIRE(due.size() == 1);
-  CHECK(due[0].tx_id == "tx1");
-
-  const auto c = store.counts();
-  CHECK(c.clients == 1);
-  CHECK(c.wallets == 1);
-  CHECK(c.accounts == 1);
-  CHECK(c.assets == 1);
-  CHECK(c.transactions == 1);
-}
-
-TEST_CASE("a database from a newer build is refused") {
-  TempDir dir;
-  const std::string path = dir.file("future.db");
-  const int newest = s::embedded_migrations().back().version;
-  {
-    s::Database db(path);
-    s::apply_migrations(db, s::embedded_migrations());
-    auto st = db.use("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, 'from the future', 0)");
-    st->bind(1, newest + 1).run();
-  }
-  CHECK_THROWS_AS(s::Store{path}, s::StoreError);
+  const std::string path = dir.file("hook.db");
   s::Database db(path);
-  CHECK_THROWS_AS(s::apply_migrations(db, s::embedded_migrations()), s::StoreError);
-  // Refusing changed nothing.
-  CHECK(recorded_migrations(db).back().first == newest + 1);
-}
-
-TEST_CASE("journal mode and persistence") {
-  SUBCASE("a file uses WAL and keeps its rows across opens") {
-    TempDir dir;
-    const std::string path = dir.file("wal.db");
-    {
-      Seeded seeded(path, 4242);
-      CHECK(seeded.store.journal_mode() == "wal");
-      CHECK(seeded.store.path() == path);
-    }
-    s::Store reopened(path);
-    CHECK(reopened.journal_mode() == "wal");
-    const auto asset = reopened.find_asset("c1", "ast1");
-    REQUIRE(asset.has_value());
-    CHECK(units(asset->balance) == "4242");
+  db.exec("CREATE TABLE blobs (b BLOB)");
+  db.set_checkpoint_threshold(8);
+  s::Database reader(path, s::Database::Mode::read_only);
+  reader.exec("BEGIN");
+  {
+    auto st = reader.use("SELECT COUNT(*) FROM blobs");
+    REQUIRE(st->step());  // the read transaction now pins its snapshot
   }
-  SUBCASE(":memory: is private to its Store") {
-    Seeded seeded;
-    CHECK(seeded.store.journal_mode() == "memory");
-    s::Store other(":memory:");
-    CHECK(other.counts().clients == 0);
-    CHECK(seeded.store.counts().clients == 2);
+  const std::vector<std::uint8_t> page(3000, 7);
+  const int commits = 200;
+  for (int i = 0; i < commits; ++i) {
+    auto st = db.use("INSERT INTO blobs VALUES (?)");
+    st->bind_blob(1, page).run();
   }
+  const auto pages = db.wal_pages();
+  CAPTURE(pages);
+  CHECK(pages > 8 * 10);  // the checkpoint could not empty the WAL
+  CHECK(db.hook_checkpoints() >= pages / 12);  // still tried as the WAL grew (a commit adds ~3 pages) ...
+  CHECK(db.hook_checkpoints() <= pages / 8 + 1);  // ... once per threshold, not per commit
+  CHECK(db.hook_checkpoints() < commits / 2);
+  reader.exec("COMMIT");
 }
 
 TEST_CASE("create_transfer refusals change nothing") {

@@ -1,9 +1,7 @@
 // Test support: the Services every handler works with, over an in-memory store, a fixed wall clock,
-// a manual virtual clock, a seeded random source and a scheduler whose io_context never runs (so
-// nothing happens behind a test's back). Tests call handlers, or api::dispatch, on `services`.
+// a manual virtual clock, a seeded random source and a scheduler nobody ticks (so nothing happens
+// behind a test's back). Tests call handlers, or api::dispatch, on `services`.
 #pragma once
-
-#include <boost/asio/io_context.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -27,9 +25,12 @@ struct World {
   chain::VirtualClock clock{wall, chain::ClockState{true, 1.0, wall.now_ms(), wall.now_ms()}};
   chain::ChainTable chains;
   crypto::SeededRandom rng{7};
-  boost::asio::io_context ioc;
   chain::Scheduler scheduler{store, clock, chains, chain::LifecycleTiming{}, rng};
-  api::Services services{store, clock, wall, rng, "key", {}, scheduler, std::make_shared<api::TokenCache>(), {}};
+  api::Services services = [this] {
+    api::Services s(store, clock, wall, rng, scheduler);
+    s.jwt_key = "key";
+    return s;
+  }();
 };
 
 }  // namespace paratro::testing

@@ -1,9 +1,10 @@
-// The human-facing webhook receiver; see listener.hpp. One thread per connection (capped), blocking
+// The human-facing webhook receiver; see webhooks_listener.hpp. One thread per connection (capped), blocking
 // reads: it serves one developer's terminal or a benchmark, not the internet.
-#include "emulator/webhooks/listener.hpp"
+#include "emulator/tools/webhooks_listener.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <rapidjson/document.h>
@@ -17,7 +18,13 @@
 #include "emulator/domain/amount.hpp"
 #include "emulator/webhooks/signature.hpp"
 
-namespace paratro::webhooks {
+namespace paratro::tools {
+
+using webhooks::kSignatureHeader;
+using webhooks::kTimestampHeader;
+using webhooks::Verdict;
+using webhooks::verdict_text;
+using webhooks::verify_payload;
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -129,21 +136,41 @@ int run_listener(const ListenerOptions& o) {
                 static_cast<unsigned>(acceptor.local_endpoint().port()),
                 o.secret.empty() ? "signatures not checked" : "checking signatures");
     std::fflush(stdout);
+    // A failed accept (out of descriptors) waits 100 ms before the next try instead of spinning,
+    // and says so once per streak.
+    asio::steady_timer retry(ioc);
+    bool failing = false;
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) {
       beast::error_code ec;
       acceptor.close(ec);
+      retry.cancel();
       ioc.stop();
     });
     std::function<void()> do_accept = [&] {
       acceptor.async_accept([&](beast::error_code ec, tcp::socket socket) {
-        if (ec) return;
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+        if (ec) {
+          if (!failing) std::fprintf(stderr, "accept failed: %s; retrying every 100 ms\n", ec.message().c_str());
+          failing = true;
+          retry.expires_after(std::chrono::milliseconds(100));
+          retry.async_wait([&](beast::error_code wec) {
+            if (!wec) do_accept();
+          });
+          return;
+        }
+        failing = false;
         if (connections.load() >= kMaxConnections) {
           socket.close(ec);
         } else {
           ++connections;
+          // A connection's thread ends with its connection, whatever happens while serving it.
           std::thread([s = std::move(socket), &o]() mutable {
-            serve(std::move(s), o);
+            try {
+              serve(std::move(s), o);
+            } catch (const std::exception& e) {
+              std::fprintf(stderr, "connection failed: %s\n", e.what());
+            }
             --connections;
           }).detach();
         }
@@ -160,4 +187,4 @@ int run_listener(const ListenerOptions& o) {
   return 0;
 }
 
-}  // namespace paratro::webhooks
+}  // namespace paratro::tools

@@ -12,7 +12,7 @@
 #include "emulator/api/routes.hpp"
 #include "emulator/api/sandbox/ops.hpp"
 #include "emulator/crypto/random.hpp"
-#include "test_services.hpp"
+#include "tests/unit/support/test_services.hpp"
 
 namespace api = paratro::api;
 namespace crypto = paratro::crypto;

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace paratro::webhooks {
+namespace paratro::tools {
 
 struct ListenerOptions {
   std::string host = "127.0.0.1";
@@ -21,4 +21,4 @@ struct ListenerOptions {
 // Runs until SIGINT/SIGTERM; returns the process exit code.
 int run_listener(const ListenerOptions& options);
 
-}  // namespace paratro::webhooks
+}  // namespace paratro::tools
