@@ -26,6 +26,10 @@ class Writer;
 
 namespace paratro::api {
 
+namespace events {
+class Bus;
+}
+
 struct ApiOptions {
   std::int64_t token_ttl_s = 900;       // `expires_in` of issued tokens
   std::int64_t keygen_delay_ms = 3000;  // simulated MPC key generation time of a new wallet (virtual)
@@ -76,6 +80,10 @@ struct Services {
   std::shared_ptr<Snapshots> snapshots = std::make_shared<Snapshots>();
   // The single writer (null in unit tests that call handlers directly): GET/POST /_sandbox/storage.
   store::Writer* writer = nullptr;
+  // The event bus of GET /_sandbox/events (null when there is none, as in unit tests that call
+  // handlers directly): committed changes reach it through the writer (events/publish.hpp), the
+  // control plane publishes what is not a row (clock moved, reset, restore, fault fired).
+  std::shared_ptr<events::Bus> events = nullptr;
 };
 
 }  // namespace paratro::api

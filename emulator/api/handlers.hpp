@@ -136,6 +136,8 @@ ApiResponse sandbox_delete_requests(Services& s);
 ApiResponse sandbox_journal_config(Services& s, const ApiRequest& r);
 // sandbox/metrics_endpoint.cpp
 ApiResponse sandbox_metrics(Services& s);
+// GET /_sandbox/events: Server-Sent Events of every committed change (sandbox/events.cpp).
+ApiResponse sandbox_events(Services& s, const ApiRequest& r);
 // sandbox/rate_limits.cpp
 ApiResponse sandbox_set_rate_limit(Services& s, const ApiRequest& r, std::string_view client_id);
 // sandbox/guards.cpp: the checks the route table applies before a handler (routes.hpp).

@@ -110,6 +110,7 @@ const Route kRoutes[] = {
     {"GET", "/_sandbox/requests/config", kAdmin, kRead, bind<sandbox_journal_config>},
     {"PUT", "/_sandbox/requests/config", kAdmin, kWrite, bind<sandbox_journal_config>},
     {"GET", "/_sandbox/metrics", kAdmin, kRead, bind<sandbox_metrics>},
+    {"GET", "/_sandbox/events", kAdmin, kRead, bind<sandbox_events>},
     {"GET", "/_sandbox/clients/{id}/wallets", kAdmin, kRead, bind<sandbox_client_wallets>},
     {"GET", "/_sandbox/transactions", kAdmin, kRead, bind<sandbox_list_transactions>},
     {"GET", "/_sandbox/transactions/{id}", kAdmin, kRead, bind<sandbox_transaction_view>},

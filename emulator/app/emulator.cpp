@@ -19,6 +19,7 @@
 #include "emulator/api/routes.hpp"
 #include "emulator/api/sandbox/metrics.hpp"
 #include "emulator/app/default_client.hpp"
+#include "emulator/app/event_stream.hpp"
 #include "emulator/app/fixture_file.hpp"
 #include "emulator/app/port_file.hpp"
 #include "emulator/app/request_path.hpp"
@@ -56,6 +57,7 @@ struct Emulator::Parts {
   std::optional<chain::Scheduler> scheduler;
   std::optional<api::Services> services;
   std::optional<store::Writer> writer;
+  std::optional<EventKeepAlive> keep_alive;
   std::optional<webhooks::Dispatcher> dispatcher;
   std::optional<http::Server> server;
   std::optional<asio::signal_set> signals;
@@ -213,6 +215,9 @@ std::optional<StartRefusal> Emulator::start_serving(const asio::ip::address& add
   services.ops->journal.set_capacity(cfg.journal_size);
   services.ops->journal.set_record_bodies(cfg.journal_bodies);
   api::add_ops_reset_hook(services);
+  attach_event_stream(cfg, services, writer);
+  p.keep_alive.emplace(p.ioc, services);
+  p.keep_alive->start();
 
   // Start-up work first (catching up on what fell due while stopped); only then open the port, so a
   // connection that succeeds means the emulator is ready.
@@ -275,6 +280,7 @@ void Emulator::stop() {
   for ([[maybe_unused]] const auto& t : p.threads) assert(t.get_id() != std::this_thread::get_id() && "stop() from an I/O thread");
   if (p.server) p.server->stop();
   if (p.dispatcher) p.dispatcher->stop();
+  if (p.keep_alive) p.keep_alive->cancel();
   p.work.reset();
   p.ioc.stop();
   for (auto& t : p.threads) t.join();

@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "emulator/api/events/publish.hpp"
 #include "emulator/api/json.hpp"
 #include "emulator/api/routes.hpp"
 
@@ -25,6 +26,15 @@ Admission admit(api::Services& s, const api::ApiRequest& r) {
     if (d.retry_after_s) res.headers.emplace_back("Retry-After", std::to_string(*d.retry_after_s));
     res.headers.emplace_back("X-Emulator-Fault", d.rule_id);
     a.response = std::move(res);
+  }
+  if (d.error || d.delay_ms > 0) {
+    api::JsonWriter w;
+    w.begin_object().field("method", r.method).field("path", r.path).key("rule_id");
+    if (d.rule_id.empty()) w.null(); else w.str(d.rule_id);
+    w.key("error");
+    if (d.error) w.str(domain::error_info(*d.error).code); else w.null();
+    w.field("latency_ms", d.delay_ms).end_object();
+    api::events::publish(s, "fault.fired", "", w.take());
   }
   return a;
 }

@@ -3,6 +3,7 @@
 #include "emulator/http/server.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -67,6 +68,7 @@ bool to_api_request(const bhttp::request<bhttp::string_body>& req, api::ApiReque
   if (auto it = req.find("X-Admin-Token"); it != req.end()) out.admin_token = std::string(it->value());
   if (auto it = req.find("Idempotency-Key"); it != req.end()) out.idempotency_key = std::string(it->value());
   if (auto it = req.find("X-PAYMENT"); it != req.end()) out.x_payment = std::string(it->value());
+  if (auto it = req.find("Last-Event-ID"); it != req.end()) out.last_event_id = std::string(it->value());
   out.body = req.body();
   return true;
 }
@@ -74,6 +76,10 @@ bool to_api_request(const bhttp::request<bhttp::string_body>& req, api::ApiReque
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, std::shared_ptr<Shared> shared) : stream_(std::move(socket)), shared_(std::move(shared)) {}
+
+  ~Session() {
+    if (body_stream_) body_stream_->close();
+  }
 
   void run() { asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::wait_for_request, shared_from_this())); }
 
@@ -204,6 +210,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void send(api::ApiResponse r, bool keep_alive, std::string method, std::string target, std::string request_id) {
+    if (r.stream) return start_stream(std::move(r), method, target, request_id);
     res_ = {};
     res_.version(11);
     res_.result(static_cast<unsigned>(r.status));
@@ -225,6 +232,78 @@ class Session : public std::enable_shared_from_this<Session> {
     bhttp::async_write(stream_, res_, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
   }
 
+  // A streaming response (GET /_sandbox/events): the headers, then what the stream has ready, one
+  // write at a time, until it ends or the client goes; then the connection closes. There is no
+  // deadline (an idle stream is the normal case) and no timer: the stream wakes the session when it
+  // has data, and a client that stops reading fills its bounded queue, is dropped and closed. A read
+  // stays outstanding only to notice the client going away.
+  void start_stream(api::ApiResponse r, const std::string& method, const std::string& target,
+                    const std::string& request_id) {
+    body_stream_ = std::move(r.stream);
+    if (log_enabled(LogLevel::info)) {
+      log_line(LogLevel::info, "access " + method + " " + target + " " + std::to_string(r.status) + " stream " + request_id);
+    }
+    out_ = "HTTP/1.1 " + std::to_string(r.status) + " " +
+           std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(r.status))) + "\r\n";
+    out_ += "Cache-Control: no-cache\r\nConnection: close\r\nX-Request-Id: " + request_id + "\r\n";
+    for (auto& [k, v] : r.headers) out_ += k + ": " + v + "\r\n";
+    out_ += "\r\n";
+    beast::error_code ignored;
+    // A small kernel send buffer: a client that stops reading is noticed (and dropped) after a
+    // bounded amount of data, not after megabytes.
+    stream_.socket().set_option(asio::socket_base::send_buffer_size(64 * 1024), ignored);
+    stream_.expires_never();
+    buffer_.consume(buffer_.size());
+    // The wake the stream keeps holds no strong reference to the session (a stored callback must not
+    // keep a connection alive) and coalesces: one post per batch of events, not one per event.
+    auto pending = std::make_shared<std::atomic<bool>>(false);
+    std::weak_ptr<Session> weak = shared_from_this();
+    auto executor = stream_.get_executor();
+    body_stream_->open([weak, pending, executor] {
+      if (pending->exchange(true)) return;
+      asio::post(executor, [weak, pending] {
+        pending->store(false);
+        if (auto self = weak.lock()) self->pump();
+      });
+    });
+    writing_ = true;
+    asio::async_write(stream_, asio::buffer(out_), beast::bind_front_handler(&Session::on_stream_write, shared_from_this()));
+    stream_.async_read_some(buffer_.prepare(512), beast::bind_front_handler(&Session::on_stream_read, shared_from_this()));
+  }
+
+  void pump() {
+    if (!body_stream_ || stream_closed_) return;
+    if (writing_) {
+      if (body_stream_->ended()) end_stream();  // dropped while a write is stuck: give up on it
+      return;
+    }
+    out_.clear();
+    if (!body_stream_->next(out_)) return end_stream();
+    if (out_.empty()) return;
+    writing_ = true;
+    asio::async_write(stream_, asio::buffer(out_), beast::bind_front_handler(&Session::on_stream_write, shared_from_this()));
+  }
+
+  void on_stream_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    if (ec) return end_stream();
+    pump();
+  }
+
+  void on_stream_read(beast::error_code ec, std::size_t n) {
+    if (ec) return end_stream();  // the client went away (or closed its side)
+    buffer_.commit(n);
+    buffer_.consume(buffer_.size());  // a client has nothing to say on an event stream
+    stream_.async_read_some(buffer_.prepare(512), beast::bind_front_handler(&Session::on_stream_read, shared_from_this()));
+  }
+
+  void end_stream() {
+    if (stream_closed_) return;
+    stream_closed_ = true;
+    body_stream_->close();
+    close();
+  }
+
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
     if (ec || !keep_alive) return close();
     served_one_ = true;
@@ -244,6 +323,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bhttp::response<bhttp::string_body> res_;
   api::ApiRequest api_req_;  // the request being handled (kept across an injected delay)
   std::string request_id_;
+  std::shared_ptr<api::ResponseStream> body_stream_;  // set once a streaming response started
+  std::string out_;                                   // the stream's bytes being written
+  bool writing_ = false;
+  bool stream_closed_ = false;
   bool served_one_ = false;               // a response was written: waits between requests are idle
   bool header_deadline_running_ = false;  // the header timeout already runs (set at the accept)
   std::chrono::steady_clock::time_point started_{std::chrono::steady_clock::now()};

@@ -179,6 +179,7 @@ std::string Database::journal_mode() {
 
 WriteTransaction::WriteTransaction(Database& db) : db_(db), nested_(sqlite3_get_autocommit(db.db_) == 0) {
   if (db.read_only_) throw StoreError(SQLITE_READONLY, "write attempted on a read-only connection");
+  if (nested_ && db_.observer_) mark_ = db_.observer_->mark();
   db_.run(nested_ ? "SAVEPOINT nested_write" : "BEGIN IMMEDIATE");
 }
 
@@ -186,14 +187,41 @@ WriteTransaction::~WriteTransaction() {
   if (done_) return;
   if (nested_) {
     sqlite3_exec(db_.db_, "ROLLBACK TO nested_write; RELEASE nested_write", nullptr, nullptr, nullptr);
+    if (db_.observer_) db_.observer_->rollback_to(mark_);
   } else {
     sqlite3_exec(db_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
 }
 
 void WriteTransaction::commit() {
-  db_.run(nested_ ? "RELEASE nested_write" : "COMMIT");
+  if (nested_) {
+    db_.run("RELEASE nested_write");
+    done_ = true;
+    return;
+  }
+  ChangeObserver* observer = db_.observer_;
+  if (observer) observer->before_commit();
+  try {
+    db_.run("COMMIT");
+  } catch (...) {
+    if (observer) observer->after_commit(false);
+    throw;
+  }
   done_ = true;
+  if (observer) observer->after_commit(true);
+}
+
+namespace {
+void forward_update(void* self, int op, const char*, const char* table, sqlite3_int64 rowid) {
+  static_cast<ChangeObserver*>(self)->on_row(op, table, rowid);
+}
+void forward_rollback(void* self) { static_cast<ChangeObserver*>(self)->on_rollback(); }
+}  // namespace
+
+void Database::set_change_observer(ChangeObserver* observer) {
+  observer_ = observer;
+  sqlite3_update_hook(db_, observer ? &forward_update : nullptr, observer);
+  sqlite3_rollback_hook(db_, observer ? &forward_rollback : nullptr, observer);
 }
 
 namespace {

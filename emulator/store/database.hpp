@@ -96,6 +96,20 @@ class DatabaseImage {
   sqlite3* db_;
 };
 
+// Watches the changes of one read-write connection for the event stream (change_capture.hpp).
+// Database forwards SQLite's update and rollback hooks to it and calls it around every top-level
+// WriteTransaction commit; nested WriteTransactions report their savepoint rollbacks.
+class ChangeObserver {
+ public:
+  virtual ~ChangeObserver() = default;
+  virtual void on_row(int op, const char* table, std::int64_t rowid) = 0;  // SQLite's update hook
+  virtual void on_rollback() = 0;                                          // a whole transaction
+  virtual std::size_t mark() const = 0;                                    // before a savepoint
+  virtual void rollback_to(std::size_t mark) = 0;                          // the savepoint rolled back
+  virtual void before_commit() = 0;  // inside the transaction, just before COMMIT
+  virtual void after_commit(bool committed) = 0;
+};
+
 class Database {
  public:
   enum class Mode { read_write, read_only };
@@ -137,6 +151,11 @@ class Database {
   void fail_next_commits(int n) { fail_commits_ = n; }
   int pending_commit_failures() const { return fail_commits_; }
 
+  // Installs (or, with nullptr, removes) the observer of this connection's changes. The observer
+  // must outlive the connection or be removed first.
+  void set_change_observer(ChangeObserver* observer);
+  ChangeObserver* change_observer() const { return observer_; }
+
   // Copies the whole database into a new in-memory image. Must not run inside a transaction.
   std::unique_ptr<DatabaseImage> copy_out();
   // Replaces the whole database with `image` in one step (readers see the old or the new contents).
@@ -155,6 +174,7 @@ class Database {
   std::int64_t hook_checkpoints_ = 0;
   std::int64_t next_checkpoint_at_ = 0;  // WAL size (pages) at which the hook tries next; 0: the threshold
   int fail_commits_ = 0;
+  ChangeObserver* observer_ = nullptr;
   // Declared after db_ so statements are finalised before the connection closes.
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };
@@ -174,6 +194,7 @@ class WriteTransaction {
   Database& db_;
   bool done_ = false;
   bool nested_ = false;
+  std::size_t mark_ = 0;  // the change observer's position when a nested transaction began
 };
 
 }  // namespace paratro::store

@@ -299,6 +299,7 @@ class Store {
   std::pair<std::vector<WebhookEvent>, std::int64_t> list_webhook_events(const WebhookFilter& f);
   std::pair<std::vector<WebhookDelivery>, std::int64_t> list_webhook_deliveries(const WebhookFilter& f);
   std::optional<WebhookEvent> find_webhook_event(std::string_view event_id);
+  std::optional<WebhookDelivery> find_webhook_delivery(std::string_view delivery_id);
 
   // Marks up to `limit` pending deliveries due by `now_ms` as queued (earliest first) and returns
   // them; deliveries of the clients in `skip_clients` are left alone.

@@ -174,6 +174,15 @@ std::optional<Store::WebhookEvent> Store::find_webhook_event(std::string_view ev
   return read_event(*st);
 }
 
+std::optional<Store::WebhookDelivery> Store::find_webhook_delivery(std::string_view delivery_id) {
+  auto lock = guard();
+  auto st = db().use("SELECT " DELIVERY_COLUMNS
+                     " FROM webhook_deliveries d JOIN webhook_events e ON e.event_id = d.event_id WHERE d.delivery_id = ?");
+  st->bind(1, delivery_id);
+  if (!st->step()) return std::nullopt;
+  return read_delivery(*st);
+}
+
 std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms, int limit,
                                                             const std::vector<std::string>& skip_clients) {
   std::vector<DeliveryJob> jobs;

@@ -6,6 +6,7 @@
 #include <exception>
 #include <vector>
 
+#include "emulator/store/change_capture.hpp"
 #include "emulator/store/store.hpp"
 
 namespace paratro::store {
@@ -99,6 +100,12 @@ void Writer::submit_internal(Kind kind, Work work, Done done) {
     queue_.push_back(Op{kind, std::move(work), std::move(done), false});
   }
   cv_.notify_one();
+}
+
+void Writer::set_change_builder(ChangeBuilder build, std::size_t per_op_max, ChangeGate gate) {
+  std::lock_guard db_lock(store_.mu_);
+  capture_.reset();
+  if (build) capture_ = std::make_unique<ChangeCapture>(store_.db_, std::move(build), per_op_max, std::move(gate));
 }
 
 void Writer::set_tick(std::chrono::milliseconds period, Work tick) {
@@ -201,6 +208,7 @@ void Writer::run_batch(std::deque<Op>& batch) {
     std::lock_guard db_lock(store_.mu_);
     Database& db = store_.db_;
     std::size_t first_live = 0;  // ops before this index were lost with a transaction SQLite rolled back
+    if (capture_) capture_->begin_op(false);
     try {
       db.run("BEGIN IMMEDIATE");
       for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -209,6 +217,7 @@ void Writer::run_batch(std::deque<Op>& batch) {
           first_live = i;
           db.run("BEGIN IMMEDIATE");
         }
+        const std::size_t mark = capture_ ? capture_->mark() : 0;
         db.run("SAVEPOINT op");
         try {
           batch[i].work();
@@ -217,12 +226,14 @@ void Writer::run_batch(std::deque<Op>& batch) {
         } catch (const std::exception& e) {
           report("operation failed", e.what());
           rollback_quietly(db, "ROLLBACK TO op; RELEASE op");
+          if (capture_) capture_->rollback_to(mark);
         }
       }
       if (!db.in_transaction()) {
         for (std::size_t j = first_live; j < batch.size(); ++j) ok[j] = 0;
       } else {
         if (inject_failure) db.fail_next_commits(1);
+        if (capture_) capture_->before_commit();
         db.run("COMMIT");
       }
       committed = true;
@@ -230,6 +241,8 @@ void Writer::run_batch(std::deque<Op>& batch) {
       report("commit failed", e.what());
       rollback_quietly(db, "ROLLBACK");
     }
+    // Events of the batch go out after its COMMIT and before its completions answer the clients.
+    if (capture_) capture_->after_commit(committed);
     std::lock_guard lock(mu_);
     ++stats_.batches;
     stats_.operations += static_cast<std::int64_t>(batch.size());
@@ -247,12 +260,14 @@ void Writer::run_exclusive(Op& op) {
   bool ok = false;
   {
     std::lock_guard db_lock(store_.mu_);
+    if (capture_) capture_->begin_op(true);
     try {
       op.work();
       ok = true;
     } catch (const std::exception& e) {
       report("exclusive operation failed", e.what());
     }
+    if (capture_) capture_->end_op();
     assert(!store_.db_.in_transaction());  // exclusive work closes what it opens
     std::lock_guard lock(mu_);
     stats_.operations += 1;

@@ -23,11 +23,15 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <memory>
 #include <thread>
+
+#include "emulator/store/row_change.hpp"
 
 namespace paratro::store {
 
 class Store;
+class ChangeCapture;
 
 struct WriterOptions {
   std::size_t capacity = 8192;   // queued client operations before submit() refuses
@@ -71,6 +75,10 @@ class Writer {
   [[nodiscard]] bool submit(Kind kind, Work work, Done done);
   // Queues an internal operation; never refused.
   void submit_internal(Kind kind, Work work, Done done = {});
+  // Publishes every commit's changes through `build` (see change_capture.hpp): batches are built
+  // whole, one exclusive operation resolves at most `per_op_max` changes. Call before start().
+  // `gate` (optional) is asked per commit first; false skips the commit's changes unread.
+  void set_change_builder(ChangeBuilder build, std::size_t per_op_max, ChangeGate gate = {});
   // Runs `tick` as an exclusive operation every `period` (the simulated chain's catch-up).
   void set_tick(std::chrono::milliseconds period, Work tick);
 
@@ -97,6 +105,7 @@ class Writer {
 
   Store& store_;
   WriterOptions options_;
+  std::unique_ptr<ChangeCapture> capture_;  // null: no event stream
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Op> queue_;

@@ -11,7 +11,7 @@ const SECTIONS = ["overview", "transactions", "webhooks", "requests", "faults", 
 const state = {
   section: "overview", nowMs: null, clients: [], holdings: {}, txPage: 1, selectedTx: null,
   observed: new Map(),  // tx_id -> [{status, at}] seen by this page
-  lastStatus: new Map(), refreshing: false, again: false, locked: false,
+  lastStatus: new Map(), refreshing: false, again: false, locked: false, clockRunning: false,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -100,6 +100,7 @@ async function loadOverview() {
 async function refreshOnce() {
   const clock = await get("/_sandbox/clock");
   state.nowMs = clock.now_ms;
+  state.clockRunning = clock.mode === "running";
   renderClock(clock);
   if (state.section === "overview" || !state.clients.length) await loadOverview();
   if (state.section === "transactions") { await loadTransactions(); await loadDetail(); }
@@ -230,7 +231,7 @@ function start() {
   const feed = new LiveFeed(() => refresh(), (mode) => {
     live.dataset.mode = mode;
     live.textContent = mode === "stream" ? "live" : "live (polling)";
-  });
+  }, () => state.clockRunning);
   route();
   feed.start();
 }

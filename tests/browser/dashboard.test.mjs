@@ -65,6 +65,8 @@ describe("dashboard", () => {
       to_address: "0x1111111111111111111111111111111111111111", chain: "ethereum", token_symbol: "USDT", amount: "250" },
     { Authorization: `Bearer ${token}` });
     await page.getByRole("link", { name: "Transactions" }).click();
+    // Kept live by the event stream, not by polling.
+    await page.locator('#live[data-mode="stream"]').waitFor({ state: "attached", ...WAIT });
     const row = page.locator(`tr[data-tx="${created.tx_id}"]`);
     await row.waitFor(WAIT);  // appears without a reload
     assert.equal((await rowState(page, created.tx_id)).status, "PENDING");
@@ -163,6 +165,8 @@ describe("dashboard", () => {
       await dialog.getByRole("button", { name: "Unlock dashboard" }).click();
       await page.getByTestId(`balance-${USDT}`).filter({ hasText: "1,100,000.25 USDT" }).waitFor(WAIT);
       assert.equal(await dialog.isVisible(), false);
+      // The stream takes the token as a header too (fetch streaming, no token in the URL).
+      await page.locator('#live[data-mode="stream"]').waitFor({ state: "attached", ...WAIT });
       assert.equal(await page.evaluate(() => sessionStorage.getItem("paratro.adminToken")), "demo-token-123");
       await page.reload();  // kept for the tab: no second prompt
       await page.getByTestId(`balance-${USDT}`).waitFor(WAIT);

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -630,6 +631,11 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver, version: st
     assert expect(api.req("POST", "/_sandbox/storage", json={"fail_commits": 0}), 200)["fail_commits"] == 0
     expect(api.req("POST", "/_sandbox/storage", json={}), 400, "invalid_parameter")
 
+    # The event stream: a 200 text/event-stream read on a raw socket (a streaming body never ends, so
+    # the recorder's hook cannot read it) and recorded by hand, then a refused query through the API.
+    rec.exchanges.append(read_event_stream(server.port, "types=clock.moved&last_event_id=0"))
+    expect(api.req("GET", "/_sandbox/events", params={"types": "no.such"}), 400, "invalid_parameter")
+
     # Metrics: Prometheus text, not JSON.
     r = api.req("GET", "/_sandbox/metrics")
     assert r.status_code == 200 and r.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8", r.headers
@@ -733,6 +739,28 @@ def drive_session(server: Server, rec: Recorder, receiver: Receiver, version: st
     assert reset["fixture"] is None and reset["counts"]["clients"] == 1 and reset["clock"] == START, reset
     expect(t.req("GET", "/api/v1/wallets"), 401, "invalid_token")
     expect(other.req("GET", "/api/v1/wallets"), 200)
+
+
+def read_event_stream(port: int, query: str) -> dict:
+    """One exchange of GET /_sandbox/events in the recorder's format: the headers and the first
+    frame (the session advanced the clock before, so the replay has a clock.moved at once)."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        sock.sendall(f"GET /_sandbox/events?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     f"X-Admin-Token: {ADMIN_TOKEN}\r\n\r\n".encode())
+        buf = b""
+        while b"\r\n\r\n" not in buf or b"\n\n" not in buf.partition(b"\r\n\r\n")[2]:
+            chunk = sock.recv(65536)
+            assert chunk, buf
+            buf += chunk
+    finally:
+        sock.close()
+    head, _, body = buf.partition(b"\r\n\r\n")
+    first, *lines = head.decode().split("\r\n")
+    headers = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    return {"version": None, "method": "GET", "path": "/_sandbox/events", "query": parse_qsl(query),
+            "request_body": None, "status": int(first.split()[1]), "headers": headers,
+            "body": body.partition(b"\n\n")[0].decode() + "\n\n"}
 
 
 def run_session(version: str, workdir: Path):

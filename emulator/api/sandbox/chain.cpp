@@ -1,6 +1,7 @@
 // The /_sandbox controls of the simulated chain: read and move the virtual clock, simulate inbound
 // deposits from outside, force or release a transaction, and the ledger's books (the invariant
 // balance + locked == minted - burned, per chain and token).
+#include "emulator/api/events/publish.hpp"
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/json.hpp"
 #include "emulator/api/params.hpp"
@@ -64,7 +65,9 @@ ApiResponse sandbox_set_clock(Services& s, const ApiRequest& r) {
   }
   if (!manual && !speed) return error_response(ErrorCode::invalid_parameter, "give mode (\"running\" or \"manual\"), speed, or both");
   s.scheduler.configure_clock(manual, speed);
-  return sandbox_clock(s);
+  auto res = sandbox_clock(s);
+  events::publish(s, "clock.moved", "", res.body);
+  return res;
 }
 
 ApiResponse sandbox_advance_clock(Services& s, const ApiRequest& r) {
@@ -100,7 +103,9 @@ ApiResponse sandbox_advance_clock(Services& s, const ApiRequest& r) {
   w.begin_object();
   write_clock(w, s);
   w.field("advanced_ms", *delta).field("steps", steps).end_object();
-  return json_response(200, w.take());
+  auto res = json_response(200, w.take());
+  events::publish(s, "clock.moved", "", res.body);
+  return res;
 }
 
 ApiResponse sandbox_create_deposit(Services& s, const ApiRequest& r) {

@@ -5,6 +5,7 @@
 // start-up step that builds the baseline and loads a fixture into a fresh database.
 #include <chrono>
 
+#include "emulator/api/events/publish.hpp"
 #include "emulator/api/fixture.hpp"
 #include "emulator/api/handlers.hpp"
 #include "emulator/api/json.hpp"
@@ -91,7 +92,9 @@ ApiResponse sandbox_reset(Services& s) {
   const auto baseline = s.snapshots->baseline();
   if (!baseline) return error_response(ErrorCode::service_unavailable, "No baseline was prepared at start-up");
   replace_state(s, *baseline);
-  return replaced_response(s, "fixture", s.snapshots->fixture(), started);
+  auto res = replaced_response(s, "fixture", s.snapshots->fixture(), started);
+  events::publish(s, "sandbox.reset", "", res.body);  // one event, not one per row replaced
+  return res;
 }
 
 ApiResponse sandbox_create_snapshot(Services& s, const ApiRequest& r) {
@@ -140,7 +143,9 @@ ApiResponse sandbox_restore_snapshot(Services& s, std::string_view id) {
   const auto image = s.snapshots->find(id);
   if (!image) return error_response(ErrorCode::not_found, "Snapshot not found");
   replace_state(s, *image);
-  return replaced_response(s, "snapshot_id", id, started);
+  auto res = replaced_response(s, "snapshot_id", id, started);
+  events::publish(s, "sandbox.restored", "", res.body);
+  return res;
 }
 
 ApiResponse sandbox_delete_snapshot(Services& s, std::string_view id) {

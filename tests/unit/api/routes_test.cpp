@@ -122,8 +122,8 @@ TEST_CASE("route table: one row per (method, template); needs follow the plane")
     }
     CHECK((r.retired_in == nullptr) == r.retired_message.empty());
   }
-  CHECK(api::routes().size() == 78);
-  CHECK(api::route_templates().size() == 58);
+  CHECK(api::routes().size() == 79);
+  CHECK(api::route_templates().size() == 59);
   CHECK(api::allowed_methods("/_sandbox/clients/c_1/security-factors/sf_1") == "GET, PUT, DELETE");
   CHECK(api::allowed_methods("/_sandbox/clients/c_1/security-factors/settings") == "GET, PUT");
   CHECK(api::allowed_methods("/nope").empty());
