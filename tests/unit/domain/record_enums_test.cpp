@@ -15,7 +15,8 @@ template <typename E>
 void check_table() {
   const auto& entries = d::EnumNames<E>::entries;
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    const auto& [value, name] = entries[i];
+    const auto value = entries[i].first;
+    const auto name = entries[i].second;  // not a structured binding: clang 14's CAPTURE cannot take one
     CAPTURE(name);
     CHECK(d::to_string(value) == name);
     REQUIRE(d::parse_enum<E>(name).has_value());
@@ -83,12 +84,14 @@ TEST_CASE("unknown texts are refused") {
 }
 
 TEST_CASE("terminal states") {
-  for (auto [s, terminal] : {std::pair{d::TxStatus::pending, false},
+  for (auto row : {std::pair{d::TxStatus::pending, false},
                              {d::TxStatus::signed_, false},
                              {d::TxStatus::broadcast, false},
                              {d::TxStatus::confirming, false},
                              {d::TxStatus::confirmed, true},
                              {d::TxStatus::failed, true}}) {
+    const auto s = row.first;
+    const bool terminal = row.second;
     CAPTURE(d::to_string(s));
     CHECK(d::is_terminal(s) == terminal);
   }
