@@ -3,7 +3,7 @@ carry an `Allow` header listing exactly the methods the document defines for its
 sessions of test_openapi.py check the emulator's real 405s against the same rule)."""
 from __future__ import annotations
 
-from test_openapi import SPEC, validate
+from openapi_helpers import SPEC, validate
 
 
 def exchange(method: str, path: str, headers: dict) -> dict:
