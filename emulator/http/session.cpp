@@ -30,7 +30,8 @@ namespace {
 std::string new_request_id() {
   static std::atomic<std::uint64_t> counter{0};
   thread_local std::uint64_t salt = [] {
-    return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) * 0x9E3779B97F4A7C15ull;
+    return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) *
+           0x9E3779B97F4A7C15ull;
   }();
   std::uint64_t x = salt ^ (counter.fetch_add(1, std::memory_order_relaxed) * 0xBF58476D1CE4E5B9ull);
   x ^= x >> 31;
@@ -66,13 +67,16 @@ bool to_api_request(const bhttp::request<bhttp::string_body>& req, api::ApiReque
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, std::shared_ptr<const SessionContext> shared) : stream_(std::move(socket)), shared_(std::move(shared)) {}
+  Session(tcp::socket&& socket, std::shared_ptr<const SessionContext> shared)
+      : stream_(std::move(socket)), shared_(std::move(shared)) {}
 
   ~Session() {
     if (body_stream_) body_stream_->close();
   }
 
-  void run() { asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::wait_for_request, shared_from_this())); }
+  void run() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::wait_for_request, shared_from_this()));
+  }
 
  private:
   // Idle phase: wait for the first bytes of the next request (skipped if pipelined bytes remain). A
@@ -82,7 +86,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (buffer_.size() > 0) return read_header();
     header_deadline_running_ = !served_one_;
     stream_.expires_after(served_one_ ? shared_->limits.idle_timeout : shared_->limits.header_timeout);
-    stream_.async_read_some(buffer_.prepare(4096), beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+    stream_.async_read_some(buffer_.prepare(4096),
+                            beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
   }
 
   void on_first_bytes(beast::error_code ec, std::size_t n) {
@@ -98,7 +103,8 @@ class Session : public std::enable_shared_from_this<Session> {
     started_ = std::chrono::steady_clock::now();
     if (!header_deadline_running_) stream_.expires_after(shared_->limits.header_timeout);
     header_deadline_running_ = false;
-    bhttp::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
   }
 
   void on_header(beast::error_code ec, std::size_t) {
@@ -119,7 +125,9 @@ class Session : public std::enable_shared_from_this<Session> {
     read_body();
   }
 
-  void read_body() { bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this())); }
+  void read_body() {
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
 
   void on_read_error(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
@@ -232,7 +240,8 @@ class Session : public std::enable_shared_from_this<Session> {
                     const std::string& request_id) {
     body_stream_ = std::move(r.stream);
     if (log_enabled(LogLevel::info)) {
-      log_line(LogLevel::info, "access " + method + " " + target + " " + std::to_string(r.status) + " stream " + request_id);
+      log_line(LogLevel::info,
+               "access " + method + " " + target + " " + std::to_string(r.status) + " stream " + request_id);
     }
     out_ = "HTTP/1.1 " + std::to_string(r.status) + " " +
            std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(r.status))) + "\r\n";
@@ -258,8 +267,10 @@ class Session : public std::enable_shared_from_this<Session> {
       });
     });
     writing_ = true;
-    asio::async_write(stream_, asio::buffer(out_), beast::bind_front_handler(&Session::on_stream_write, shared_from_this()));
-    stream_.async_read_some(buffer_.prepare(512), beast::bind_front_handler(&Session::on_stream_read, shared_from_this()));
+    asio::async_write(stream_, asio::buffer(out_),
+                      beast::bind_front_handler(&Session::on_stream_write, shared_from_this()));
+    stream_.async_read_some(buffer_.prepare(512),
+                            beast::bind_front_handler(&Session::on_stream_read, shared_from_this()));
   }
 
   void pump() {
@@ -272,7 +283,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!body_stream_->next(out_)) return end_stream();
     if (out_.empty()) return;
     writing_ = true;
-    asio::async_write(stream_, asio::buffer(out_), beast::bind_front_handler(&Session::on_stream_write, shared_from_this()));
+    asio::async_write(stream_, asio::buffer(out_),
+                      beast::bind_front_handler(&Session::on_stream_write, shared_from_this()));
   }
 
   void on_stream_write(beast::error_code ec, std::size_t) {
@@ -285,7 +297,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return end_stream();  // the client went away (or closed its side)
     buffer_.commit(n);
     buffer_.consume(buffer_.size());  // a client has nothing to say on an event stream
-    stream_.async_read_some(buffer_.prepare(512), beast::bind_front_handler(&Session::on_stream_read, shared_from_this()));
+    stream_.async_read_some(buffer_.prepare(512),
+                            beast::bind_front_handler(&Session::on_stream_read, shared_from_this()));
   }
 
   void end_stream() {
