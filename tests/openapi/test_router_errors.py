@@ -1,9 +1,9 @@
 """The validator's x-router-errors checks on synthetic exchanges, no emulator needed: a 405 must
 carry an `Allow` header listing exactly the methods the document defines for its path (the live
-sessions of test_openapi.py check the emulator's real 405s against the same rule)."""
+sessions of test_openapi.py (conftest.py) check the emulator's real 405s against the same rule)."""
 from __future__ import annotations
 
-from test_openapi import SPEC, validate
+from openapi_helpers import SPEC, validate
 
 
 def exchange(method: str, path: str, headers: dict) -> dict:
