@@ -12,6 +12,7 @@
 #include <cassert>
 #include <condition_variable>
 #include <csignal>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -221,9 +222,14 @@ std::optional<StartRefusal> Emulator::start_serving(const asio::ip::address& add
 
   // Start-up work first (catching up on what fell due while stopped); only then open the port, so a
   // connection that succeeds means the emulator is ready.
-  p.scheduler->catch_up();
+  // The catch-up runs on the writer like every other state change, so the locks are always taken in
+  // one order (the store's, then the scheduler's).
   writer.set_tick(std::chrono::milliseconds(20), [&p] { p.scheduler->tick(); });
   writer.start();
+  std::promise<void> caught_up;
+  writer.submit_internal(store::Writer::Kind::exclusive, [&p] { p.scheduler->catch_up(); },
+                         [&caught_up](bool) { caught_up.set_value(); });
+  caught_up.get_future().wait();
   http::ServerLimits limits;
   limits.body_limit = cfg.max_body_bytes;
   limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);

@@ -43,14 +43,16 @@ Writer::Writer(Store& store, WriterOptions options) : store_(store), options_(op
 Writer::~Writer() { stop(); }
 
 void Writer::start() {
-  std::lock_guard lock(mu_);
-  if (running_) return;
-  running_ = true;
-  stopping_ = false;
+  // Lock order everywhere: the store's mutex before the writer's (run_batch, run_exclusive), never
+  // the other way round.
   {
     std::lock_guard db_lock(store_.mu_);
     store_.db_.set_checkpoint_threshold(static_cast<int>(options_.wal_pages_max));
   }
+  std::lock_guard lock(mu_);
+  if (running_) return;
+  running_ = true;
+  stopping_ = false;
   // The thread's top level: each operation's failure is handled where it happens (rolled back,
   // completed as not committed); anything that still escapes the loop (a checkpoint's I/O error,
   // an allocation failure) is reported and the loop resumes, so queued work keeps being served.
