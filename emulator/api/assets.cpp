@@ -29,7 +29,8 @@ ApiResponse create_asset(Services& s, const ApiRequest& r, const Caller& c) {
 
   auto account = s.store.find_account(c.client_id, *account_id);
   if (!account) return error_response(ErrorCode::not_found, "Account not found");
-  if (account->status != domain::AccountStatus::active) return error_response(ErrorCode::account_not_active, "Account is not in active state");
+  if (account->status != domain::AccountStatus::active)
+    return error_response(ErrorCode::account_not_active, "Account is not in active state");
   const domain::ChainInfo* account_chain = domain::find_chain(account->chain);
   if (!account_chain) return error_response(ErrorCode::internal_error, "Account chain is not in the registry");
   auto kind = resolve_asset(*account_chain, *symbol_in, *chain_in);

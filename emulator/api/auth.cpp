@@ -43,7 +43,8 @@ ApiResponse issue_token(Services& s, const ApiRequest& r) {
   if (!client || !crypto::constant_time_equal(hash_secret(client->secret_salt, r.api_secret), client->secret_hash)) {
     return error_response(ErrorCode::unauthorized, "Invalid API key or secret");
   }
-  if (client->status != domain::ClientStatus::active) return error_response(ErrorCode::forbidden, "Client is suspended");
+  if (client->status != domain::ClientStatus::active)
+    return error_response(ErrorCode::forbidden, "Client is suspended");
 
   const std::int64_t now_s = s.wall_clock.now_ms() / 1000;
   domain::JwtClaims claims;
@@ -84,10 +85,14 @@ domain::Result<Caller> authenticate(Services& s, const ApiRequest& r) {
   }
   const auto v = domain::jwt_verify(token, s.jwt_key, now_s);
   switch (v.error) {
-    case domain::JwtError::none: break;
-    case domain::JwtError::expired: return make_error(ErrorCode::token_expired, "Token has expired");
-    case domain::JwtError::malformed: return make_error(ErrorCode::invalid_token, "Token is malformed");
-    case domain::JwtError::bad_signature: return make_error(ErrorCode::invalid_token, "Token signature is invalid");
+    case domain::JwtError::none:
+      break;
+    case domain::JwtError::expired:
+      return make_error(ErrorCode::token_expired, "Token has expired");
+    case domain::JwtError::malformed:
+      return make_error(ErrorCode::invalid_token, "Token is malformed");
+    case domain::JwtError::bad_signature:
+      return make_error(ErrorCode::invalid_token, "Token signature is invalid");
   }
   auto client = s.store.find_client(v.claims.subject);
   if (!client) return make_error(ErrorCode::invalid_token, "Token subject is unknown");

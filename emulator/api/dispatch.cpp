@@ -91,8 +91,8 @@ const Index& index() {
 }
 
 struct Lookup {
-  int index = -1;                  // of the template; -1: 404
-  const Route* route = nullptr;    // null with a template: 405
+  int index = -1;                // of the template; -1: 404
+  const Route* route = nullptr;  // null with a template: 405
   std::array<std::string_view, 2> ids{};
 };
 

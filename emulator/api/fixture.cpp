@@ -39,7 +39,8 @@ void Loader::document(const Value& doc) {
   get_string(doc, "$", "description", ignored, false, kMaxDescription);
   const Value* clients = get_array(doc, "$", "clients", true);
   if (!clients) return;
-  for (rapidjson::SizeType i = 0; i < clients->Size(); ++i) client((*clients)[i], "$.clients[" + std::to_string(i) + "]");
+  for (rapidjson::SizeType i = 0; i < clients->Size(); ++i)
+    client((*clients)[i], "$.clients[" + std::to_string(i) + "]");
   // Paid resources last: their pay_to must be an account the clients above created.
   if (const Value* resources = get_array(doc, "$", "x402_resources")) {
     for (rapidjson::SizeType i = 0; i < resources->Size(); ++i) {
@@ -73,7 +74,8 @@ std::string line_and_column(std::string_view text, std::size_t offset) {
       ++col;
     }
   }
-  return "line " + std::to_string(line) + ", column " + std::to_string(col) + " (offset " + std::to_string(offset) + ")";
+  return "line " + std::to_string(line) + ", column " + std::to_string(col) + " (offset " + std::to_string(offset) +
+         ")";
 }
 
 }  // namespace

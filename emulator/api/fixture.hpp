@@ -18,7 +18,7 @@
 namespace paratro::api {
 
 struct FixtureError {
-  std::string path;     // JSONPath of the offending value, e.g. "$.clients[0].wallets[1].accounts[0].chain"
+  std::string path;  // JSONPath of the offending value, e.g. "$.clients[0].wallets[1].accounts[0].chain"
   std::string message;
 };
 
@@ -35,10 +35,10 @@ struct FixtureResult {
 // What a load needs besides the text.
 struct FixtureContext {
   store::Store& store;
-  crypto::RandomSource& rng;          // ids, keys and hashes the fixture does not pin
-  const chain::ChainTable& chains;    // block heights of history rows (its epoch must be set)
-  std::int64_t now_ms;                // the load instant on the virtual clock; history must precede it
-  std::int64_t keygen_delay_ms;       // a PROGRESSING wallet finishes key generation this long after the load
+  crypto::RandomSource& rng;        // ids, keys and hashes the fixture does not pin
+  const chain::ChainTable& chains;  // block heights of history rows (its epoch must be set)
+  std::int64_t now_ms;              // the load instant on the virtual clock; history must precede it
+  std::int64_t keygen_delay_ms;     // a PROGRESSING wallet finishes key generation this long after the load
   std::int64_t default_max_wallets;
   domain::ApiVersion default_api_version;  // of clients that do not name one
 };

@@ -28,9 +28,10 @@ namespace paratro::api::fixture_detail {
 void Loader::client(const Value& obj, const std::string& path) {
   if (!obj.IsObject()) return error(path, "must be an object");
   ++out_.counts.clients;
-  known_fields(obj, path, {"client_id", "client_name", "api_key", "api_secret", "status", "subscription_tier",
-                           "max_wallets", "rate_limit_per_second", "webhook", "api_version", "operations_policy",
-                           "require_whitelist", "security_factors", "wallets", "x402_settlements"});
+  known_fields(obj, path,
+               {"client_id", "client_name", "api_key", "api_secret", "status", "subscription_tier", "max_wallets",
+                "rate_limit_per_second", "webhook", "api_version", "operations_policy", "require_whitelist",
+                "security_factors", "wallets", "x402_settlements"});
   std::optional<std::string> name, key, secret, tier;
   bool ok = get_string(obj, path, "client_name", name, true, kMaxClientName);
   ok &= get_string(obj, path, "api_key", key, true, kMaxCredential) && credential(path + ".api_key", *key);
@@ -82,7 +83,8 @@ void Loader::client(const Value& obj, const std::string& path) {
   }
   if (const Value* settlements = get_array(obj, path, "x402_settlements")) {
     for (rapidjson::SizeType i = 0; i < settlements->Size(); ++i) {
-      x402_settlement((*settlements)[i], path + ".x402_settlements[" + std::to_string(i) + "]", ok ? &client_id : nullptr);
+      x402_settlement((*settlements)[i], path + ".x402_settlements[" + std::to_string(i) + "]",
+                      ok ? &client_id : nullptr);
     }
   }
   const Value* wallets = get_array(obj, path, "wallets");
@@ -147,12 +149,18 @@ void Loader::security_factor(const Value& obj, const std::string& path, const st
   const domain::ChainInfo* chain = nullptr;
   if (chain_name) {
     auto resolved = resolve_chain(*chain_name);
-    if (resolved) chain = *resolved; else ok = fail(path + ".chain", resolved.error());
+    if (resolved)
+      chain = *resolved;
+    else
+      ok = fail(path + ".chain", resolved.error());
   }
   std::string key;
   if (chain && address) {
     auto k = security_factor_address_key(*chain, *address);
-    if (k) key = *k; else ok = fail(path + ".address", k.error());
+    if (k)
+      key = *k;
+    else
+      ok = fail(path + ".address", k.error());
   }
   if (!ok || !client_id) return;
   domain::SecurityFactorRecord f;
@@ -173,8 +181,9 @@ void Loader::security_factor(const Value& obj, const std::string& path, const st
 // CANCELLED; no ledger effect, no transaction). A SETTLED one's nonce counts as used.
 void Loader::x402_settlement(const Value& obj, const std::string& path, const std::string* client_id) {
   if (!obj.IsObject()) return error(path, "must be an object");
-  known_fields(obj, path, {"tx_id", "chain", "from_address", "to_address", "amount", "status", "valid_after",
-                           "valid_before", "nonce", "signature_v", "signature_r", "signature_s", "created_at"});
+  known_fields(obj, path,
+               {"tx_id", "chain", "from_address", "to_address", "amount", "status", "valid_after", "valid_before",
+                "nonce", "signature_v", "signature_r", "signature_s", "created_at"});
   domain::X402SettlementRecord r;
   std::optional<std::string> chain, from, to, amount, nonce, sig_r, sig_s;
   bool ok = get_id(obj, path, "tx_id", "tx_", ctx_.now_ms, r.tx_id);
@@ -202,15 +211,17 @@ void Loader::x402_settlement(const Value& obj, const std::string& path, const st
     ok = false;
   }
   const auto from20 = from ? domain::parse_evm_address_bytes(*from) : std::nullopt;
-  if (from && !from20) ok = fail(path + ".from_address", domain::make_error(domain::ErrorCode::invalid_address, "must be an EVM address"));
+  if (from && !from20)
+    ok = fail(path + ".from_address", domain::make_error(domain::ErrorCode::invalid_address, "must be an EVM address"));
   const auto to20 = to ? domain::parse_evm_address_bytes(*to) : std::nullopt;
-  if (to && !to20) ok = fail(path + ".to_address", domain::make_error(domain::ErrorCode::invalid_address, "must be an EVM address"));
+  if (to && !to20)
+    ok = fail(path + ".to_address", domain::make_error(domain::ErrorCode::invalid_address, "must be an EVM address"));
   if (nonce && !domain::parse_bytes32(*nonce)) {
     error(path + ".nonce", "must be 0x followed by 64 hex digits");
     ok = false;
   }
-  for (auto [field, value] : {std::pair<const char*, const std::optional<std::string>*>{"signature_r", &sig_r},
-                              {"signature_s", &sig_s}}) {
+  for (auto [field, value] :
+       {std::pair<const char*, const std::optional<std::string>*>{"signature_r", &sig_r}, {"signature_s", &sig_s}}) {
     if (*value && !domain::parse_bytes32(**value)) {
       error(path + "." + field, "must be 0x followed by 64 hex digits");
       ok = false;

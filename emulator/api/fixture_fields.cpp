@@ -29,7 +29,8 @@ void Loader::error(const std::string& path, std::string message) {
   if (out_.errors.size() < kMaxFixtureErrors) {
     out_.errors.push_back({path, std::move(message)});
   } else if (out_.errors.size() == kMaxFixtureErrors) {
-    out_.errors.push_back({"$", "more errors follow; only the first " + std::to_string(kMaxFixtureErrors) + " are listed"});
+    out_.errors.push_back(
+        {"$", "more errors follow; only the first " + std::to_string(kMaxFixtureErrors) + " are listed"});
   }
 }
 
@@ -124,8 +125,8 @@ bool Loader::get_enum(const Value& obj, const std::string& path, const char* nam
 
 // RFC 3339 ("2026-01-15T10:40:00Z") or a negative ISO 8601 duration before the load instant
 // ("-P14DT2H"). Absent: `fallback`. Must lie in [not_before, now].
-bool Loader::get_time(const Value& obj, const std::string& path, const char* name, std::int64_t& out, std::int64_t fallback,
-                      std::int64_t not_before, std::string_view parent, bool required) {
+bool Loader::get_time(const Value& obj, const std::string& path, const char* name, std::int64_t& out,
+                      std::int64_t fallback, std::int64_t not_before, std::string_view parent, bool required) {
   std::optional<std::string> text;
   if (!get_string(obj, path, name, text, required, 64)) return false;
   const std::string field = path + "." + name;
@@ -156,8 +157,8 @@ bool Loader::get_time(const Value& obj, const std::string& path, const char* nam
 }
 
 // A pinned id (checked: prefix, length, characters, unique in the fixture) or a fresh one.
-bool Loader::get_id(const Value& obj, const std::string& path, const char* name, std::string_view prefix, std::int64_t at_ms,
-                    std::string& out) {
+bool Loader::get_id(const Value& obj, const std::string& path, const char* name, std::string_view prefix,
+                    std::int64_t at_ms, std::string& out) {
   std::optional<std::string> v;
   if (!get_string(obj, path, name, v, false, kMaxId)) return false;
   const std::string field = path + "." + name;
@@ -165,9 +166,8 @@ bool Loader::get_id(const Value& obj, const std::string& path, const char* name,
     out = domain::make_id(prefix, at_ms, ctx_.rng);
     return true;
   }
-  const bool chars_ok = std::all_of(v->begin(), v->end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '_' || c == '-';
-  });
+  const bool chars_ok =
+      std::all_of(v->begin(), v->end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
   if (v->size() <= prefix.size() || v->compare(0, prefix.size(), prefix) != 0 || !chars_ok) {
     error(field, "must start with " + quoted(prefix) + " followed by letters, digits, '_' or '-'");
     return false;

@@ -31,8 +31,9 @@ constexpr auto kHistory = chain::ChainTable::BeforeEpoch::extend;
 void Loader::wallet(const Value& obj, const std::string& path, const std::string* client_id, std::int64_t max_wallets) {
   if (!obj.IsObject()) return error(path, "must be an object");
   ++out_.counts.wallets;
-  known_fields(obj, path,
-               {"wallet_id", "wallet_name", "description", "status", "key_ready_after", "key_seed", "created_at", "accounts"});
+  known_fields(
+      obj, path,
+      {"wallet_id", "wallet_name", "description", "status", "key_ready_after", "key_seed", "created_at", "accounts"});
   std::optional<std::string> name, description, seed_hex;
   bool ok = get_string(obj, path, "wallet_name", name, true, kMaxWalletName);
   ok &= get_string(obj, path, "description", description, false, kMaxDescription);
@@ -45,8 +46,8 @@ void Loader::wallet(const Value& obj, const std::string& path, const std::string
   if (ready_text) {
     const auto d = domain::parse_duration_ms(*ready_text);
     if (!d || status != domain::to_string(domain::WalletStatus::progressing)) {
-      error(path + ".key_ready_after", !d ? "must be an ISO 8601 duration such as PT2M"
-                                          : "applies to a PROGRESSING wallet only");
+      error(path + ".key_ready_after",
+            !d ? "must be an ISO 8601 duration such as PT2M" : "applies to a PROGRESSING wallet only");
       ok = false;
     } else {
       key_ready_after = *d;
@@ -106,7 +107,10 @@ void Loader::account(const Value& obj, const std::string& path, const domain::Wa
   const domain::ChainInfo* chain = nullptr;
   if (chain_name) {
     auto resolved = resolve_chain(*chain_name);
-    if (resolved) chain = *resolved; else ok = fail(path + ".chain", resolved.error());
+    if (resolved)
+      chain = *resolved;
+    else
+      ok = fail(path + ".chain", resolved.error());
   }
   ok &= get_string(obj, path, "label", label, false, kMaxLabel);
   ok &= get_string(obj, path, "account_type", account_type, false, kMaxAccountType);
@@ -172,7 +176,10 @@ void Loader::asset(const Value& obj, const std::string& path, const domain::Acco
   domain::Amount balance = 0;
   if (kind && balance_text) {
     auto b = parse_amount_field("balance", *balance_text, kind->token.decimals, false);
-    if (b) balance = *b; else ok = fail(path + ".balance", b.error());
+    if (b)
+      balance = *b;
+    else
+      ok = fail(path + ".balance", b.error());
   }
   if (ok && account && kind) {
     const auto a = asset_record(*account, *kind, asset_id, created);
@@ -180,7 +187,8 @@ void Loader::asset(const Value& obj, const std::string& path, const domain::Acco
     // Assets of one address, chain and token share one ledger balance (e.g. USDT on polygon held
     // through a wallet's ethereum and polygon accounts); it may be given only once.
     const std::string ledger_key = std::string(kind->chain->name) + " " + account->address_key + " " + kind->symbol;
-    if (ok && balance_text) ok = unique(ledger_keys_, ledger_key, path + ".balance", "balance of one address, chain and token");
+    if (ok && balance_text)
+      ok = unique(ledger_keys_, ledger_key, path + ".balance", "balance of one address, chain and token");
     if (ok && balance > 0) {
       ok = store(path + ".balance", [&] { return ctx_.store.set_asset_balance(asset_id, balance, ctx_.now_ms); });
     }
@@ -204,8 +212,9 @@ void Loader::transaction(const Value& obj, const std::string& path, const domain
                          const std::string* asset_id, const AssetKind* kind, std::int64_t asset_created) {
   if (!obj.IsObject()) return error(path, "must be an object");
   ++out_.counts.transactions;
-  known_fields(obj, path, {"tx_id", "direction", "status", "from_address", "to_address", "amount", "memo", "tx_hash",
-                           "block_number", "created_at"});
+  known_fields(obj, path,
+               {"tx_id", "direction", "status", "from_address", "to_address", "amount", "memo", "tx_hash",
+                "block_number", "created_at"});
   std::string direction, status;
   bool ok = get_enum(obj, path, "direction", direction, {"OUTBOUND", "INBOUND"}, true);
   ok &= get_enum(obj, path, "status", status, {"CONFIRMED", "FAILED"}, true);
@@ -244,7 +253,10 @@ void Loader::transaction(const Value& obj, const std::string& path, const domain
   domain::Amount amount = 0;
   if (amount_text) {
     auto a = parse_amount_field("amount", *amount_text, kind->token.decimals, true);
-    if (a) amount = *a; else ok = fail(path + ".amount", a.error());
+    if (a)
+      amount = *a;
+    else
+      ok = fail(path + ".amount", a.error());
   }
   if (hash && !domain::is_valid_tx_hash(family, *hash)) {
     error(path + ".tx_hash", "is not a " + std::string(kind->chain->name) + " transaction hash");

@@ -59,7 +59,8 @@ ApiResponse get_transaction(Services& s, const Caller& c, std::string_view id);
 // parsed request object. 403 forbidden unless the caller's operations policy allows it; otherwise
 // validated, locked and (normally) signed and broadcast before answering 200 BROADCAST + tx_hash,
 // or 202 PENDING when the magic memo makes the signing engine slow.
-ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, const Caller& c, std::string_view operation);
+ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, const Caller& c,
+                                  std::string_view operation);
 ApiResponse list_transactions(Services& s, const ApiRequest& r, const Caller& c);
 
 // x402.cpp — the x402 facilitator (verify, settle, settle status, settlements) and, for 2026-04
@@ -173,8 +174,8 @@ domain::Status prepare_start_state(Services& s, const std::string* fixture_text,
 // sandbox/openapi.cpp: the embedded OpenAPI document of an API version (?version=, default
 // --api-version), served as application/yaml.
 ApiResponse sandbox_openapi(const Services& s, const ApiRequest& r);
-std::string_view openapi_document();             // schema/openapi.yaml (2026-04), by scripts/embed.py
-std::string_view openapi_document_2026_09();     // the same + schema/openapi-2026-09.overlay.yaml
+std::string_view openapi_document();          // schema/openapi.yaml (2026-04), by scripts/embed.py
+std::string_view openapi_document_2026_09();  // the same + schema/openapi-2026-09.overlay.yaml
 
 // sandbox/views.cpp — read-only views for the dashboard, across clients.
 // GET /_sandbox/clients: every client (oldest first) with its row counts.

@@ -31,9 +31,9 @@ ApiResponse with_idempotency(Services& s, const ApiRequest& r, const Caller& c, 
   if (!r.idempotency_key) return handle();
   const std::string& key = *r.idempotency_key;
   if (!valid_key(key)) {
-    return error_response(domain::ErrorCode::invalid_parameter,
-                          "Idempotency-Key must be 1 to " + std::to_string(kMaxIdempotencyKeyLength) +
-                              " printable ASCII characters");
+    return error_response(
+        domain::ErrorCode::invalid_parameter,
+        "Idempotency-Key must be 1 to " + std::to_string(kMaxIdempotencyKeyLength) + " printable ASCII characters");
   }
   std::optional<ApiResponse> out;
   // One write batch holds the store for lookup, handler and keeping: a second request with the same

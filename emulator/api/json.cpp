@@ -62,7 +62,8 @@ domain::Result<std::optional<std::string>> optional_string(const rapidjson::Valu
 domain::Result<std::string> required_string(const rapidjson::Value& obj, const char* name) {
   auto v = optional_string(obj, name);
   if (!v) return v.error();
-  if (!v->has_value() || (*v)->empty()) return make_error(ErrorCode::invalid_parameter, std::string(name) + " is required");
+  if (!v->has_value() || (*v)->empty())
+    return make_error(ErrorCode::invalid_parameter, std::string(name) + " is required");
   return std::move(**v);
 }
 
@@ -140,7 +141,8 @@ domain::Result<std::optional<std::int64_t>> optional_int(const rapidjson::Value&
 domain::Result<std::optional<bool>> optional_bool(const rapidjson::Value& obj, const char* name) {
   auto it = obj.FindMember(name);
   if (it == obj.MemberEnd() || it->value.IsNull()) return std::optional<bool>{};
-  if (!it->value.IsBool()) return make_error(ErrorCode::invalid_parameter, std::string(name) + " must be true or false");
+  if (!it->value.IsBool())
+    return make_error(ErrorCode::invalid_parameter, std::string(name) + " must be true or false");
   return std::optional<bool>{it->value.GetBool()};
 }
 

@@ -28,16 +28,46 @@ ApiResponse error_response(domain::ErrorCode code, std::string message);
 class JsonWriter {
  public:
   JsonWriter() : w_(buf_) {}
-  JsonWriter& begin_object() { w_.StartObject(); return *this; }
-  JsonWriter& end_object() { w_.EndObject(); return *this; }
-  JsonWriter& begin_array() { w_.StartArray(); return *this; }
-  JsonWriter& end_array() { w_.EndArray(); return *this; }
-  JsonWriter& key(std::string_view k) { w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); return *this; }
-  JsonWriter& str(std::string_view v) { w_.String(v.data(), static_cast<rapidjson::SizeType>(v.size())); return *this; }
-  JsonWriter& num(std::int64_t v) { w_.Int64(v); return *this; }
-  JsonWriter& boolean(bool v) { w_.Bool(v); return *this; }
-  JsonWriter& real(double v) { w_.Double(v); return *this; }
-  JsonWriter& null() { w_.Null(); return *this; }
+  JsonWriter& begin_object() {
+    w_.StartObject();
+    return *this;
+  }
+  JsonWriter& end_object() {
+    w_.EndObject();
+    return *this;
+  }
+  JsonWriter& begin_array() {
+    w_.StartArray();
+    return *this;
+  }
+  JsonWriter& end_array() {
+    w_.EndArray();
+    return *this;
+  }
+  JsonWriter& key(std::string_view k) {
+    w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    return *this;
+  }
+  JsonWriter& str(std::string_view v) {
+    w_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+    return *this;
+  }
+  JsonWriter& num(std::int64_t v) {
+    w_.Int64(v);
+    return *this;
+  }
+  JsonWriter& boolean(bool v) {
+    w_.Bool(v);
+    return *this;
+  }
+  JsonWriter& real(double v) {
+    w_.Double(v);
+    return *this;
+  }
+  JsonWriter& null() {
+    w_.Null();
+    return *this;
+  }
   // Inserts an already serialised JSON object verbatim (e.g. a stored webhook body).
   JsonWriter& raw_object(std::string_view json) {
     w_.RawValue(json.data(), json.size(), rapidjson::kObjectType);

@@ -51,7 +51,8 @@ domain::Result<std::int64_t> int_member(const Value& obj, const std::string& fie
     if (required) return invalid(field + " is required for CONTRACT_CALL");
     return std::int64_t{0};
   }
-  if (!it->value.IsInt64() || it->value.GetInt64() < 0) return invalid(field + " must be a non-negative integer (unix seconds)");
+  if (!it->value.IsInt64() || it->value.GetInt64() < 0)
+    return invalid(field + " must be a non-negative integer (unix seconds)");
   return it->value.GetInt64();
 }
 
@@ -77,21 +78,25 @@ domain::Result<CallFields> bind_common(const Value& body, std::string_view opera
   f.receive_address = receive->value_or("");
   f.memo = memo->value_or("");
   f.reference_id = reference->value_or("");
-  for (auto [field, value, max] : {std::tuple<const char*, std::string_view, std::size_t>{"from_address", f.from_address, kMaxAddress},
-                                   {"receive_address", f.receive_address, kMaxAddress},
-                                   {"memo", f.memo, kMaxMemo},
-                                   {"reference_id", f.reference_id, domain::kMaxReferenceId}}) {
+  for (auto [field, value, max] :
+       {std::tuple<const char*, std::string_view, std::size_t>{"from_address", f.from_address, kMaxAddress},
+        {"receive_address", f.receive_address, kMaxAddress},
+        {"memo", f.memo, kMaxMemo},
+        {"reference_id", f.reference_id, domain::kMaxReferenceId}}) {
     if (auto st = check_length(field, value, max); !st) return st.error();
   }
   auto resolved = resolve_chain(**chain);
   if (!resolved) return resolved.error();
   f.chain = *resolved;
   const bool program = operation == domain::kProgramCall;
-  if (program && f.chain->family != domain::ChainFamily::svm) return invalid("PROGRAM_CALL is only available on solana");
-  if (!program && f.chain->family != domain::ChainFamily::evm) return invalid("CONTRACT_CALL is only available on EVM chains");
+  if (program && f.chain->family != domain::ChainFamily::svm)
+    return invalid("PROGRAM_CALL is only available on solana");
+  if (!program && f.chain->family != domain::ChainFamily::evm)
+    return invalid("CONTRACT_CALL is only available on EVM chains");
   if (f.receive_address.empty()) f.receive_address = f.from_address;
   const std::string chain_name(f.chain->name);
-  if (!domain::is_valid_address(f.chain->family, f.from_address)) return invalid("from_address is not a valid " + chain_name + " address");
+  if (!domain::is_valid_address(f.chain->family, f.from_address))
+    return invalid("from_address is not a valid " + chain_name + " address");
   if (!domain::is_valid_address(f.chain->family, f.receive_address)) {
     return invalid("receive_address is not a valid " + chain_name + " address");
   }
@@ -114,7 +119,8 @@ domain::Result<domain::ContractLeg> bind_leg(const Value& call, const char* name
       leg.amount = *amount;
       continue;
     }
-    if (!domain::is_valid_address(domain::ChainFamily::evm, **v)) return invalid(path + "." + field + " must be an EVM address");
+    if (!domain::is_valid_address(domain::ChainFamily::evm, **v))
+      return invalid(path + "." + field + " must be an EVM address");
     (std::string_view(field) == "from" ? leg.from : std::string_view(field) == "to" ? leg.to : leg.token) = **v;
   }
   return leg;
@@ -141,7 +147,8 @@ domain::Result<domain::ContractCallQuote> bind_quote(const Value& body) {
   q.outgoing = *outgoing;
   auto signature = string_member(call, "contract_call", "counterparty_signature", domain::kContractCall);
   if (!signature) return signature.error();
-  if (!domain::is_hex_bytes(**signature)) return invalid("contract_call.counterparty_signature must be 0x-prefixed hex");
+  if (!domain::is_hex_bytes(**signature))
+    return invalid("contract_call.counterparty_signature must be 0x-prefixed hex");
   q.counterparty_signature = **signature;
   auto deadline = int_member(call, "contract_call.permit_deadline", "permit_deadline", false);
   if (!deadline) return deadline.error();
@@ -157,23 +164,27 @@ domain::Result<domain::OperationsPolicy> parse_operations_policy(const rapidjson
   domain::OperationsPolicy p;
   auto ops = v.FindMember("operations");
   if (ops == v.MemberEnd() || !ops->value.IsArray()) {
-    return make_error(ErrorCode::invalid_parameter, "operations must be an array of PROGRAM_CALL / CONTRACT_CALL ([] removes the policy)");
+    return make_error(ErrorCode::invalid_parameter,
+                      "operations must be an array of PROGRAM_CALL / CONTRACT_CALL ([] removes the policy)");
   }
   for (rapidjson::SizeType i = 0; i < ops->value.Size(); ++i) {
     const Value& op = ops->value[i];
     const std::string_view name = op.IsString() ? std::string_view(op.GetString(), op.GetStringLength()) : "";
     if (name != domain::kProgramCall && name != domain::kContractCall) {
-      return make_error(ErrorCode::invalid_parameter, "operations[" + std::to_string(i) + "] must be PROGRAM_CALL or CONTRACT_CALL");
+      return make_error(ErrorCode::invalid_parameter,
+                        "operations[" + std::to_string(i) + "] must be PROGRAM_CALL or CONTRACT_CALL");
     }
     p.operations.emplace_back(name);
   }
   if (auto chains = v.FindMember("chains"); chains != v.MemberEnd() && !chains->value.IsNull()) {
-    if (!chains->value.IsArray()) return make_error(ErrorCode::invalid_parameter, "chains must be an array of chain names");
+    if (!chains->value.IsArray())
+      return make_error(ErrorCode::invalid_parameter, "chains must be an array of chain names");
     for (rapidjson::SizeType i = 0; i < chains->value.Size(); ++i) {
       const Value& c = chains->value[i];
       const domain::ChainInfo* chain =
           c.IsString() ? domain::find_chain(ascii_lower(std::string(c.GetString(), c.GetStringLength()))) : nullptr;
-      if (!chain) return make_error(ErrorCode::invalid_parameter, "chains[" + std::to_string(i) + "] is not a supported chain");
+      if (!chain)
+        return make_error(ErrorCode::invalid_parameter, "chains[" + std::to_string(i) + "] is not a supported chain");
       p.chains.emplace_back(chain->name);
     }
   }
@@ -223,7 +234,8 @@ ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, con
     auto text = string_member(body, "", "signed_transaction", operation);
     if (!text) return error_response(text.error());
     if ((*text)->size() > domain::kMaxSignedTransaction) {
-      return error_response(invalid("signed_transaction exceeds " + std::to_string(domain::kMaxSignedTransaction) + " characters"));
+      return error_response(
+          invalid("signed_transaction exceeds " + std::to_string(domain::kMaxSignedTransaction) + " characters"));
     }
     auto bytes = domain::decode_signed_transaction(**text);
     if (!bytes) return error_response(invalid("signed_transaction must be base64 or 0x-prefixed hex"));
@@ -257,16 +269,19 @@ ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, con
     req.in_amount = legs->incoming;
     call_data = "0x" + crypto::to_hex(signed_tx);
   } else {
-    if (auto st = domain::check_contract_quote(quote, now / 1000, fields->receive_address); !st) return error_response(st.error());
+    if (auto st = domain::check_contract_quote(quote, now / 1000, fields->receive_address); !st)
+      return error_response(st.error());
     const auto paid = domain::find_token_by_contract(quote.incoming.token, chain.name);
     if (!paid) {
-      return error_response(ErrorCode::invalid_parameter, "Rejected: payment_token_not_registered: contract_call.incoming.token " +
-                                                              quote.incoming.token + " is not a token on " + req.chain);
+      return error_response(ErrorCode::invalid_parameter,
+                            "Rejected: payment_token_not_registered: contract_call.incoming.token " +
+                                quote.incoming.token + " is not a token on " + req.chain);
     }
     const auto received = domain::find_token_by_contract(quote.outgoing.token, chain.name);
     if (!received) {
-      return error_response(ErrorCode::invalid_parameter, "Rejected: target_token_not_registered: contract_call.outgoing.token " +
-                                                              quote.outgoing.token + " is not a token on " + req.chain);
+      return error_response(ErrorCode::invalid_parameter,
+                            "Rejected: target_token_not_registered: contract_call.outgoing.token " +
+                                quote.outgoing.token + " is not a token on " + req.chain);
     }
     req.to_address = quote.incoming.to;
     req.out_symbol = std::string(paid->symbol);
@@ -290,7 +305,8 @@ ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, con
   tx.call_data = call_data;
   tx.required_confirmations = params->confirmations;
   tx.outcome = chain::outcome_from_memo(fields->memo);
-  const bool engine_slow = tx.outcome == domain::TxOutcome::hold || fields->memo.find(chain::kMemoEngineTimeout) != std::string::npos;
+  const bool engine_slow =
+      tx.outcome == domain::TxOutcome::hold || fields->memo.find(chain::kMemoEngineTimeout) != std::string::npos;
   req.engine_rejects = tx.outcome == domain::TxOutcome::fail_signing;
   if (engine_slow) {
     tx.status = domain::TxStatus::pending;

@@ -111,9 +111,9 @@ void write_transaction_dto(JsonWriter& w, const domain::TransactionRecord& x) {
   // emulator hosts (the inbound twin of an internal transfer), INBOUND for deposits from outside,
   // X402_SETTLE for an x402 settlement (GO181 transaction.go).
   const std::string_view type = x.transaction_type == domain::TxType::x402_settle ? "X402_SETTLE"
-                                : x.direction == domain::TxDirection::outbound   ? "OUTBOUND"
-                                : x.origin == domain::TxOrigin::internal         ? "INTERNAL"
-                                                                                 : "INBOUND";
+                                : x.direction == domain::TxDirection::outbound    ? "OUTBOUND"
+                                : x.origin == domain::TxOrigin::internal          ? "INTERNAL"
+                                                                                  : "INBOUND";
   w.begin_object()
       .field("tx_id", x.tx_id)
       .field("wallet_id", x.wallet_id)

@@ -21,10 +21,10 @@ struct ApiRequest {
   std::string authorization;
   std::string api_key;
   std::string api_secret;
-  std::string admin_token;  // X-Admin-Token (control plane)
+  std::string admin_token;                     // X-Admin-Token (control plane)
   std::optional<std::string> idempotency_key;  // Idempotency-Key, when sent (even empty)
   std::string body;
-  std::optional<std::string> x_payment;  // X-PAYMENT (x402 paid resources), when sent
+  std::optional<std::string> x_payment;      // X-PAYMENT (x402 paid resources), when sent
   std::optional<std::string> last_event_id;  // Last-Event-ID (GET /_sandbox/events), when sent
 
   // The token of an `Authorization: Bearer <token>` header (the scheme in any case), or nullopt when
@@ -71,7 +71,7 @@ struct ApiResponse {
   int status = 200;
   std::string body;  // JSON
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string client_id;  // the authenticated caller, if any (for the request journal); not sent
+  std::string client_id;           // the authenticated caller, if any (for the request journal); not sent
   bool idempotent_replay = false;  // answered from the Idempotency-Key store (for the journal); not sent
   // When set, `body` is ignored: the headers go out with Content-Type from `headers`, no length, and
   // the stream's chunks follow until it ends or the client goes; the connection then closes.

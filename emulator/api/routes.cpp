@@ -144,8 +144,14 @@ const Route kRoutes[] = {
     {"GET", "/_sandbox/openapi.yaml", kAdmin, kRead, bind<sandbox_openapi>},
     {"POST", "/_sandbox/x402/resources", kAdmin, kWrite, bind<sandbox_create_x402_resource>},
     {"GET", "/_sandbox/x402/resources", kAdmin, kRead, bind<sandbox_list_x402_resources>},
-    {"GET", "/_sandbox/x402/resources/{id}/content", kAdmin, kRead, bind<sandbox_x402_resource_content>, nullptr,
-     {}, content_access},
+    {"GET",
+     "/_sandbox/x402/resources/{id}/content",
+     kAdmin,
+     kRead,
+     bind<sandbox_x402_resource_content>,
+     nullptr,
+     {},
+     content_access},
 };
 
 }  // namespace

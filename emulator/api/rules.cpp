@@ -36,8 +36,8 @@ domain::Result<const domain::ChainInfo*> resolve_asset_chain(const domain::Chain
     return chain;
   }
   if (!requested.empty() && requested != account_chain.name) {
-    return make_error(ErrorCode::invalid_parameter, "chain " + requested + " does not match the account's chain " +
-                                                        std::string(account_chain.name));
+    return make_error(ErrorCode::invalid_parameter,
+                      "chain " + requested + " does not match the account's chain " + std::string(account_chain.name));
   }
   return &account_chain;
 }
@@ -66,7 +66,8 @@ domain::Result<domain::Amount> parse_amount_field(std::string_view field, std::s
   const auto parsed = domain::parse_amount(text, decimals);
   const std::string name(field);
   switch (parsed.error) {
-    case domain::AmountError::none: break;
+    case domain::AmountError::none:
+      break;
     case domain::AmountError::too_many_decimals:
       return make_error(ErrorCode::invalid_parameter,
                         name + " has more decimal places than the asset supports (" + std::to_string(decimals) + ")");

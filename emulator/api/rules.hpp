@@ -39,7 +39,7 @@ domain::Result<std::string> security_factor_address_key(const domain::ChainInfo&
 struct AssetKind {
   const domain::ChainInfo* chain;  // the chain the asset lives on
   domain::TokenInfo token;
-  std::string symbol;              // upper case
+  std::string symbol;  // upper case
 };
 
 // What POST /assets decides from the account's chain, the requested symbol and the optional

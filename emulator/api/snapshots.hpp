@@ -20,10 +20,10 @@
 namespace paratro::api {
 
 struct SnapshotInfo {
-  std::string snapshot_id;     // "snap_1", "snap_2", ... in creation order, never reused in a process
-  std::string name;            // the caller's label, "" when none
-  std::int64_t clock_ms = 0;   // virtual time of the saved state
-  std::int64_t bytes = 0;      // size of the copy
+  std::string snapshot_id;    // "snap_1", "snap_2", ... in creation order, never reused in a process
+  std::string name;           // the caller's label, "" when none
+  std::int64_t clock_ms = 0;  // virtual time of the saved state
+  std::int64_t bytes = 0;     // size of the copy
   store::Counts counts;
 };
 

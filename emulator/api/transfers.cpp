@@ -61,15 +61,23 @@ domain::Result<domain::TransactionRecord> submit_transfer(Services& s, const rap
   tx.next_due_ms = tx.outcome == domain::TxOutcome::hold ? -1 : now + s.scheduler.timing().sign_ms;
   tx.reference_id = std::move(reference_id);
   tx.operation = "TRANSFER";
-  domain::TransferCommand command{c.client_id,       std::string(chain->name), ascii_upper(*symbol_in),
-                                  from_key,          *to,  domain::address_key(chain->family, *to),
-                                  memo->value_or(""), *parsed};
+  domain::TransferCommand command{c.client_id,
+                                  std::string(chain->name),
+                                  ascii_upper(*symbol_in),
+                                  from_key,
+                                  *to,
+                                  domain::address_key(chain->family, *to),
+                                  memo->value_or(""),
+                                  *parsed};
   return s.store.create_transfer(command, std::move(tx));
 }
 
 ApiResponse transfer_created(const domain::TransactionRecord& tx, bool with_tx_hash) {
   JsonWriter w;
-  w.begin_object().field("tx_id", tx.tx_id).field("status", domain::to_string(tx.status)).field("message", "Transfer task created");
+  w.begin_object()
+      .field("tx_id", tx.tx_id)
+      .field("status", domain::to_string(tx.status))
+      .field("message", "Transfer task created");
   if (with_tx_hash) w.field("tx_hash", tx.tx_hash);
   w.end_object();
   return json_response(200, w.take());

@@ -21,7 +21,8 @@ inline constexpr std::size_t kMaxSigningPartyId = 64;
 domain::Result<std::int64_t> quorum_number(const rapidjson::Value& body, const char* name, std::int64_t fallback) {
   auto it = body.FindMember(name);
   if (it == body.MemberEnd() || it->value.IsNull()) return fallback;
-  if (!it->value.IsInt64()) return domain::make_error(ErrorCode::invalid_parameter, std::string(name) + " must be an integer");
+  if (!it->value.IsInt64())
+    return domain::make_error(ErrorCode::invalid_parameter, std::string(name) + " must be an integer");
   const std::int64_t n = it->value.GetInt64();
   if (n < 1 || n > kMaxTotalShares) {
     return domain::make_error(ErrorCode::invalid_parameter,
@@ -39,12 +40,14 @@ domain::Status check_quorum(const rapidjson::Value& body) {
   auto total = quorum_number(body, "total_shares", kDefaultTotalShares);
   if (!total) return total.error();
   if (*threshold > *total) {
-    return make_error(ErrorCode::invalid_parameter, "threshold (" + std::to_string(*threshold) +
-                                                        ") must not exceed total_shares (" + std::to_string(*total) + ")");
+    return make_error(
+        ErrorCode::invalid_parameter,
+        "threshold (" + std::to_string(*threshold) + ") must not exceed total_shares (" + std::to_string(*total) + ")");
   }
   auto it = body.FindMember("signing_party_ids");
   if (it == body.MemberEnd() || it->value.IsNull()) return domain::ok_status();
-  if (!it->value.IsArray()) return make_error(ErrorCode::invalid_parameter, "signing_party_ids must be an array of strings");
+  if (!it->value.IsArray())
+    return make_error(ErrorCode::invalid_parameter, "signing_party_ids must be an array of strings");
   const auto& ids = it->value;
   for (rapidjson::SizeType i = 0; i < ids.Size(); ++i) {
     if (!ids[i].IsString() || ids[i].GetStringLength() == 0) {
@@ -59,8 +62,8 @@ domain::Status check_quorum(const rapidjson::Value& body) {
     }
   }
   if (static_cast<std::int64_t>(ids.Size()) != *threshold) {
-    return make_error(ErrorCode::invalid_parameter, "signing_party_ids must name exactly threshold (" +
-                                                        std::to_string(*threshold) + ") parties");
+    return make_error(ErrorCode::invalid_parameter,
+                      "signing_party_ids must name exactly threshold (" + std::to_string(*threshold) + ") parties");
   }
   return domain::ok_status();
 }

@@ -13,6 +13,7 @@
 #include "emulator/api/idempotency.hpp"
 #include "emulator/api/json.hpp"
 #include "emulator/api/params.hpp"
+#include "emulator/api/x402_settlement.hpp"
 #include "emulator/chain/lifecycle.hpp"
 #include "emulator/domain/address_codec.hpp"
 #include "emulator/domain/base64.hpp"
@@ -21,7 +22,6 @@
 #include "emulator/domain/ids.hpp"
 #include "emulator/domain/registry.hpp"
 #include "emulator/domain/x402.hpp"
-#include "emulator/api/x402_settlement.hpp"
 
 namespace paratro::api {
 
@@ -63,9 +63,9 @@ std::string sign_body(const X402SettlementRecord& r) {
       .field("valid_before", r.valid_before);
   char v[3];
   std::snprintf(v, sizeof v, "%02x", r.signature_v & 0xff);
-  w.field("network", r.network)
-      .field("signature", r.signature_r + r.signature_s.substr(2) + v);
-  w.key("authorization").begin_object()
+  w.field("network", r.network).field("signature", r.signature_r + r.signature_s.substr(2) + v);
+  w.key("authorization")
+      .begin_object()
       .field("from", r.from_address)
       .field("to", r.to_address)
       .field("value", domain::to_base_units_string(r.amount))
@@ -121,10 +121,12 @@ ApiResponse x402_sign(Services& s, const ApiRequest& r, const Caller& c) {
   if (auto scheme = optional_string(b, "scheme"); !scheme) {
     return error_response(scheme.error());
   } else if (scheme->has_value() && **scheme != "exact") {
-    return invalid("scheme " + **scheme + " is not supported by the emulator (only exact: ERC-3009 transferWithAuthorization)");
+    return invalid("scheme " + **scheme +
+                   " is not supported by the emulator (only exact: ERC-3009 transferWithAuthorization)");
   }
   const domain::X402Network* net = domain::find_x402_network_by_chain(ascii_lower(fields[2]));
-  if (!net) return invalid("chain " + fields[2] + " has no x402 USDC payments (base, ethereum, polygon, arbitrum, avalanche)");
+  if (!net)
+    return invalid("chain " + fields[2] + " has no x402 USDC payments (base, ethereum, polygon, arbitrum, avalanche)");
   const auto from = domain::parse_evm_address_bytes(fields[0]);
   if (!from) return error_response(ErrorCode::invalid_address, "from_address is not a valid EVM address");
   const auto to = domain::parse_evm_address_bytes(fields[1]);
@@ -154,11 +156,13 @@ ApiResponse x402_sign(Services& s, const ApiRequest& r, const Caller& c) {
   if (!parsed.ok()) return invalid("amount is not a valid decimal string");
   if (parsed.value == 0) return invalid("amount must be greater than 0");
   const auto keys = s.store.wallet_keys(asset->wallet_id);
-  if (!keys || keys->secp256k1_secret.size() != 32) return error_response(ErrorCode::internal_error, "wallet key unavailable");
+  if (!keys || keys->secp256k1_secret.size() != 32)
+    return error_response(ErrorCode::internal_error, "wallet key unavailable");
   crypto::Scalar32 secret{};
   std::copy(keys->secp256k1_secret.begin(), keys->secp256k1_secret.end(), secret.begin());
-  const auto auth = domain::make_transfer_authorization(*from, *to, parsed.value, static_cast<std::uint64_t>(valid_after),
-                                                        static_cast<std::uint64_t>(*valid_before), s.rng);
+  const auto auth =
+      domain::make_transfer_authorization(*from, *to, parsed.value, static_cast<std::uint64_t>(valid_after),
+                                          static_cast<std::uint64_t>(*valid_before), s.rng);
   const auto signed_auth = domain::sign_transfer_authorization(net->usdc, auth, secret);
   if (!signed_auth) return error_response(ErrorCode::internal_error, "wallet key is not a secp256k1 key");
 

@@ -25,9 +25,9 @@ constexpr std::int64_t kMaxDelayMs = 1'000'000'000'000;  // about 31 years
 using Reader = std::function<std::string(Config&, const std::string& value, const std::string& source)>;
 
 struct Option {
-  const char* name;     // without "--"
-  const char* hint;     // value placeholder for --help ("" for a boolean)
-  const char* fallback; // default shown by --help
+  const char* name;      // without "--"
+  const char* hint;      // value placeholder for --help ("" for a boolean)
+  const char* fallback;  // default shown by --help
   const char* help;
   Reader read;
   bool repeatable = false;
@@ -135,7 +135,8 @@ const std::vector<Option>& options() {
          return {};
        },
        true},
-      {"fixtures", "FILE", "none", "JSON fixture loaded into a fresh database; reset returns to it", text(&Config::fixtures)},
+      {"fixtures", "FILE", "none", "JSON fixture loaded into a fresh database; reset returns to it",
+       text(&Config::fixtures)},
       {"api-version", "VERSION", "2026-04", "API version of the default client and of new clients: 2026-04 or 2026-09",
        [](Config& c, const std::string& v, const std::string&) -> std::string {
          const auto version = domain::parse_api_version(v);
@@ -165,7 +166,8 @@ const std::vector<Option>& options() {
        integer(&Config::rate_limit, 0, api::RateLimiter::kMaxRate)},
       {"write-queue", "N", "8192", "writes waiting for the writer before new ones answer 503 with Retry-After",
        integer(&Config::write_queue, 1, 1000000)},
-      {"events-ring", "N", "4096", "events GET /_sandbox/events keeps for Last-Event-ID resumption; 0 turns the stream off",
+      {"events-ring", "N", "4096",
+       "events GET /_sandbox/events keeps for Last-Event-ID resumption; 0 turns the stream off",
        integer(&Config::events_ring, 0, 1'000'000)},
       {"events-subscribers", "N", "32", "event stream subscribers at once; more answer 503",
        integer(&Config::events_subscribers, 1, 10'000)},
@@ -173,7 +175,8 @@ const std::vector<Option>& options() {
        integer(&Config::events_queue, 1, 1'000'000)},
       {"journal-size", "N", "1000", "requests kept by GET /_sandbox/requests; 0 disables the journal",
        integer(&Config::journal_size, 0, static_cast<std::int64_t>(api::RequestJournal::kMaxCapacity))},
-      {"journal-bodies", "", "off", "keep request and response bodies in the journal", boolean(&Config::journal_bodies)},
+      {"journal-bodies", "", "off", "keep request and response bodies in the journal",
+       boolean(&Config::journal_bodies)},
       {"admin-token", "TOKEN", "none", "token every /_sandbox request must present", text(&Config::admin_token)},
       {"port-file", "FILE", "none", "write the listening port to this file once ready (removed at exit)",
        text(&Config::port_file)},
@@ -260,7 +263,8 @@ ParsedCommandLine parse_config(const std::vector<std::string>& args, const std::
     }
     if (!o->repeatable && !given.insert(name).second) return fail("--" + name + " is given twice");
     const std::string source = "--" + name;
-    if (auto err = o->read(out.config, value, source); !err.empty()) return fail(source + " " + err + ", got '" + value + "'");
+    if (auto err = o->read(out.config, value, source); !err.empty())
+      return fail(source + " " + err + ", got '" + value + "'");
   }
   for (const auto& o : options()) {
     if (given.count(o.name)) continue;
@@ -274,7 +278,8 @@ ParsedCommandLine parse_config(const std::vector<std::string>& args, const std::
       if (o.read(out.config, "", var).empty()) continue;
       return fail(var + " is empty: set a value or unset it");
     }
-    if (auto err = o.read(out.config, it->second, var); !err.empty()) return fail(var + " " + err + ", got '" + it->second + "'");
+    if (auto err = o.read(out.config, it->second, var); !err.empty())
+      return fail(var + " " + err + ", got '" + it->second + "'");
   }
   return out;
 }
@@ -293,8 +298,9 @@ std::string help_text() {
     if (flag.size() < 34) flag.resize(34, ' ');
     out.append(flag).append(" ").append(o.help).append(" [default: ").append(o.fallback).append("]\n");
   }
-  out += "  --help, -h                         show this help\n"
-         "  --version                          print the version\n";
+  out +=
+      "  --help, -h                         show this help\n"
+      "  --version                          print the version\n";
   return out;
 }
 

@@ -47,7 +47,7 @@ struct Config {
   std::int64_t webhook_retention = 10'000;
   std::int64_t rate_limit = 0;
   std::size_t journal_size = 1000;
-  std::size_t events_ring = 4096;        // GET /_sandbox/events (api/events/bus.hpp)
+  std::size_t events_ring = 4096;  // GET /_sandbox/events (api/events/bus.hpp)
   std::size_t events_subscribers = 32;
   std::size_t events_queue = 1024;
   std::size_t write_queue = 8192;  // client writes queued for the writer (store/writer.hpp)

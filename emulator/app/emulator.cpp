@@ -227,8 +227,8 @@ std::optional<StartRefusal> Emulator::start_serving(const asio::ip::address& add
   writer.set_tick(std::chrono::milliseconds(20), [&p] { p.scheduler->tick(); });
   writer.start();
   std::promise<void> caught_up;
-  writer.submit_internal(store::Writer::Kind::exclusive, [&p] { p.scheduler->catch_up(); },
-                         [&caught_up](bool) { caught_up.set_value(); });
+  writer.submit_internal(
+      store::Writer::Kind::exclusive, [&p] { p.scheduler->catch_up(); }, [&caught_up](bool) { caught_up.set_value(); });
   caught_up.get_future().wait();
   http::ServerLimits limits;
   limits.body_limit = cfg.max_body_bytes;
@@ -283,7 +283,8 @@ void Emulator::stop() {
   if (!parts_ || parts_->stopped) return;
   Parts& p = *parts_;
   p.stopped = true;
-  for ([[maybe_unused]] const auto& t : p.threads) assert(t.get_id() != std::this_thread::get_id() && "stop() from an I/O thread");
+  for ([[maybe_unused]] const auto& t : p.threads)
+    assert(t.get_id() != std::this_thread::get_id() && "stop() from an I/O thread");
   if (p.server) p.server->stop();
   if (p.dispatcher) p.dispatcher->stop();
   if (p.keep_alive) p.keep_alive->cancel();

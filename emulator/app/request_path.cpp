@@ -33,7 +33,7 @@ void serve(store::Store& store, store::Writer& writer, const Route& route, const
   const auto kind = access == api::Access::exclusive ? store::Writer::Kind::exclusive : store::Writer::Kind::batched;
   if (!writer.submit(kind, std::move(work), std::move(done))) {
     auto busy = api::error_response(domain::ErrorCode::service_unavailable,
-                                     "The emulator's write queue is full; retry shortly");
+                                    "The emulator's write queue is full; retry shortly");
     busy.headers.emplace_back("Retry-After", "1");
     respond(std::move(busy));
   }

@@ -17,8 +17,8 @@ namespace paratro::app {
 using Route = std::function<api::ApiResponse(const api::ApiRequest&)>;
 using Respond = std::function<void(api::ApiResponse)>;
 
-// Runs `route` for `r` on the path api::access_of() (the route table's access kind) chooses and calls `respond` exactly once. The
-// request must stay valid until then.
+// Runs `route` for `r` on the path api::access_of() (the route table's access kind) chooses and calls `respond` exactly
+// once. The request must stay valid until then.
 void serve(store::Store& store, store::Writer& writer, const Route& route, const api::ApiRequest& r, Respond respond);
 
 }  // namespace paratro::app

@@ -44,7 +44,8 @@ std::int64_t simulated_block_time_of(std::string_view chain, std::int64_t mainne
 
 ChainTable::ChainTable() {
   for (const auto& c : domain::all_chains()) {
-    chains_.push_back({std::string(c.name), c.family, std::max<std::int64_t>(1, simulated_block_time_of(c.name, c.block_time_ms)),
+    chains_.push_back({std::string(c.name), c.family,
+                       std::max<std::int64_t>(1, simulated_block_time_of(c.name, c.block_time_ms)),
                        std::max<std::int64_t>(1, c.confirmations), base_height_of(c.name)});
   }
 }

@@ -62,7 +62,8 @@ domain::Status Scheduler::force(std::string_view tx_id, bool confirm) {
   auto t = store_.find_transaction_any(tx_id);
   if (!t) return domain::make_error(domain::ErrorCode::not_found, "Transaction not found");
   if (t->origin == domain::TxOrigin::internal) {
-    return domain::make_error(domain::ErrorCode::conflict, "An internal inbound follows its outbound transfer " + t->twin_of);
+    return domain::make_error(domain::ErrorCode::conflict,
+                              "An internal inbound follows its outbound transfer " + t->twin_of);
   }
   if (domain::is_terminal(t->status)) {
     return domain::make_error(domain::ErrorCode::conflict,

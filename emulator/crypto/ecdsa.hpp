@@ -14,9 +14,9 @@ namespace paratro::crypto {
 using Scalar32 = std::array<std::uint8_t, 32>;  // big-endian 256-bit integer
 
 struct RecoverableSignature {
-    Scalar32 r;      // x coordinate of k*G reduced mod n, in [1, n-1]
-    Scalar32 s;      // in [1, n/2] when produced by sign_recoverable (low-s)
-    std::uint8_t v;  // 27 + recovery id: 27 when the y of k*G is even, 28 when odd
+  Scalar32 r;      // x coordinate of k*G reduced mod n, in [1, n-1]
+  Scalar32 s;      // in [1, n/2] when produced by sign_recoverable (low-s)
+  std::uint8_t v;  // 27 + recovery id: 27 when the y of k*G is even, 28 when odd
 };
 
 // The RFC 6979 §3.2 nonce for secp256k1 with HMAC-SHA256 (qlen = hlen = 256, so bits2int is the
@@ -37,8 +37,8 @@ std::optional<RecoverableSignature> sign_recoverable(const Scalar32& private_key
 bool is_low_s(const Scalar32& s);
 
 enum class HighS {
-    reject,  // as Circle's USDC ECRecover (EIP-2 malleability rule): s > n/2 is invalid
-    accept,  // plain ECDSA recovery, as the EVM's ecrecover precompile
+  reject,  // as Circle's USDC ECRecover (EIP-2 malleability rule): s > n/2 is invalid
+  accept,  // plain ECDSA recovery, as the EVM's ecrecover precompile
 };
 
 // Recovers the signer's uncompressed public key (0x04 || X || Y) from a digest and (r, s, v).

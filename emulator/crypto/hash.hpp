@@ -27,8 +27,7 @@ std::array<std::uint8_t, 32> keccak256(std::string_view data);
 
 std::array<std::uint8_t, 20> ripemd160(std::span<const std::uint8_t> data);
 
-std::array<std::uint8_t, 32> hmac_sha256(std::span<const std::uint8_t> key,
-                                         std::span<const std::uint8_t> data);
+std::array<std::uint8_t, 32> hmac_sha256(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data);
 std::array<std::uint8_t, 32> hmac_sha256(std::string_view key, std::string_view data);
 
 // Lowercase hex, two characters per byte.

@@ -13,9 +13,9 @@
 namespace paratro::crypto {
 
 struct Secp256k1Key {
-    std::array<std::uint8_t, 32> private_key;          // big-endian scalar in [1, n-1]
-    std::array<std::uint8_t, 65> public_uncompressed;  // 0x04 || X || Y
-    std::array<std::uint8_t, 33> public_compressed;    // 0x02/0x03 (parity of Y) || X
+  std::array<std::uint8_t, 32> private_key;          // big-endian scalar in [1, n-1]
+  std::array<std::uint8_t, 65> public_uncompressed;  // 0x04 || X || Y
+  std::array<std::uint8_t, 33> public_compressed;    // 0x02/0x03 (parity of Y) || X
 };
 
 // nullopt if `priv` is 0 or >= the group order n. Throws std::runtime_error only on an OpenSSL
@@ -27,8 +27,8 @@ std::optional<Secp256k1Key> secp256k1_from_private(const std::array<std::uint8_t
 Secp256k1Key generate_secp256k1(RandomSource& rng);
 
 struct Ed25519Key {
-    std::array<std::uint8_t, 32> seed;        // RFC 8032 private key
-    std::array<std::uint8_t, 32> public_key;  // RFC 8032 encoded point A
+  std::array<std::uint8_t, 32> seed;        // RFC 8032 private key
+  std::array<std::uint8_t, 32> public_key;  // RFC 8032 encoded point A
 };
 
 // Every 32-byte seed is valid. Throws std::runtime_error only on an OpenSSL internal failure.

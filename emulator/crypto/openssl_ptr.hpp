@@ -12,20 +12,20 @@
 namespace paratro::crypto::ossl {
 
 struct BnCtxFree {
-    void operator()(BN_CTX* p) const { BN_CTX_free(p); }
+  void operator()(BN_CTX* p) const { BN_CTX_free(p); }
 };
 struct BnFree {
-    // Scalars may be secret, so they are wiped rather than merely freed.
-    void operator()(BIGNUM* p) const { BN_clear_free(p); }
+  // Scalars may be secret, so they are wiped rather than merely freed.
+  void operator()(BIGNUM* p) const { BN_clear_free(p); }
 };
 struct GroupFree {
-    void operator()(EC_GROUP* p) const { EC_GROUP_free(p); }
+  void operator()(EC_GROUP* p) const { EC_GROUP_free(p); }
 };
 struct PointFree {
-    void operator()(EC_POINT* p) const { EC_POINT_free(p); }
+  void operator()(EC_POINT* p) const { EC_POINT_free(p); }
 };
 struct PkeyFree {
-    void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
 };
 
 using BnCtxPtr = std::unique_ptr<BN_CTX, BnCtxFree>;

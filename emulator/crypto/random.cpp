@@ -15,50 +15,50 @@ namespace paratro::crypto {
 namespace {
 
 void put_u64_be(std::uint8_t* out, std::uint64_t v) {
-    for (int i = 7; i >= 0; --i) {
-        out[i] = static_cast<std::uint8_t>(v);
-        v >>= 8;
-    }
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<std::uint8_t>(v);
+    v >>= 8;
+  }
 }
 
 }  // namespace
 
 std::uint64_t RandomSource::next_u64() {
-    std::array<std::uint8_t, 8> bytes{};
-    fill(bytes);
-    std::uint64_t v = 0;
-    for (std::uint8_t b : bytes) v = (v << 8) | b;
-    return v;
+  std::array<std::uint8_t, 8> bytes{};
+  fill(bytes);
+  std::uint64_t v = 0;
+  for (std::uint8_t b : bytes) v = (v << 8) | b;
+  return v;
 }
 
 void SystemRandom::fill(std::span<std::uint8_t> out) {
-    // RAND_bytes takes an int length, so very large requests are split.
-    while (!out.empty()) {
-        const std::size_t n = std::min<std::size_t>(out.size(), INT_MAX);
-        if (RAND_bytes(out.data(), static_cast<int>(n)) != 1) {
-            throw std::runtime_error("RAND_bytes failed");
-        }
-        out = out.subspan(n);
+  // RAND_bytes takes an int length, so very large requests are split.
+  while (!out.empty()) {
+    const std::size_t n = std::min<std::size_t>(out.size(), INT_MAX);
+    if (RAND_bytes(out.data(), static_cast<int>(n)) != 1) {
+      throw std::runtime_error("RAND_bytes failed");
     }
+    out = out.subspan(n);
+  }
 }
 
 SeededRandom::SeededRandom(std::uint64_t seed) : seed_(seed) {}
 
 void SeededRandom::fill(std::span<std::uint8_t> out) {
-    std::lock_guard lock(mutex_);
-    while (!out.empty()) {
-        if (used_ == block_.size()) {
-            std::array<std::uint8_t, 16> input{};
-            put_u64_be(input.data(), seed_);
-            put_u64_be(input.data() + 8, counter_++);
-            block_ = sha256(input);
-            used_ = 0;
-        }
-        const std::size_t n = std::min(out.size(), block_.size() - used_);
-        std::memcpy(out.data(), block_.data() + used_, n);
-        used_ += n;
-        out = out.subspan(n);
+  std::lock_guard lock(mutex_);
+  while (!out.empty()) {
+    if (used_ == block_.size()) {
+      std::array<std::uint8_t, 16> input{};
+      put_u64_be(input.data(), seed_);
+      put_u64_be(input.data() + 8, counter_++);
+      block_ = sha256(input);
+      used_ = 0;
     }
+    const std::size_t n = std::min(out.size(), block_.size() - used_);
+    std::memcpy(out.data(), block_.data() + used_, n);
+    used_ += n;
+    out = out.subspan(n);
+  }
 }
 
 }  // namespace paratro::crypto

@@ -33,25 +33,24 @@ std::optional<crypto::Bytes> base58check_decode(std::string_view text);
 // be tested on their own.
 enum class Bech32Variant { bech32, bech32m };
 struct Bech32Data {
-    std::string hrp;                 // lowercased
-    std::vector<std::uint8_t> data;  // 5-bit groups, checksum removed
-    Bech32Variant variant;
+  std::string hrp;                 // lowercased
+  std::vector<std::uint8_t> data;  // 5-bit groups, checksum removed
+  Bech32Variant variant;
 };
 // Enforces: at most 90 characters, printable US-ASCII (33..126), no mixed case, non-empty HRP,
 // a checksum of 6 characters, valid data characters and a valid bech32 or bech32m checksum.
 std::optional<Bech32Data> bech32_decode(std::string_view text);
 
 struct SegwitAddress {
-    std::string hrp;  // lowercased
-    int witness_version;
-    crypto::Bytes program;
+  std::string hrp;  // lowercased
+  int witness_version;
+  crypto::Bytes program;
 };
 
 // Version 0 uses bech32, 1..16 bech32m. Returns "" (never throws) if the input could not form a
 // valid address: hrp empty/over 83 chars/uppercase/non-printable, version outside 0..16,
 // program length outside 2..40, or v0 program not 20 or 32 bytes.
-std::string segwit_encode(std::string_view hrp, int witness_version,
-                          std::span<const std::uint8_t> program);
+std::string segwit_encode(std::string_view hrp, int witness_version, std::span<const std::uint8_t> program);
 // Full BIP-173/350 rules for any HRP (the caller checks the HRP it expects): the checksum variant
 // must match the version, version 0..16, program 2..40 bytes (v0: 20 or 32), padding of at most
 // 4 zero bits.

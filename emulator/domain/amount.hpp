@@ -15,9 +15,9 @@ __extension__ typedef unsigned __int128 Amount;
 
 namespace detail {
 constexpr Amount pow10_amount(unsigned n) {
-    Amount v = 1;
-    for (unsigned i = 0; i < n; ++i) v *= 10;
-    return v;
+  Amount v = 1;
+  for (unsigned i = 0; i < n; ++i) v *= 10;
+  return v;
 }
 }  // namespace detail
 
@@ -25,18 +25,18 @@ constexpr Amount pow10_amount(unsigned n) {
 inline constexpr Amount kMaxAmount = detail::pow10_amount(38) - 1;
 
 enum class AmountError {
-    none,
-    empty,              // the text is empty
-    invalid_format,     // anything but digits with at most one interior '.'
-    too_many_decimals,  // a non-zero digit beyond the asset's decimals
-    too_large,          // value in base units exceeds kMaxAmount
-    not_positive,       // for callers that require > 0; parse_amount itself never returns it
+  none,
+  empty,              // the text is empty
+  invalid_format,     // anything but digits with at most one interior '.'
+  too_many_decimals,  // a non-zero digit beyond the asset's decimals
+  too_large,          // value in base units exceeds kMaxAmount
+  not_positive,       // for callers that require > 0; parse_amount itself never returns it
 };
 
 struct ParsedAmount {
-    Amount value = 0;
-    AmountError error = AmountError::none;
-    bool ok() const { return error == AmountError::none; }
+  Amount value = 0;
+  AmountError error = AmountError::none;
+  bool ok() const { return error == AmountError::none; }
 };
 
 // Parses a decimal string such as "12.5" into base units of an asset with `decimals` places.

@@ -31,20 +31,28 @@ std::string derive_address(ChainFamily family, const WalletKeys& keys) {
   const auto key = crypto::secp256k1_from_private(secret);
   if (!key) return {};
   switch (family) {
-    case ChainFamily::evm: return evm_address(key->public_uncompressed);
-    case ChainFamily::tvm: return tron_address(key->public_uncompressed);
-    case ChainFamily::utxo: return bitcoin_p2wpkh_address(key->public_compressed);
-    case ChainFamily::svm: break;
+    case ChainFamily::evm:
+      return evm_address(key->public_uncompressed);
+    case ChainFamily::tvm:
+      return tron_address(key->public_uncompressed);
+    case ChainFamily::utxo:
+      return bitcoin_p2wpkh_address(key->public_compressed);
+    case ChainFamily::svm:
+      break;
   }
   return {};
 }
 
 bool is_valid_address(ChainFamily family, std::string_view address) {
   switch (family) {
-    case ChainFamily::evm: return is_valid_evm_address(address);
-    case ChainFamily::tvm: return is_valid_tron_address(address);
-    case ChainFamily::utxo: return is_valid_bitcoin_address(address);
-    case ChainFamily::svm: return is_valid_solana_address(address);
+    case ChainFamily::evm:
+      return is_valid_evm_address(address);
+    case ChainFamily::tvm:
+      return is_valid_tron_address(address);
+    case ChainFamily::utxo:
+      return is_valid_bitcoin_address(address);
+    case ChainFamily::svm:
+      return is_valid_solana_address(address);
   }
   return false;
 }
@@ -54,7 +62,8 @@ std::string address_key(ChainFamily family, std::string_view address) {
   // EVM hex and bech32 ("bc1…"/"tb1…", valid in all upper or all lower case) are case-insensitive.
   const auto lower3 = ascii_prefix_lower(address, 3);
   if (family == ChainFamily::evm || (family == ChainFamily::utxo && (lower3 == "bc1" || lower3 == "tb1"))) {
-    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   }
   return key;
 }
@@ -66,10 +75,14 @@ std::string address_key_of(std::string_view address, std::string_view chain) {
 
 std::string_view address_type(ChainFamily family) {
   switch (family) {
-    case ChainFamily::evm: return "EOA";
-    case ChainFamily::tvm: return "EOA";
-    case ChainFamily::utxo: return "P2WPKH";
-    case ChainFamily::svm: return "ED25519";
+    case ChainFamily::evm:
+      return "EOA";
+    case ChainFamily::tvm:
+      return "EOA";
+    case ChainFamily::utxo:
+      return "P2WPKH";
+    case ChainFamily::svm:
+      return "ED25519";
   }
   return "EOA";
 }

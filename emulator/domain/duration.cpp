@@ -64,12 +64,28 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view s) {
     std::int64_t unit = 0;
     int rank = 0;
     switch (s[i]) {
-      case 'W': unit = in_time ? 0 : 7 * 86'400'000LL; rank = 0; break;
-      case 'D': unit = in_time ? 0 : 86'400'000; rank = 1; break;
-      case 'H': unit = in_time ? 3'600'000 : 0; rank = 2; break;
-      case 'M': unit = in_time ? 60'000 : 0; rank = 3; break;
-      case 'S': unit = in_time ? 1000 : 0; rank = 4; break;
-      default: return std::nullopt;
+      case 'W':
+        unit = in_time ? 0 : 7 * 86'400'000LL;
+        rank = 0;
+        break;
+      case 'D':
+        unit = in_time ? 0 : 86'400'000;
+        rank = 1;
+        break;
+      case 'H':
+        unit = in_time ? 3'600'000 : 0;
+        rank = 2;
+        break;
+      case 'M':
+        unit = in_time ? 60'000 : 0;
+        rank = 3;
+        break;
+      case 'S':
+        unit = in_time ? 1000 : 0;
+        rank = 4;
+        break;
+      default:
+        return std::nullopt;
     }
     if (unit == 0 || rank <= last_rank) return std::nullopt;
     last_rank = rank;

@@ -15,7 +15,9 @@ namespace paratro::domain {
 inline constexpr std::string_view kSigningServiceBusy = "Signing service is busy, retry later";
 inline constexpr std::string_view kChainRpcUnavailable = "Chain RPC unavailable; cannot verify request";
 
-inline Error signing_service_busy() { return make_error(ErrorCode::service_unavailable, std::string(kSigningServiceBusy)); }
+inline Error signing_service_busy() {
+  return make_error(ErrorCode::service_unavailable, std::string(kSigningServiceBusy));
+}
 inline Error chain_rpc_unavailable() {
   return make_error(ErrorCode::service_unavailable, std::string(kChainRpcUnavailable));
 }

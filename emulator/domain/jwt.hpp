@@ -11,10 +11,10 @@
 namespace paratro::domain {
 
 struct JwtClaims {
-    std::string subject;            // "sub": the client_id the token was issued to
-    std::int64_t issued_at = 0;     // "iat", Unix seconds
-    std::int64_t expires_at = 0;    // "exp", Unix seconds
-    std::string token_id;           // "jti": unique per issued token
+  std::string subject;          // "sub": the client_id the token was issued to
+  std::int64_t issued_at = 0;   // "iat", Unix seconds
+  std::int64_t expires_at = 0;  // "exp", Unix seconds
+  std::string token_id;         // "jti": unique per issued token
 };
 
 // Longest token jwt_verify will look at; ours are a few hundred bytes.
@@ -26,15 +26,15 @@ inline constexpr std::size_t kMaxJwtLength = 4096;
 std::string jwt_sign(const JwtClaims& claims, std::string_view key);
 
 enum class JwtError {
-    none,
-    malformed,      // not a well-formed HS256 JWT of ours (-> 401 invalid_token)
-    bad_signature,  // well-formed but the HMAC does not match this key (-> 401 invalid_token)
-    expired,        // authentic but exp <= now (-> 401 token_expired)
+  none,
+  malformed,      // not a well-formed HS256 JWT of ours (-> 401 invalid_token)
+  bad_signature,  // well-formed but the HMAC does not match this key (-> 401 invalid_token)
+  expired,        // authentic but exp <= now (-> 401 token_expired)
 };
 
 struct JwtVerification {
-    JwtError error = JwtError::none;
-    JwtClaims claims;  // filled only when error == none
+  JwtError error = JwtError::none;
+  JwtClaims claims;  // filled only when error == none
 };
 
 // Verifies `token` against `key` at time `now_unix`. Checks, in order: length <= kMaxJwtLength and

@@ -22,11 +22,11 @@ struct ClientRecord {
   std::string subscription_tier = "SANDBOX";
   std::int64_t max_wallets = 0;
   std::int64_t created_at_ms = 0;
-  std::string webhook_url;                  // "" when no webhook is configured
-  std::string webhook_secret;               // whsec_..., the HMAC key of webhook signatures
-  std::int64_t rate_limit_per_second = 0;  // 0: no per-client limit (a global flag may still apply)
+  std::string webhook_url;                      // "" when no webhook is configured
+  std::string webhook_secret;                   // whsec_..., the HMAC key of webhook signatures
+  std::int64_t rate_limit_per_second = 0;       // 0: no per-client limit (a global flag may still apply)
   ApiVersion api_version = kDefaultApiVersion;  // what the client's requests and webhooks look like
-  std::string operations_policy;  // encode_operations_policy() text; "" = no OPERATION_RULES policy
+  std::string operations_policy;                // encode_operations_policy() text; "" = no OPERATION_RULES policy
 };
 
 struct WalletRecord {
@@ -103,11 +103,11 @@ struct TransactionRecord {
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
   // Simulated-chain bookkeeping (not all of it is part of the API's representation).
-  std::int64_t next_due_ms = -1;  // -1: nothing scheduled (terminal, held, or driven by its twin)
+  std::int64_t next_due_ms = -1;        // -1: nothing scheduled (terminal, held, or driven by its twin)
   TxOutcome outcome = TxOutcome::none;  // forced by a magic memo
   std::int64_t required_confirmations = 0;
   TxOrigin origin = TxOrigin::api;
-  std::string twin_of;            // for an internal inbound: the outbound tx_id it mirrors
+  std::string twin_of;  // for an internal inbound: the outbound tx_id it mirrors
   std::string to_address_key;
   std::string failure_reason;
   std::int64_t confirmed_at_ms = -1;
@@ -170,8 +170,8 @@ struct Page {
 };
 
 struct PageRequest {
-  std::int64_t page = 1;       // from 1
-  std::int64_t page_size = 20; // 1..100
+  std::int64_t page = 1;        // from 1
+  std::int64_t page_size = 20;  // 1..100
 };
 
 }  // namespace paratro::domain

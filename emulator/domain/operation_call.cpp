@@ -11,7 +11,9 @@ namespace paratro::domain {
 
 namespace {
 
-Error invalid(std::string what) { return make_error(ErrorCode::invalid_parameter, "Invalid request parameters: " + what); }
+Error invalid(std::string what) {
+  return make_error(ErrorCode::invalid_parameter, "Invalid request parameters: " + what);
+}
 Error rejected(std::string_view tag, std::string detail) {
   return make_error(ErrorCode::invalid_parameter, "Rejected: " + std::string(tag) + ": " + detail);
 }
@@ -97,7 +99,8 @@ bool all_zero(const std::array<std::uint8_t, 64>& sig) {
 
 SolanaKey program_key(std::string_view base58) {
   SolanaKey k{};
-  if (auto bytes = base58_decode(base58); bytes && bytes->size() == 32) std::copy(bytes->begin(), bytes->end(), k.begin());
+  if (auto bytes = base58_decode(base58); bytes && bytes->size() == 32)
+    std::copy(bytes->begin(), bytes->end(), k.begin());
   return k;
 }
 
@@ -201,12 +204,14 @@ Result<SolanaTransaction> parse_solana_transaction(const std::vector<std::uint8_
   std::uint8_t header[3];
   if (!read_bytes(b, pos, 3, header)) return malformed("has no message header");
   tx.required_signatures = header[0];
-  if (static_cast<std::size_t>(tx.required_signatures) != tx.signatures.size()) return malformed("has a signature count that differs from its header");
+  if (static_cast<std::size_t>(tx.required_signatures) != tx.signatures.size())
+    return malformed("has a signature count that differs from its header");
   if (!read_compact_u16(b, pos, n) || n == 0 || n > 256) return malformed("has no valid account list");
   tx.account_keys.resize(n);
   for (auto& k : tx.account_keys)
     if (!read_bytes(b, pos, 32, k.data())) return malformed("ends inside its account keys");
-  if (static_cast<std::size_t>(tx.required_signatures) > tx.account_keys.size()) return malformed("needs more signers than it has accounts");
+  if (static_cast<std::size_t>(tx.required_signatures) > tx.account_keys.size())
+    return malformed("needs more signers than it has accounts");
   std::uint8_t blockhash[32];
   if (!read_bytes(b, pos, 32, blockhash)) return malformed("has no recent blockhash");
   if (!read_compact_u16(b, pos, n)) return malformed("has no instruction list");
@@ -221,9 +226,11 @@ Result<SolanaTransaction> parse_solana_transaction(const std::vector<std::uint8_
     if (!read_compact_u16(b, pos, m)) return malformed("ends inside an instruction");
     ix.data.resize(m);
     if (m > 0 && !read_bytes(b, pos, m, ix.data.data())) return malformed("ends inside an instruction");
-    if (static_cast<std::size_t>(ix.program_index) >= tx.account_keys.size()) return malformed("names a program outside its accounts");
+    if (static_cast<std::size_t>(ix.program_index) >= tx.account_keys.size())
+      return malformed("names a program outside its accounts");
     for (auto a : ix.accounts)
-      if (static_cast<std::size_t>(a) >= tx.account_keys.size()) return malformed("names an account outside its accounts");
+      if (static_cast<std::size_t>(a) >= tx.account_keys.size())
+        return malformed("names an account outside its accounts");
   }
   if (tx.versioned) {
     if (!read_compact_u16(b, pos, n)) return malformed("has no address table list");
@@ -231,7 +238,8 @@ Result<SolanaTransaction> parse_solana_transaction(const std::vector<std::uint8_
     for (std::size_t i = 0; i < n; ++i) {
       std::uint8_t key[32];
       std::size_t w = 0, r = 0;
-      if (!read_bytes(b, pos, 32, key) || !read_compact_u16(b, pos, w) || b.size() - pos < w) return malformed("ends inside an address table");
+      if (!read_bytes(b, pos, 32, key) || !read_compact_u16(b, pos, w) || b.size() - pos < w)
+        return malformed("ends inside an address table");
       pos += w;
       if (!read_compact_u16(b, pos, r) || b.size() - pos < r) return malformed("ends inside an address table");
       pos += r;
@@ -253,10 +261,13 @@ Result<ProgramCallLegs> program_call_legs(const SolanaTransaction& tx, std::stri
   if (!from || !receive) return invalid("from_address and receive_address must be solana addresses");
 
   if (tx.lookup_tables > 0) return rejected("alt_not_allowed", "address lookup tables are not allowed");
-  if (tx.account_keys[0] != *from) return rejected("fee_payer", "account 0 (the fee payer) must be from_address " + std::string(from_address));
-  if (!all_zero(tx.signatures[0])) return rejected("payer_signature_present", "the fee payer's signature slot must be empty");
+  if (tx.account_keys[0] != *from)
+    return rejected("fee_payer", "account 0 (the fee payer) must be from_address " + std::string(from_address));
+  if (!all_zero(tx.signatures[0]))
+    return rejected("payer_signature_present", "the fee payer's signature slot must be empty");
   for (std::size_t i = 1; i < tx.signatures.size(); ++i) {
-    if (all_zero(tx.signatures[i])) return rejected("counterparty_signature_missing", "signature " + std::to_string(i) + " is empty");
+    if (all_zero(tx.signatures[i]))
+      return rejected("counterparty_signature_missing", "signature " + std::to_string(i) + " is empty");
   }
 
   ProgramCallLegs legs;
@@ -265,9 +276,11 @@ Result<ProgramCallLegs> program_call_legs(const SolanaTransaction& tx, std::stri
     const SolanaKey& program = tx.account_keys[ix.program_index];
     if (program == kMemo) continue;
     if (program == kToken || program == kToken2022 || program == kAta) {
-      return rejected("mint_not_registered", "the emulator has no SPL token on solana; send both legs as System Program transfers of SOL");
+      return rejected("mint_not_registered",
+                      "the emulator has no SPL token on solana; send both legs as System Program transfers of SOL");
     }
-    if (program != kSystem) return rejected("program_not_allowed", "only System, Token, Token-2022, ATA and Memo programs are allowed");
+    if (program != kSystem)
+      return rejected("program_not_allowed", "only System, Token, Token-2022, ATA and Memo programs are allowed");
     // System Program Transfer: u32 LE instruction 2, u64 LE lamports; accounts [source, destination].
     if (ix.data.size() != 12 || ix.data[0] != 2 || ix.data[1] != 0 || ix.data[2] != 0 || ix.data[3] != 0 ||
         ix.accounts.size() < 2) {
@@ -286,14 +299,16 @@ Result<ProgramCallLegs> program_call_legs(const SolanaTransaction& tx, std::stri
       ++incoming;
       legs.incoming = lamports;
     } else {
-      return rejected("incoming_destination", "a transfer pays neither from_address's counterparty nor receive_address");
+      return rejected("incoming_destination",
+                      "a transfer pays neither from_address's counterparty nor receive_address");
     }
   }
   if (outgoing != 1 || incoming != 1) {
     return rejected("shape", "expected one transfer from from_address and one to receive_address, found " +
                                  std::to_string(outgoing) + " and " + std::to_string(incoming));
   }
-  if (legs.outgoing == 0 || legs.incoming == 0) return rejected("amount_not_positive", "both transfers must move lamports");
+  if (legs.outgoing == 0 || legs.incoming == 0)
+    return rejected("amount_not_positive", "both transfers must move lamports");
   return legs;
 }
 
@@ -323,16 +338,18 @@ Status check_contract_quote(const ContractCallQuote& q, std::int64_t now_s, std:
     return rejected("permit_deadline_passed", "contract_call.permit_deadline " + std::to_string(q.permit_deadline) +
                                                   " is not after the current time " + std::to_string(now_s));
   }
-  if (q.incoming.amount == 0 || q.outgoing.amount == 0) return rejected("amount_not_positive", "both legs must move a positive amount");
+  if (q.incoming.amount == 0 || q.outgoing.amount == 0)
+    return rejected("amount_not_positive", "both legs must move a positive amount");
   if (lower(q.outgoing.to) != lower(std::string(receive_address))) {
-    return rejected("outgoing_to", "contract_call.outgoing.to must be the receive_address " + std::string(receive_address));
+    return rejected("outgoing_to",
+                    "contract_call.outgoing.to must be the receive_address " + std::string(receive_address));
   }
   return ok_status();
 }
 
 std::string contract_call_data(const ContractCallQuote& q) {
-  const auto selector = crypto::keccak256(
-      "executeSwap(bytes32,uint256,address,address,uint256,address,address,address,uint256,uint256)");
+  const auto selector =
+      crypto::keccak256("executeSwap(bytes32,uint256,address,address,uint256,address,address,address,uint256,uint256)");
   std::string hex = "0x" + crypto::to_hex(std::span<const std::uint8_t>(selector.data(), 4));
   put_word(hex, word_of_hex(q.quote_id));
   put_word(hex, word_of_amount(static_cast<Amount>(q.expiration)));

@@ -3,8 +3,8 @@
 #include "emulator/domain/registry.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <array>
+#include <cctype>
 
 namespace paratro::domain {
 namespace {
@@ -34,8 +34,8 @@ constexpr std::array<TokenInfo, 7> kNatives{{
 }};
 
 struct TokenDeployment {
-    std::string_view chain;
-    TokenInfo info;
+  std::string_view chain;
+  TokenInfo info;
 };
 
 constexpr std::string_view kUsdt = "Tether USD";
@@ -61,53 +61,51 @@ constexpr std::array<TokenDeployment, 14> kTokens{{
 }  // namespace
 
 const ChainInfo* find_chain(std::string_view name) {
-    const auto it = std::find_if(kChains.begin(), kChains.end(),
-                                 [name](const ChainInfo& c) { return c.name == name; });
-    return it == kChains.end() ? nullptr : &*it;
+  const auto it = std::find_if(kChains.begin(), kChains.end(), [name](const ChainInfo& c) { return c.name == name; });
+  return it == kChains.end() ? nullptr : &*it;
 }
 
 std::span<const ChainInfo> all_chains() { return kChains; }
 
 std::optional<TokenInfo> find_token(std::string_view symbol, std::string_view chain) {
-    const ChainInfo* info = find_chain(chain);
-    if (info == nullptr) return std::nullopt;
-    if (info->native_symbol == symbol) {
-        for (const TokenInfo& native : kNatives) {
-            if (native.symbol == symbol) return native;
-        }
-        return std::nullopt;  // unreachable while every chain's native is in kNatives
+  const ChainInfo* info = find_chain(chain);
+  if (info == nullptr) return std::nullopt;
+  if (info->native_symbol == symbol) {
+    for (const TokenInfo& native : kNatives) {
+      if (native.symbol == symbol) return native;
     }
-    for (const TokenDeployment& t : kTokens) {
-        if (t.chain == chain && t.info.symbol == symbol) return t.info;
-    }
-    return std::nullopt;
+    return std::nullopt;  // unreachable while every chain's native is in kNatives
+  }
+  for (const TokenDeployment& t : kTokens) {
+    if (t.chain == chain && t.info.symbol == symbol) return t.info;
+  }
+  return std::nullopt;
 }
 
 std::optional<TokenInfo> find_token_by_contract(std::string_view contract, std::string_view chain) {
-    const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-    for (const TokenDeployment& t : kTokens) {
-        if (t.chain != chain || t.info.contract_address.size() != contract.size()) continue;
-        if (std::equal(contract.begin(), contract.end(), t.info.contract_address.begin(),
-                       [&](char a, char b) { return lower(a) == lower(b); })) {
-            return t.info;
-        }
+  const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  for (const TokenDeployment& t : kTokens) {
+    if (t.chain != chain || t.info.contract_address.size() != contract.size()) continue;
+    if (std::equal(contract.begin(), contract.end(), t.info.contract_address.begin(),
+                   [&](char a, char b) { return lower(a) == lower(b); })) {
+      return t.info;
     }
-    return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 bool is_supported_symbol(std::string_view symbol) {
-    const auto same = [symbol](const TokenInfo& t) { return t.symbol == symbol; };
-    return std::any_of(kNatives.begin(), kNatives.end(), same) ||
-           std::any_of(kTokens.begin(), kTokens.end(),
-                       [&same](const TokenDeployment& t) { return same(t.info); });
+  const auto same = [symbol](const TokenInfo& t) { return t.symbol == symbol; };
+  return std::any_of(kNatives.begin(), kNatives.end(), same) ||
+         std::any_of(kTokens.begin(), kTokens.end(), [&same](const TokenDeployment& t) { return same(t.info); });
 }
 
 std::vector<std::string_view> chains_for_symbol(std::string_view symbol) {
-    std::vector<std::string_view> chains;
-    for (const ChainInfo& c : kChains) {
-        if (find_token(symbol, c.name)) chains.push_back(c.name);
-    }
-    return chains;
+  std::vector<std::string_view> chains;
+  for (const ChainInfo& c : kChains) {
+    if (find_token(symbol, c.name)) chains.push_back(c.name);
+  }
+  return chains;
 }
 
 }  // namespace paratro::domain

@@ -16,12 +16,12 @@ namespace paratro::domain {
 enum class ChainFamily { evm, tvm, utxo, svm };
 
 struct ChainInfo {
-    std::string_view name;           // lowercase API name, e.g. "ethereum"
-    ChainFamily family;
-    std::string_view native_symbol;  // e.g. "ETH"
-    std::string_view network;        // always "mainnet": the sandbox mirrors mainnet asset facts
-    std::uint32_t block_time_ms;
-    std::uint32_t confirmations;     // confirmations before a transfer counts as final
+  std::string_view name;  // lowercase API name, e.g. "ethereum"
+  ChainFamily family;
+  std::string_view native_symbol;  // e.g. "ETH"
+  std::string_view network;        // always "mainnet": the sandbox mirrors mainnet asset facts
+  std::uint32_t block_time_ms;
+  std::uint32_t confirmations;  // confirmations before a transfer counts as final
 };
 
 // Exact, case-sensitive match on the lowercase chain name; nullptr when unknown.
@@ -31,11 +31,11 @@ const ChainInfo* find_chain(std::string_view name);
 std::span<const ChainInfo> all_chains();
 
 struct TokenInfo {
-    std::string_view symbol;            // e.g. "USDT"
-    std::string_view name;              // e.g. "Tether USD"
-    unsigned decimals;
-    std::string_view asset_type;        // "NATIVE", "ERC20", "BEP20" or "TRC20"
-    std::string_view contract_address;  // "0x" for native assets, as the API reports them
+  std::string_view symbol;  // e.g. "USDT"
+  std::string_view name;    // e.g. "Tether USD"
+  unsigned decimals;
+  std::string_view asset_type;        // "NATIVE", "ERC20", "BEP20" or "TRC20"
+  std::string_view contract_address;  // "0x" for native assets, as the API reports them
 };
 
 // The asset `symbol` (exact, uppercase) on `chain` (exact, lowercase): the chain's native asset or

@@ -10,13 +10,13 @@ bool is_factor_status(std::string_view v) { return v == kFactorActive || v == kF
 Status admit_destination(const DestinationFactors& f, bool require_whitelist, std::string_view chain,
                          std::string_view address) {
   if (f.blacklisted) {
-    return make_error(ErrorCode::address_blacklisted, "Destination address " + std::string(address) +
-                                                          " is blacklisted on " + std::string(chain));
+    return make_error(ErrorCode::address_blacklisted,
+                      "Destination address " + std::string(address) + " is blacklisted on " + std::string(chain));
   }
   if (require_whitelist && !f.whitelisted) {
-    return make_error(ErrorCode::address_blacklisted,
-                      "Destination address " + std::string(address) + " is not whitelisted on " + std::string(chain) +
-                          ", and this client allows only whitelisted destinations");
+    return make_error(ErrorCode::address_blacklisted, "Destination address " + std::string(address) +
+                                                          " is not whitelisted on " + std::string(chain) +
+                                                          ", and this client allows only whitelisted destinations");
   }
   return ok_status();
 }

@@ -19,7 +19,7 @@ inline constexpr std::string_view kFactorActive = "ACTIVE";
 inline constexpr std::string_view kFactorInactive = "INACTIVE";
 
 struct SecurityFactorRecord {
-  std::string factor_id;    // sf_...
+  std::string factor_id;  // sf_...
   std::string client_id;
   std::string factor_type;  // WHITELIST or BLACKLIST
   std::string chain;        // canonical chain name: entries are chain-bound

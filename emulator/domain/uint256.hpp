@@ -16,9 +16,9 @@
 namespace paratro::domain {
 
 struct Uint256 {
-    std::array<std::uint8_t, 32> be{};  // big-endian, so the defaulted ordering is numeric
+  std::array<std::uint8_t, 32> be{};  // big-endian, so the defaulted ordering is numeric
 
-    friend auto operator<=>(const Uint256&, const Uint256&) = default;
+  friend auto operator<=>(const Uint256&, const Uint256&) = default;
 };
 
 Uint256 uint256_from_u64(std::uint64_t v);

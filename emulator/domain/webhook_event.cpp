@@ -38,11 +38,16 @@ std::string name_based_uuid(std::string_view material) {
 
 std::string_view event_type_name(EventType type) {
   switch (type) {
-    case EventType::confirming: return "transaction.confirming";
-    case EventType::confirmed: return "transaction.confirmed";
-    case EventType::failed: return "transaction.failed";
-    case EventType::credited: return "transfer.credited";
-    case EventType::x402_settlement_confirmed: return "x402.settlement.confirmed";
+    case EventType::confirming:
+      return "transaction.confirming";
+    case EventType::confirmed:
+      return "transaction.confirmed";
+    case EventType::failed:
+      return "transaction.failed";
+    case EventType::credited:
+      return "transfer.credited";
+    case EventType::x402_settlement_confirmed:
+      return "x402.settlement.confirmed";
   }
   return "transaction.unknown";
 }

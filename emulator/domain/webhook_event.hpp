@@ -36,8 +36,7 @@ bool version_sends(const VersionTraits& v, EventType type);
 // `v.internal_credit_event`, only transfer.credited on entering CONFIRMED. No old status means the
 // transaction did not exist before (an inbound twin created on the chain).
 std::vector<EventType> events_for_change(std::optional<TxStatus> old_status, std::int64_t old_confirmations,
-                                         const TransactionRecord& now, bool every_confirmation,
-                                         const VersionTraits& v);
+                                         const TransactionRecord& now, bool every_confirmation, const VersionTraits& v);
 
 // A stable id for the event `type` of transaction `tx_id` at `confirmations`: the same change always
 // has the same id (retries and redeliveries keep it), different changes never share one. A UUID
@@ -48,8 +47,8 @@ std::string make_event_id(std::string_view tx_id, EventType type, std::int64_t c
 std::string make_delivery_id(std::string_view event_id, std::int64_t n);
 
 // The `operation` a webhook reports for `tx` as event `type`: TRANSFER for transfer.credited,
-// X402 for x402.settlement.confirmed, DEPOSIT for inbound transactions, else the operation that created the outbound transaction
-// (TRANSFER, PROGRAM_CALL, CONTRACT_CALL).
+// X402 for x402.settlement.confirmed, DEPOSIT for inbound transactions, else the operation that created the outbound
+// transaction (TRANSFER, PROGRAM_CALL, CONTRACT_CALL).
 std::string_view webhook_operation(const TransactionRecord& tx, EventType type);
 
 // The webhook body for `tx` (its current state) as event `event_id` of `type` at `event_time_ms`,

@@ -48,52 +48,52 @@ inline constexpr std::int64_t kX402ValidBeforeMarginSeconds = 6;
 // `payload.authorization` as sent. Numeric fields sent as JSON integers are converted to their
 // decimal text; everything else is the original string, unvalidated (verify_x402 validates).
 struct X402Authorization {
-    std::string from;
-    std::string to;
-    std::string value;
-    std::string valid_after;
-    std::string valid_before;
-    std::string nonce;
+  std::string from;
+  std::string to;
+  std::string value;
+  std::string valid_after;
+  std::string valid_before;
+  std::string nonce;
 };
 
 // The exact-EVM `payload` object: {signature, authorization}.
 struct X402ExactPayload {
-    std::string signature;
-    X402Authorization authorization;
+  std::string signature;
+  X402Authorization authorization;
 };
 
 // PaymentRequirements. A missing field, or one of the wrong JSON type, reads as "" (and then
 // fails the check that uses it); numeric fields accept a string or a JSON integer.
 struct X402Requirements {
-    std::string scheme;
-    std::string network;
-    std::string amount;  // v1 `maxAmountRequired`, v2 `amount` (each falls back to the other's key)
-    std::string asset;
-    std::string pay_to;
-    std::string resource;     // v1 only ("" in v2, where paymentPayload.resource.url says it)
-    std::string description;  // v1 only
-    std::string mime_type;    // v1 only
-    std::optional<std::int64_t> max_timeout_seconds;
-    std::string extra_name;     // extra.name — informative: verification uses the chain's real USDC domain
-    std::string extra_version;  // extra.version — idem
+  std::string scheme;
+  std::string network;
+  std::string amount;  // v1 `maxAmountRequired`, v2 `amount` (each falls back to the other's key)
+  std::string asset;
+  std::string pay_to;
+  std::string resource;     // v1 only ("" in v2, where paymentPayload.resource.url says it)
+  std::string description;  // v1 only
+  std::string mime_type;    // v1 only
+  std::optional<std::int64_t> max_timeout_seconds;
+  std::string extra_name;     // extra.name — informative: verification uses the chain's real USDC domain
+  std::string extra_version;  // extra.version — idem
 };
 
 struct X402Request {
-    int x402_version = 0;  // the envelope's: 1 or 2
-    // paymentPayload.x402Version: nullopt when absent (Paratro's v1 examples omit it); -1 when
-    // present but not an integer.
-    std::optional<int> payload_version;
-    // The payer's choice: v1 paymentPayload.{scheme,network}; v2 paymentPayload.accepted.{…}.
-    std::string scheme;
-    std::string network;
-    std::string resource_url;  // v2 paymentPayload.resource.url, else v1 requirements.resource
-    // nullopt when paymentPayload.payload is not an exact-EVM payload: not an object, or
-    // signature / authorization.{from,to,value,validAfter,validBefore,nonce} missing or of the
-    // wrong JSON type.
-    std::optional<X402ExactPayload> payload;
-    // paymentRequirements ?? (v2) paymentPayload.accepted; nullopt when neither is an object.
-    std::optional<X402Requirements> requirements;
-    bool requirements_from_accepted = false;
+  int x402_version = 0;  // the envelope's: 1 or 2
+  // paymentPayload.x402Version: nullopt when absent (Paratro's v1 examples omit it); -1 when
+  // present but not an integer.
+  std::optional<int> payload_version;
+  // The payer's choice: v1 paymentPayload.{scheme,network}; v2 paymentPayload.accepted.{…}.
+  std::string scheme;
+  std::string network;
+  std::string resource_url;  // v2 paymentPayload.resource.url, else v1 requirements.resource
+  // nullopt when paymentPayload.payload is not an exact-EVM payload: not an object, or
+  // signature / authorization.{from,to,value,validAfter,validBefore,nonce} missing or of the
+  // wrong JSON type.
+  std::optional<X402ExactPayload> payload;
+  // paymentRequirements ?? (v2) paymentPayload.accepted; nullopt when neither is an object.
+  std::optional<X402Requirements> requirements;
+  bool requirements_from_accepted = false;
 };
 
 // Reads a facilitator request body `{x402Version, paymentPayload, paymentRequirements?}`.
@@ -111,31 +111,31 @@ Result<X402Request> parse_x402_payment(std::string_view payment_payload_json, co
 // Ledger facts verify_x402 needs, answered by the caller (the store, or a fake in tests).
 // Addresses are EIP-55, nonces "0x" + 64 lowercase hex. Must not throw.
 class X402LedgerView {
-public:
-    virtual ~X402LedgerView() = default;
-    // Whether an authorization (from, nonce) was already settled on this network's USDC contract
-    // (EIP-3009 `authorizationState`): settled nonces can never be used again.
-    virtual bool nonce_used(const X402Network& network, std::string_view from, std::string_view nonce) const = 0;
-    // The USDC balance, in base units, that `from` can spend for this authorization when it is an
-    // emulator account holding USDC on network.chain (the caller decides whether a sign lock made
-    // for this very nonce counts as spendable); nullopt when `from` is not an emulator account: an
-    // external payer, assumed funded. Never called for verify-only networks.
-    virtual std::optional<Amount> payer_balance(const X402Network& network, std::string_view from) const = 0;
+ public:
+  virtual ~X402LedgerView() = default;
+  // Whether an authorization (from, nonce) was already settled on this network's USDC contract
+  // (EIP-3009 `authorizationState`): settled nonces can never be used again.
+  virtual bool nonce_used(const X402Network& network, std::string_view from, std::string_view nonce) const = 0;
+  // The USDC balance, in base units, that `from` can spend for this authorization when it is an
+  // emulator account holding USDC on network.chain (the caller decides whether a sign lock made
+  // for this very nonce counts as spendable); nullopt when `from` is not an emulator account: an
+  // external payer, assumed funded. Never called for verify-only networks.
+  virtual std::optional<Amount> payer_balance(const X402Network& network, std::string_view from) const = 0;
 };
 
 struct X402Verification {
-    bool is_valid = false;
-    std::string_view invalid_reason;  // "" when valid, else an x402_reason value
-    std::string payer;                // authorization.from as sent; "" when the payload was unreadable
+  bool is_valid = false;
+  std::string_view invalid_reason;  // "" when valid, else an x402_reason value
+  std::string payer;                // authorization.from as sent; "" when the payload was unreadable
 
-    // Filled as far as the checks got; all set when is_valid (what settle needs).
-    const X402Network* network = nullptr;
-    TransferAuthorization authorization;
-    Bytes32 digest{};               // EIP-712 digest under network->usdc
-    std::string from_address;       // EIP-55
-    std::string to_address;         // EIP-55
-    std::string nonce_hex;          // "0x" + 64 lowercase hex
-    std::optional<Amount> amount;   // value in base units; nullopt if above kMaxAmount
+  // Filled as far as the checks got; all set when is_valid (what settle needs).
+  const X402Network* network = nullptr;
+  TransferAuthorization authorization;
+  Bytes32 digest{};              // EIP-712 digest under network->usdc
+  std::string from_address;      // EIP-55
+  std::string to_address;        // EIP-55
+  std::string nonce_hex;         // "0x" + 64 lowercase hex
+  std::optional<Amount> amount;  // value in base units; nullopt if above kMaxAmount
 };
 
 // Verifies an exact-EVM payment. Checks, in the reference facilitator's order (eip3009.go):

@@ -25,18 +25,18 @@ using Bytes32 = std::array<std::uint8_t, 32>;
 
 // EIP712Domain(string name,string version,uint256 chainId,address verifyingContract).
 struct Eip712Domain {
-    std::string_view name;
-    std::string_view version;
-    std::uint64_t chain_id;
-    std::string_view verifying_contract;  // EIP-55, as published
+  std::string_view name;
+  std::string_view version;
+  std::uint64_t chain_id;
+  std::string_view verifying_contract;  // EIP-55, as published
 };
 
 struct X402Network {
-    std::string_view chain;    // the emulator's chain name ("base", ...); "" for a verify-only testnet
-    std::string_view v1_name;  // x402 v1 network name, "" when x402 v1 defines none (arbitrum)
-    std::uint64_t chain_id;    // CAIP-2 reference: "eip155:<chain_id>"
-    Eip712Domain usdc;         // the USDC contract's domain; verifying_contract is the asset address
-    bool verify_only;          // base-sepolia: no emulator chain, accepted by verify for the golden vector
+  std::string_view chain;    // the emulator's chain name ("base", ...); "" for a verify-only testnet
+  std::string_view v1_name;  // x402 v1 network name, "" when x402 v1 defines none (arbitrum)
+  std::uint64_t chain_id;    // CAIP-2 reference: "eip155:<chain_id>"
+  Eip712Domain usdc;         // the USDC contract's domain; verifying_contract is the asset address
+  bool verify_only;          // base-sepolia: no emulator chain, accepted by verify for the golden vector
 };
 
 // Resolves an x402 `network` string: a v1 name ("base", "base-sepolia", "ethereum", "polygon",
@@ -65,12 +65,12 @@ Bytes32 domain_separator(const Eip712Domain& domain);
 Bytes32 transfer_with_authorization_typehash();
 
 struct TransferAuthorization {
-    Address20 from{};
-    Address20 to{};
-    Uint256 value;
-    Uint256 valid_after;
-    Uint256 valid_before;
-    Bytes32 nonce{};
+  Address20 from{};
+  Address20 to{};
+  Uint256 value;
+  Uint256 valid_after;
+  Uint256 valid_before;
+  Bytes32 nonce{};
 };
 
 // keccak256(abi.encode(typehash, from, to, value, validAfter, validBefore, nonce)).
@@ -98,10 +98,10 @@ TransferAuthorization make_transfer_authorization(const Address20& from, const A
                                                   crypto::RandomSource& rng);
 
 struct SignedTransferAuthorization {
-    TransferAuthorization authorization;
-    Bytes32 digest{};                          // eip712_hash
-    crypto::RecoverableSignature signature{};  // low-s, v 27/28
-    std::string signature_hex() const;         // "0x" + 130 hex: r || s || v, x402 `payload.signature`
+  TransferAuthorization authorization;
+  Bytes32 digest{};                          // eip712_hash
+  crypto::RecoverableSignature signature{};  // low-s, v 27/28
+  std::string signature_hex() const;         // "0x" + 130 hex: r || s || v, x402 `payload.signature`
 };
 
 // Signs `auth` under `domain` with `private_key` (deterministic: RFC 6979). nullopt only when the

@@ -30,9 +30,15 @@ Admission admit(api::Services& s, const api::ApiRequest& r) {
   if (d.error || d.delay_ms > 0) {
     api::JsonWriter w;
     w.begin_object().field("method", r.method).field("path", r.path).key("rule_id");
-    if (d.rule_id.empty()) w.null(); else w.str(d.rule_id);
+    if (d.rule_id.empty())
+      w.null();
+    else
+      w.str(d.rule_id);
     w.key("error");
-    if (d.error) w.str(domain::error_info(*d.error).code); else w.null();
+    if (d.error)
+      w.str(domain::error_info(*d.error).code);
+    else
+      w.null();
     w.field("latency_ms", d.delay_ms).end_object();
     api::events::publish(s, "fault.fired", "", w.take());
   }
@@ -46,7 +52,8 @@ void observe(api::Services& s, const Exchange& ex) {
   const auto q = ex.target.find('?');
   const std::string_view query = q == std::string_view::npos ? std::string_view{} : ex.target.substr(q + 1);
   const auto now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   s.ops->journal.record(now_ms, req.method, req.path, query, ex.response.status, ex.latency_us, ex.response.client_id,
                         ex.request_id, req.body, ex.response.body, ex.response.idempotent_replay);
 }

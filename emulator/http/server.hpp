@@ -22,8 +22,8 @@
 namespace paratro::http {
 
 struct ServerLimits {
-  std::size_t body_limit = 1 << 20;     // bytes
-  std::size_t header_limit = 16 << 10;  // bytes
+  std::size_t body_limit = 1 << 20;         // bytes
+  std::size_t header_limit = 16 << 10;      // bytes
   std::chrono::seconds idle_timeout{60};    // between requests, after a response
   std::chrono::seconds header_timeout{10};  // to the end of the headers (from the accept, at first)
   std::chrono::seconds body_timeout{30};

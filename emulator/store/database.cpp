@@ -16,8 +16,8 @@ namespace {
 }  // namespace
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
-  const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                                    &stmt_, nullptr);
+  const int rc =
+      sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
   if (rc != SQLITE_OK) fail(db, rc, "prepare");
 }
 
@@ -97,8 +97,9 @@ Database::Database(const std::string& path, Mode mode) : path_(path), read_only_
   } catch (const StoreError& e) {
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StoreError(e.code(), path + " is not a SQLite database (corrupt, or another kind of file): move it away or "
-                                      "give --database a new file");
+    throw StoreError(e.code(), path +
+                                   " is not a SQLite database (corrupt, or another kind of file): move it away or "
+                                   "give --database a new file");
   }
   if (read_only_) return;  // the read-write connection already set the file up
   sqlite3_commit_hook(db_, &Database::on_commit, this);
@@ -139,7 +140,6 @@ int Database::on_wal(void* self, sqlite3*, const char*, int pages) {
 }
 
 bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
-
 
 void Database::checkpoint_passive() {
   int log = 0, done = 0;
@@ -253,8 +253,8 @@ std::int64_t DatabaseImage::bytes() const {
 
 std::unique_ptr<DatabaseImage> Database::copy_out() {
   sqlite3* mem = nullptr;
-  const int rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   auto image = std::make_unique<DatabaseImage>(mem);  // owns `mem` even when the open failed
   if (rc != SQLITE_OK) fail(mem, rc, "open snapshot");
   copy_database(db_, mem, mem);

@@ -106,7 +106,7 @@ class ChangeObserver {
   virtual void on_rollback() = 0;                                          // a whole transaction
   virtual std::size_t mark() const = 0;                                    // before a savepoint
   virtual void rollback_to(std::size_t mark) = 0;                          // the savepoint rolled back
-  virtual void before_commit() = 0;  // inside the transaction, just before COMMIT
+  virtual void before_commit() = 0;                                        // inside the transaction, just before COMMIT
   virtual void after_commit(bool committed) = 0;
 };
 

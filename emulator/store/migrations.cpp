@@ -14,8 +14,9 @@ int apply_migrations(Database& db, const std::vector<Migration>& migrations) {
         "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'), "
         "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')");
     if (st->step() && st->column_int(0) > 0 && st->column_int(1) == 0) {
-      throw StoreError(0, db.path() + " is a SQLite database of another application (it has tables but no "
-                                      "schema_migrations): the emulator will not change it; give --database a new file");
+      throw StoreError(0, db.path() +
+                              " is a SQLite database of another application (it has tables but no "
+                              "schema_migrations): the emulator will not change it; give --database a new file");
     }
   }
   db.exec(
@@ -29,8 +30,8 @@ int apply_migrations(Database& db, const std::vector<Migration>& migrations) {
   int newest_known = 0;
   for (const auto& m : migrations) newest_known = std::max(newest_known, m.version);
   if (current > newest_known) {
-    throw StoreError(0, "database schema version " + std::to_string(current) +
-                            " is newer than this build knows (" + std::to_string(newest_known) + ")");
+    throw StoreError(0, "database schema version " + std::to_string(current) + " is newer than this build knows (" +
+                            std::to_string(newest_known) + ")");
   }
   int applied = 0;
   for (const auto& m : migrations) {

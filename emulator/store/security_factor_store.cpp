@@ -11,7 +11,7 @@ using domain::SecurityFactorRecord;
 
 namespace {
 
-#define FACTOR_COLUMNS                                                                                 \
+#define FACTOR_COLUMNS                                                                                     \
   "factor_id, client_id, factor_type, chain, address, address_key, label, reason, status, created_at_ms, " \
   "updated_at_ms"
 
@@ -56,8 +56,9 @@ domain::Status Store::add_security_factor(const SecurityFactorRecord& f) {
         "factor_type = ?");
     st->bind(1, f.client_id).bind(2, f.chain).bind(3, f.address_key).bind(4, f.factor_type);
     if (st->step()) {
-      return make_error(ErrorCode::conflict, "the client already has a " + f.factor_type + " entry for this address on " +
-                                                 f.chain + " (" + st->column_text(0) + ")");
+      return make_error(ErrorCode::conflict, "the client already has a " + f.factor_type +
+                                                 " entry for this address on " + f.chain + " (" + st->column_text(0) +
+                                                 ")");
     }
   }
   {
@@ -87,8 +88,8 @@ std::vector<SecurityFactorRecord> Store::list_security_factors(std::string_view 
   auto lock = guard();
   std::vector<SecurityFactorRecord> out;
   auto st = db().use("SELECT " FACTOR_COLUMNS
-                    " FROM security_factors WHERE client_id = ?1 AND (?2 = '' OR chain = ?2) AND "
-                    "(?3 = '' OR factor_type = ?3) AND (?4 = '' OR status = ?4) ORDER BY seq LIMIT ?5");
+                     " FROM security_factors WHERE client_id = ?1 AND (?2 = '' OR chain = ?2) AND "
+                     "(?3 = '' OR factor_type = ?3) AND (?4 = '' OR status = ?4) ORDER BY seq LIMIT ?5");
   st->bind(1, client_id).bind(2, f.chain).bind(3, f.factor_type).bind(4, f.status);
   st->bind(5, kMaxSecurityFactorsPerClient);
   while (st->step()) out.push_back(read_factor(*st));

@@ -128,7 +128,8 @@ std::vector<std::pair<std::string, std::string>> Store::all_settings() {
 void Store::put_setting(std::string_view key, std::string_view value) {
   auto lock = guard();
   WriteTransaction tx(db());
-  auto st = db().use("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  auto st =
+      db().use("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   st->bind(1, key).bind_blob(2, {reinterpret_cast<const std::uint8_t*>(value.data()), value.size()}).run();
   tx.commit();
 }

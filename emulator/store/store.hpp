@@ -14,9 +14,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <utility>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "emulator/domain/error.hpp"
@@ -153,8 +153,7 @@ class Store {
   // account, client and chain): no ledger effect, nothing scheduled. not_found for an unknown asset,
   // conflict for a taken tx_id.
   domain::Status insert_history_transaction(domain::TransactionRecord t);
-  domain::Page<domain::TransactionRecord> list_transactions(std::string_view client_id,
-                                                            const TransactionFilter& filter,
+  domain::Page<domain::TransactionRecord> list_transactions(std::string_view client_id, const TransactionFilter& filter,
                                                             const domain::PageRequest& page);
 
   // ---- idempotency keys (idempotency_store.cpp)
@@ -249,7 +248,7 @@ class Store {
   std::optional<domain::X402SettlementRecord> find_x402_settlement(std::string_view client_id, std::string_view tx_id);
   // Newest first; `status` "" for all.
   domain::Page<domain::X402SettlementRecord> list_x402_settlements(std::string_view client_id, std::string_view status,
-                                                                  const domain::PageRequest& page);
+                                                                   const domain::PageRequest& page);
   // EIP-3009 authorizationState: a row for (chain_id, from, nonce) is PROCESSING or SETTLED.
   bool x402_nonce_used(std::int64_t chain_id, std::string_view from_key, std::string_view nonce);
   // The USDC balance `from_key` can spend on `chain` for the authorization `nonce`: its available
@@ -352,7 +351,8 @@ class Store {
   std::optional<domain::AccountRecord> owner_of(std::string_view address_key, std::string_view prefer_chain);
   // Writes the webhook events (and first deliveries) a transaction change fires, when its client has
   // a webhook endpoint; caller holds mu_ inside a write transaction.
-  void emit_events(std::optional<domain::TxStatus> old_status, std::int64_t old_confirmations, const domain::TransactionRecord& now);
+  void emit_events(std::optional<domain::TxStatus> old_status, std::int64_t old_confirmations,
+                   const domain::TransactionRecord& now);
   WebhookDelivery insert_delivery(const WebhookEvent& event, std::int64_t now_ms);
 
   // Runs one UPDATE of a client row (`bind` fills its parameters, the client id among them) as its

@@ -39,8 +39,8 @@ Store::TxIdPage Store::list_transaction_ids(std::string_view client_id, std::str
   TxIdPage page;
   const std::int64_t offset = (p.page - 1) * p.page_size;
   if (status.empty()) {
-    auto count = db_.use(
-        "SELECT COALESCE(SUM(n), 0) FROM list_counters WHERE scope = 'client' AND (?1 = '' OR id = ?1)");
+    auto count =
+        db_.use("SELECT COALESCE(SUM(n), 0) FROM list_counters WHERE scope = 'client' AND (?1 = '' OR id = ?1)");
     count->bind(1, client_id);
     if (count->step()) page.total = count->column_int(0);
   }

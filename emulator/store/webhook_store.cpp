@@ -10,7 +10,7 @@ namespace {
 
 #define DELIVERY_COLUMNS                                                                                     \
   "d.delivery_id, d.event_id, d.client_id, d.tx_id, e.event_type, d.status, d.attempts, d.next_attempt_ms, " \
-  "d.last_status_code, d.last_error, d.last_latency_ms, d.last_attempt_at_ms, d.last_url, d.created_at_ms, "  \
+  "d.last_status_code, d.last_error, d.last_latency_ms, d.last_attempt_at_ms, d.last_url, d.created_at_ms, " \
   "d.updated_at_ms"
 
 Store::WebhookDelivery read_delivery(Statement& s) {
@@ -64,8 +64,9 @@ struct Where {
 
 // The rows of `select` (which must end in "LIMIT ?") filtered by `w`, and how many match in all.
 template <class Row>
-std::pair<std::vector<Row>, std::int64_t> filtered_rows(Database& db, const std::string& count, const std::string& select,
-                                                        const Where& w, int limit, Row (*read)(Statement&)) {
+std::pair<std::vector<Row>, std::int64_t> filtered_rows(Database& db, const std::string& count,
+                                                        const std::string& select, const Where& w, int limit,
+                                                        Row (*read)(Statement&)) {
   std::pair<std::vector<Row>, std::int64_t> out{{}, 0};
   {
     auto st = db.use(count);
@@ -86,7 +87,8 @@ void Store::set_webhook_every_confirmation(bool on) {
   every_confirmation_ = on;
 }
 
-void Store::emit_events(std::optional<domain::TxStatus> old_status, std::int64_t old_confirmations, const domain::TransactionRecord& now) {
+void Store::emit_events(std::optional<domain::TxStatus> old_status, std::int64_t old_confirmations,
+                        const domain::TransactionRecord& now) {
   // Most lifecycle steps change nothing an event reports on: skip the client lookup for them.
   const bool status_changed = now.status != old_status;
   if (!status_changed && !(every_confirmation_ && now.confirmations > old_confirmations)) return;
@@ -148,8 +150,8 @@ std::pair<std::vector<Store::WebhookEvent>, std::int64_t> Store::list_webhook_ev
   w.add("event_id", f.event_id);
   w.add("event_type", f.event_type);
   return filtered_rows(db(), "SELECT COUNT(*) FROM webhook_events" + w.sql,
-                       "SELECT " EVENT_COLUMNS " FROM webhook_events" + w.sql + " ORDER BY seq DESC LIMIT ?", w, f.limit,
-                       read_event);
+                       "SELECT " EVENT_COLUMNS " FROM webhook_events" + w.sql + " ORDER BY seq DESC LIMIT ?", w,
+                       f.limit, read_event);
 }
 
 std::pair<std::vector<Store::WebhookDelivery>, std::int64_t> Store::list_webhook_deliveries(const WebhookFilter& f) {
@@ -176,8 +178,9 @@ std::optional<Store::WebhookEvent> Store::find_webhook_event(std::string_view ev
 
 std::optional<Store::WebhookDelivery> Store::find_webhook_delivery(std::string_view delivery_id) {
   auto lock = guard();
-  auto st = db().use("SELECT " DELIVERY_COLUMNS
-                     " FROM webhook_deliveries d JOIN webhook_events e ON e.event_id = d.event_id WHERE d.delivery_id = ?");
+  auto st =
+      db().use("SELECT " DELIVERY_COLUMNS
+               " FROM webhook_deliveries d JOIN webhook_events e ON e.event_id = d.event_id WHERE d.delivery_id = ?");
   st->bind(1, delivery_id);
   if (!st->step()) return std::nullopt;
   return read_delivery(*st);
@@ -189,7 +192,8 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
   if (limit <= 0) return jobs;
   auto lock = guard();
   std::string sql =
-      "SELECT d.delivery_id, d.event_id, d.client_id, e.body, c.webhook_url, c.webhook_secret, d.attempts, e.event_type "
+      "SELECT d.delivery_id, d.event_id, d.client_id, e.body, c.webhook_url, c.webhook_secret, d.attempts, "
+      "e.event_type "
       "FROM webhook_deliveries d JOIN webhook_events e ON e.event_id = d.event_id "
       "LEFT JOIN clients c ON c.client_id = d.client_id "
       "WHERE d.status = 'pending' AND d.next_attempt_ms <= ?";

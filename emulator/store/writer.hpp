@@ -22,8 +22,8 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "emulator/store/row_change.hpp"
@@ -34,23 +34,23 @@ class Store;
 class ChangeCapture;
 
 struct WriterOptions {
-  std::size_t capacity = 8192;   // queued client operations before submit() refuses
-  std::size_t batch_max = 256;   // operations per group commit
+  std::size_t capacity = 8192;        // queued client operations before submit() refuses
+  std::size_t batch_max = 256;        // operations per group commit
   std::int64_t wal_pages_max = 4096;  // checkpoint after a commit leaves the WAL larger (16 MiB)
 };
 
 struct WriterStats {
-  std::int64_t batches = 0;          // group commits attempted
-  std::int64_t operations = 0;       // operations completed (committed or not)
-  std::int64_t largest_batch = 0;    // most operations in one commit
-  std::int64_t failed_commits = 0;   // COMMITs that failed (their batches were rolled back)
+  std::int64_t batches = 0;            // group commits attempted
+  std::int64_t operations = 0;         // operations completed (committed or not)
+  std::int64_t largest_batch = 0;      // most operations in one commit
+  std::int64_t failed_commits = 0;     // COMMITs that failed (their batches were rolled back)
   std::int64_t last_failed_batch = 0;  // client operations in the most recent failed batch
-  std::int64_t refused = 0;          // submit() calls refused because the queue was full
-  std::int64_t checkpoints = 0;      // passive checkpoints run
-  std::size_t queued = 0;            // client operations waiting right now
+  std::int64_t refused = 0;            // submit() calls refused because the queue was full
+  std::int64_t checkpoints = 0;        // passive checkpoints run
+  std::size_t queued = 0;              // client operations waiting right now
   std::size_t capacity = 0;
   bool paused = false;
-  std::int64_t wal_pages = 0;        // WAL size after the last commit or checkpoint
+  std::int64_t wal_pages = 0;  // WAL size after the last commit or checkpoint
 };
 
 class Writer {
@@ -115,9 +115,9 @@ class Writer {
   bool running_ = false;
   std::chrono::milliseconds tick_period_{0};
   Work tick_;
-  std::chrono::steady_clock::time_point last_client_{};  // when client work was last taken
+  std::chrono::steady_clock::time_point last_client_{};      // when client work was last taken
   std::chrono::steady_clock::time_point next_checkpoint_{};  // no idle checkpoint before this
-  int fail_commits_ = 0;  // batches with client work whose COMMIT is made to fail
+  int fail_commits_ = 0;                                     // batches with client work whose COMMIT is made to fail
   WriterStats stats_;
   std::thread thread_;
   std::thread::id thread_id_;

@@ -82,7 +82,8 @@ std::string_view settlement_status(domain::TxStatus tx_status) {
 std::optional<domain::AssetRecord> Store::find_client_asset(std::string_view client_id, std::string_view address_key,
                                                             std::string_view chain, std::string_view symbol) {
   auto lock = guard();
-  auto st = db().use("SELECT asset_id FROM assets WHERE client_id = ? AND address_key = ? AND chain = ? AND symbol = ?");
+  auto st =
+      db().use("SELECT asset_id FROM assets WHERE client_id = ? AND address_key = ? AND chain = ? AND symbol = ?");
   st->bind(1, client_id).bind(2, address_key).bind(3, chain).bind(4, symbol);
   if (!st->step()) return std::nullopt;
   const std::string id = st->column_text(0);
@@ -110,8 +111,8 @@ domain::Status Store::create_x402_authorization(const X402SettlementRecord& rec)
   LedgerEntry e = ledger_get(rec.chain, rec.from_key, "USDC");
   if (rec.amount > e.balance) {
     return make_error(ErrorCode::insufficient_balance,
-                      "Insufficient balance: available " + domain::format_amount(e.balance, static_cast<unsigned>(rec.decimals)) +
-                          " USDC");
+                      "Insufficient balance: available " +
+                          domain::format_amount(e.balance, static_cast<unsigned>(rec.decimals)) + " USDC");
   }
   lock_amount(e, rec.amount);
   ledger_put(rec.chain, rec.from_key, "USDC", e);
@@ -142,7 +143,7 @@ std::optional<X402SettlementRecord> Store::find_x402_settlement(std::string_view
 }
 
 domain::Page<X402SettlementRecord> Store::list_x402_settlements(std::string_view client_id, std::string_view status,
-                                                               const domain::PageRequest& p) {
+                                                                const domain::PageRequest& p) {
   auto lock = guard();
   domain::Page<X402SettlementRecord> page;
   const std::int64_t offset = (p.page - 1) * p.page_size;
@@ -151,8 +152,11 @@ domain::Page<X402SettlementRecord> Store::list_x402_settlements(std::string_view
     st->bind(1, client_id).bind(2, status).bind(3, status);
     if (st->step()) page.total = st->column_int(0);
   }
-  auto st = db().use(sql_once([] { return select_x402(" WHERE client_id = ? AND (? = '' OR status = ?) "
-                    "ORDER BY seq DESC LIMIT ? OFFSET ?"); }));
+  auto st = db().use(sql_once([] {
+    return select_x402(
+        " WHERE client_id = ? AND (? = '' OR status = ?) "
+        "ORDER BY seq DESC LIMIT ? OFFSET ?");
+  }));
   st->bind(1, client_id).bind(2, status).bind(3, status).bind(4, p.page_size).bind(5, offset);
   while (st->step()) page.items.push_back(read_row(kX402Row, *st));
   page.has_more = offset + static_cast<std::int64_t>(page.items.size()) < page.total;
@@ -174,7 +178,8 @@ std::optional<Amount> Store::x402_payer_balance(std::string_view chain, std::int
   if (!owner_of(from_key, chain)) return std::nullopt;
   Amount available = ledger_get(chain, from_key, "USDC").balance;
   auto st = db().use(
-      "SELECT locked FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? AND status = 'X402_SIGNED'");
+      "SELECT locked FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? AND status = "
+      "'X402_SIGNED'");
   st->bind(1, chain_id).bind(2, from_key).bind(3, nonce);
   while (st->step()) domain::checked_add(available, read_amount(*st, 0), available);
   return available;
@@ -202,7 +207,10 @@ Store::X402SettleOutcome Store::settle_x402(X402SettlementRecord rec, domain::Tr
       auto st = db().use(
           "SELECT tx_id FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? "
           "AND status = 'X402_SIGNED' AND locked = ? LIMIT 1");
-      st->bind(1, rec.chain_id).bind(2, rec.from_key).bind(3, rec.nonce).bind(4, domain::to_base_units_string(rec.amount));
+      st->bind(1, rec.chain_id)
+          .bind(2, rec.from_key)
+          .bind(3, rec.nonce)
+          .bind(4, domain::to_base_units_string(rec.amount));
       if (st->step()) sign_id = st->column_text(0);
     }
     if (sign_id) {
@@ -329,8 +337,11 @@ int Store::expire_x402_authorizations(std::int64_t now_ms) {
   auto lock = guard();
   std::vector<X402SettlementRecord> due;
   {
-    auto st = db().use(sql_once([] { return select_x402(" WHERE expires_at_ms IS NOT NULL AND expires_at_ms <= ? "
-                      "AND status = 'X402_SIGNED' ORDER BY expires_at_ms, seq"); }));
+    auto st = db().use(sql_once([] {
+      return select_x402(
+          " WHERE expires_at_ms IS NOT NULL AND expires_at_ms <= ? "
+          "AND status = 'X402_SIGNED' ORDER BY expires_at_ms, seq");
+    }));
     st->bind(1, now_ms);
     while (st->step()) due.push_back(read_row(kX402Row, *st));
   }

@@ -2,12 +2,12 @@
 // reads: it serves one developer's terminal or a benchmark, not the internet.
 #include "emulator/tools/webhooks_listener.hpp"
 
+#include <rapidjson/document.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <rapidjson/document.h>
 
 #include <atomic>
 #include <chrono>
@@ -104,10 +104,11 @@ void serve(tcp::socket socket, const ListenerOptions& o) {
     } else {
       Verdict v = Verdict::ok;
       if (!o.secret.empty()) {
-        const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                               std::chrono::system_clock::now().time_since_epoch()).count();
-        v = verify_payload(o.secret, req[std::string(kTimestampHeader)], req[std::string(kSignatureHeader)],
-                           req.body(), now_s, o.tolerance_s);
+        const auto now_s =
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        v = verify_payload(o.secret, req[std::string(kTimestampHeader)], req[std::string(kSignatureHeader)], req.body(),
+                           now_s, o.tolerance_s);
       }
       ++received;
       print_event(o, req.body(), v);

@@ -11,11 +11,11 @@ namespace paratro::tools {
 struct ListenerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 4242;
-  std::string secret;          // "" skips signature checks
-  int status = 200;            // answer to correctly signed events
+  std::string secret;  // "" skips signature checks
+  int status = 200;    // answer to correctly signed events
   std::int64_t tolerance_s = 300;
-  bool print_json = false;     // print the raw body instead of a summary line
-  bool quiet = false;          // print nothing per event (benchmarks)
+  bool print_json = false;  // print the raw body instead of a summary line
+  bool quiet = false;       // print nothing per event (benchmarks)
 };
 
 // Runs until SIGINT/SIGTERM; returns the process exit code.

@@ -68,7 +68,7 @@ struct Dispatcher::Impl {
   // Touched only on the dispatcher thread.
   std::map<std::string, ClientQueue> queues_;
   std::uint64_t generation_ = 0;
-  bool poll_failing_ = false;  // the last poll threw (logged once per streak); dispatcher thread only
+  bool poll_failing_ = false;          // the last poll threw (logged once per streak); dispatcher thread only
   std::vector<std::string> launched_;  // queued deliveries now posting, not yet marked sending
   std::vector<store::Store::DeliveryOutcome> outcomes_;
   std::chrono::steady_clock::time_point last_prune_{};
@@ -78,7 +78,11 @@ struct Dispatcher::Impl {
 
 Dispatcher::Impl::Impl(store::Store& store, const domain::Clock& due_clock, const domain::Clock& wall,
                        DispatcherOptions options)
-    : store_(store), due_clock_(due_clock), wall_(wall), options_(options), timer_(ioc_),
+    : store_(store),
+      due_clock_(due_clock),
+      wall_(wall),
+      options_(options),
+      timer_(ioc_),
       client_(std::make_unique<HttpClient>(ioc_, options.http)) {}
 
 Dispatcher::Impl::~Impl() { stop(); }
@@ -143,7 +147,8 @@ void Dispatcher::Impl::schedule_poll() {
       poll_failing_ = false;
     } catch (const std::exception& e) {
       // One line per streak of failures (a full disk fails every poll), not one every 20 ms.
-      if (!poll_failing_) std::fprintf(stderr, "webhook dispatcher: poll failed, retried on every poll: %s\n", e.what());
+      if (!poll_failing_)
+        std::fprintf(stderr, "webhook dispatcher: poll failed, retried on every poll: %s\n", e.what());
       poll_failing_ = true;
     }
     schedule_poll();
@@ -166,7 +171,8 @@ void Dispatcher::Impl::poll() {
     if (claiming_) return;
     claiming_ = true;
     auto jobs = std::make_shared<std::vector<store::Store::DeliveryJob>>();
-    write([this, jobs, room, skip = std::move(skip)] { *jobs = store_.claim_due_deliveries(due_clock_.now_ms(), room, skip); },
+    write([this, jobs, room,
+           skip = std::move(skip)] { *jobs = store_.claim_due_deliveries(due_clock_.now_ms(), room, skip); },
           [this, jobs](bool committed) {
             claiming_ = false;
             if (!committed) return;  // the claim was rolled back: the rows are still due
@@ -224,8 +230,9 @@ void Dispatcher::Impl::launch(Job job) {
                               {std::string(kSignatureVersionHeader), std::string(kSignatureVersion)},
                               {std::string(kEventIdHeader), job.job.event_id}};
   std::string body = job.job.body;
-  client_->post(*endpoint, std::move(body), std::move(headers),
-                [this, job = std::move(job), url](HttpResult r) mutable { on_result(std::move(job), url, std::move(r)); });
+  client_->post(
+      *endpoint, std::move(body), std::move(headers),
+      [this, job = std::move(job), url](HttpResult r) mutable { on_result(std::move(job), url, std::move(r)); });
 }
 
 void Dispatcher::Impl::on_result(Job job, std::string url, HttpResult r) {
@@ -252,8 +259,8 @@ void Dispatcher::Impl::on_result(Job job, std::string url, HttpResult r) {
       } else {
         o.status = "pending";
         const bool honour = r.status == 429 || r.status == 503;
-        o.next_attempt_ms = o.attempted_at_ms +
-                            retry_delay_ms(options_.retry, attempt, o.delivery_id, honour ? r.retry_after_s : -1);
+        o.next_attempt_ms =
+            o.attempted_at_ms + retry_delay_ms(options_.retry, attempt, o.delivery_id, honour ? r.retry_after_s : -1);
         ++counters_.retried;
       }
       report_failure(job.job, o);
@@ -264,7 +271,8 @@ void Dispatcher::Impl::on_result(Job job, std::string url, HttpResult r) {
   pump(client);
 }
 
-void Dispatcher::Impl::report_failure(const store::Store::DeliveryJob& job, const store::Store::DeliveryOutcome& o) const {
+void Dispatcher::Impl::report_failure(const store::Store::DeliveryJob& job,
+                                      const store::Store::DeliveryOutcome& o) const {
   if (!options_.on_failed_attempt) return;
   std::string line = "webhook " + job.event_type + " " + job.event_id + " (delivery " + job.delivery_id + ", attempt " +
                      std::to_string(job.attempts + 1) + "/" + std::to_string(options_.retry.max_attempts) + ") to " +

@@ -38,11 +38,11 @@ struct DispatcherOptions {
 };
 
 struct DeliveryCounters {
-  std::atomic<std::int64_t> succeeded{0};      // deliveries acknowledged with a 2xx
-  std::atomic<std::int64_t> failed{0};         // deliveries that gave up after the last attempt
-  std::atomic<std::int64_t> retried{0};        // failed attempts followed by a retry
-  std::atomic<std::int64_t> attempts{0};       // attempts made
-  std::atomic<std::int64_t> in_flight{0};      // attempts posting right now
+  std::atomic<std::int64_t> succeeded{0};  // deliveries acknowledged with a 2xx
+  std::atomic<std::int64_t> failed{0};     // deliveries that gave up after the last attempt
+  std::atomic<std::int64_t> retried{0};    // failed attempts followed by a retry
+  std::atomic<std::int64_t> attempts{0};   // attempts made
+  std::atomic<std::int64_t> in_flight{0};  // attempts posting right now
 };
 
 class Dispatcher {

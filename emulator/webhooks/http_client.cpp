@@ -28,8 +28,7 @@ struct Exchange {
 // One connection to one endpoint; sends one exchange at a time.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(HttpClient& client, const Endpoint& ep)
-      : client_(client), resolver_(client.ioc_), key_(ep.key()) {
+  Connection(HttpClient& client, const Endpoint& ep) : client_(client), resolver_(client.ioc_), key_(ep.key()) {
     if (ep.tls) {
       tls_.emplace(client.ioc_, *client.tls_);
     } else {
@@ -205,8 +204,8 @@ void HttpClient::start(const Endpoint& endpoint, std::shared_ptr<Exchange> ex, b
   c->run(std::move(ex));
 }
 
-void HttpClient::finished(std::shared_ptr<Connection> c, std::shared_ptr<Exchange> ex, HttpResult result,
-                          bool reusable, bool retry_fresh) {
+void HttpClient::finished(std::shared_ptr<Connection> c, std::shared_ptr<Exchange> ex, HttpResult result, bool reusable,
+                          bool retry_fresh) {
   if (retry_fresh) {
     const Endpoint ep = ex->endpoint;
     return start(ep, std::move(ex), false);

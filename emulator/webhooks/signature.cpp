@@ -15,10 +15,14 @@ std::string sign_payload(std::string_view secret, std::int64_t timestamp_s, std:
 
 std::string_view verdict_text(Verdict v) {
   switch (v) {
-    case Verdict::ok: return "signature ok";
-    case Verdict::malformed: return "missing or malformed signature headers";
-    case Verdict::mismatch: return "signature mismatch";
-    case Verdict::stale: return "timestamp outside tolerance";
+    case Verdict::ok:
+      return "signature ok";
+    case Verdict::malformed:
+      return "missing or malformed signature headers";
+    case Verdict::mismatch:
+      return "signature mismatch";
+    case Verdict::stale:
+      return "timestamp outside tolerance";
   }
   return "?";
 }

@@ -1,9 +1,9 @@
 // libFuzzer target: request targets (path + query string) through the whole GET pipeline without a
 // socket: the input is parsed as an origin-form URI the way http/server.cpp does (Boost.URL), then
-// dispatched through the route table with a valid Bearer token over an in-memory store holding a small fixture, so every list
-// and lookup handler reads fuzzed query parameters (pagination, filters, limits, versions).
-// Properties: every answer has an HTTP status in 200..599, and every error answer is the contract's
-// JSON `{code,type,message}` body.
+// dispatched through the route table with a valid Bearer token over an in-memory store holding a small fixture, so
+// every list and lookup handler reads fuzzed query parameters (pagination, filters, limits, versions). Properties:
+// every answer has an HTTP status in 200..599, and every error answer is the contract's JSON `{code,type,message}`
+// body.
 #include <rapidjson/document.h>
 #include <boost/url/parse.hpp>
 

@@ -63,10 +63,10 @@ struct Filter {
 };
 
 struct BusStats {
-  std::int64_t published = 0;   // events numbered so far
-  std::int64_t dropped = 0;     // subscribers dropped for a full queue
-  std::size_t subscribers = 0;  // connected right now
-  std::size_t ring = 0;         // events kept right now
+  std::int64_t published = 0;           // events numbered so far
+  std::int64_t dropped = 0;             // subscribers dropped for a full queue
+  std::size_t subscribers = 0;          // connected right now
+  std::size_t ring = 0;                 // events kept right now
   std::int64_t oldest = 0, newest = 0;  // ids in the ring (0: empty)
 };
 
@@ -119,7 +119,7 @@ class Bus : public std::enable_shared_from_this<Bus> {
 
  private:
   friend class Subscription;
-  void remove(Subscription* s);  // with mu_ held
+  void remove(Subscription* s);     // with mu_ held
   void deliver(const EventPtr& e);  // with mu_ held
 
   BusOptions options_;
@@ -128,7 +128,7 @@ class Bus : public std::enable_shared_from_this<Bus> {
   std::vector<Subscription*> subs_;  // each stays alive while listed (the session holds it)
   std::int64_t next_id_ = 1;
   std::int64_t dropped_ = 0;
-  bool unheard_ = false;  // skip_unheard() ran since the last subscription
+  bool unheard_ = false;                     // skip_unheard() ran since the last subscription
   std::atomic<std::size_t> subscribers_{0};  // subs_.size(), readable without the lock
 };
 

@@ -18,10 +18,21 @@ namespace {
 using Kind = store::RowChange::Kind;
 
 constexpr std::string_view kTypes[] = {
-    "wallet.created",        "wallet.updated",        "account.created",           "asset.created",
-    "balance.changed",       "transaction.created",   "transaction.updated",       "deposit.created",
-    "webhook.event.created", "webhook.delivery.attempted", "clock.moved",          "sandbox.reset",
-    "sandbox.restored",      "fault.fired",           "stream.gap",
+    "wallet.created",
+    "wallet.updated",
+    "account.created",
+    "asset.created",
+    "balance.changed",
+    "transaction.created",
+    "transaction.updated",
+    "deposit.created",
+    "webhook.event.created",
+    "webhook.delivery.attempted",
+    "clock.moved",
+    "sandbox.reset",
+    "sandbox.restored",
+    "fault.fired",
+    "stream.gap",
 };
 
 template <typename T, typename Write>
@@ -38,7 +49,8 @@ void build_one(Services& s, const store::RowChange& c, const std::string& at, st
   };
   switch (c.kind) {
     case Kind::wallet:
-      if (auto w = s.store.find_wallet(c.client_id, c.id)) add(c.inserted ? "wallet.created" : "wallet.updated", shape(*w, write_wallet));
+      if (auto w = s.store.find_wallet(c.client_id, c.id))
+        add(c.inserted ? "wallet.created" : "wallet.updated", shape(*w, write_wallet));
       break;
     case Kind::account:
       if (!c.inserted) break;  // accounts change no field a client sees after creation
@@ -94,7 +106,10 @@ store::ChangeBuilder make_change_builder(Services& s) {
       // One exclusive operation (a long advance) changed more rows than the ring holds: the rest are
       // left out, and subscribers learn to reload the state.
       JsonWriter w;
-      w.begin_object().field("skipped", skipped).field("reason", "one operation changed more rows than the event ring holds").end_object();
+      w.begin_object()
+          .field("skipped", skipped)
+          .field("reason", "one operation changed more rows than the event ring holds")
+          .end_object();
       drafts.push_back(Draft{"stream.gap", "", at, w.take()});
     }
     if (drafts.empty()) return {};
@@ -112,7 +127,8 @@ store::ChangeGate make_change_gate(Services& s) {
 
 void publish(Services& s, std::string type, std::string client_id, std::string data_json) {
   if (!s.events) return;
-  s.events->publish(Draft{std::move(type), std::move(client_id), domain::format_rfc3339(s.clock.now_ms()), std::move(data_json)});
+  s.events->publish(
+      Draft{std::move(type), std::move(client_id), domain::format_rfc3339(s.clock.now_ms()), std::move(data_json)});
 }
 
 }  // namespace paratro::api::events

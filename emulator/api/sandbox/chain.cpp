@@ -26,7 +26,10 @@ void write_clock(JsonWriter& w, Services& s) {
       .real(st.speed);
   const std::int64_t next = s.store.next_due_ms();
   w.key("next_due");
-  if (next < 0) w.null(); else w.str(domain::format_rfc3339(next));
+  if (next < 0)
+    w.null();
+  else
+    w.str(domain::format_rfc3339(next));
   w.key("heights").begin_object();
   for (const auto& c : domain::all_chains()) {
     const auto* p = s.scheduler.chains().find(c.name);
@@ -63,7 +66,8 @@ ApiResponse sandbox_set_clock(Services& s, const ApiRequest& r) {
     }
     speed = it->value.GetDouble();
   }
-  if (!manual && !speed) return error_response(ErrorCode::invalid_parameter, "give mode (\"running\" or \"manual\"), speed, or both");
+  if (!manual && !speed)
+    return error_response(ErrorCode::invalid_parameter, "give mode (\"running\" or \"manual\"), speed, or both");
   s.scheduler.configure_clock(manual, speed);
   auto res = sandbox_clock(s);
   events::publish(s, "clock.moved", "", res.body);
@@ -88,10 +92,13 @@ ApiResponse sandbox_advance_clock(Services& s, const ApiRequest& r) {
     } else if (seconds->value.IsString()) {
       delta = domain::parse_duration_ms(seconds->value.GetString());
     }
-    if (!delta) return error_response(ErrorCode::invalid_parameter, "seconds must be a non-negative integer or decimal string");
+    if (!delta)
+      return error_response(ErrorCode::invalid_parameter, "seconds must be a non-negative integer or decimal string");
   } else if (has_duration) {
     if (duration->value.IsString()) delta = domain::parse_duration_ms(duration->value.GetString());
-    if (!delta) return error_response(ErrorCode::invalid_parameter, "duration must be an ISO 8601 duration such as PT90S or PT1H");
+    if (!delta)
+      return error_response(ErrorCode::invalid_parameter,
+                            "duration must be an ISO 8601 duration such as PT90S or PT1H");
   } else if (const auto* q = r.query_param("seconds")) {
     delta = domain::parse_duration_ms(*q);
     if (!delta) return error_response(ErrorCode::invalid_parameter, "seconds must be a non-negative number");
@@ -111,7 +118,8 @@ ApiResponse sandbox_advance_clock(Services& s, const ApiRequest& r) {
 ApiResponse sandbox_create_deposit(Services& s, const ApiRequest& r) {
   auto body = parse_object(r.body);
   if (!body) return error_response(body.error());
-  if (auto st = check_known_fields(*body, {"address", "chain", "token_symbol", "amount", "from"}); !st) return error_response(st.error());
+  if (auto st = check_known_fields(*body, {"address", "chain", "token_symbol", "amount", "from"}); !st)
+    return error_response(st.error());
   auto address = required_string(*body, "address");
   if (!address) return error_response(address.error());
   auto chain_in = required_string(*body, "chain");
@@ -126,7 +134,8 @@ ApiResponse sandbox_create_deposit(Services& s, const ApiRequest& r) {
   if (!chain) return error_response(ErrorCode::invalid_parameter, "Unsupported chain: " + *chain_in);
   const std::string symbol = ascii_upper(*symbol_in);
   const auto token = domain::find_token(symbol, chain->name);
-  if (!token) return error_response(ErrorCode::invalid_parameter, symbol + " is not available on " + std::string(chain->name));
+  if (!token)
+    return error_response(ErrorCode::invalid_parameter, symbol + " is not available on " + std::string(chain->name));
   const auto parsed = domain::parse_amount(*amount, token->decimals);
   if (!parsed.ok() || parsed.value == 0) {
     return error_response(ErrorCode::invalid_parameter, "amount must be a positive decimal string within " +

@@ -19,10 +19,12 @@ using domain::ErrorCode;
 ApiResponse sandbox_create_client(Services& s, const ApiRequest& r) {
   auto body = parse_object(r.body, /*allow_empty=*/true);
   if (!body) return error_response(body.error());
-  if (auto st = check_known_fields(*body, {"name", "max_wallets", "api_version"}); !st) return error_response(st.error());
+  if (auto st = check_known_fields(*body, {"name", "max_wallets", "api_version"}); !st)
+    return error_response(st.error());
   auto name = optional_string(*body, "name");
   if (!name) return error_response(name.error());
-  if (*name && (*name)->empty()) return error_response(ErrorCode::invalid_parameter, "name must not be empty (omit it for the default)");
+  if (*name && (*name)->empty())
+    return error_response(ErrorCode::invalid_parameter, "name must not be empty (omit it for the default)");
   auto max_wallets = optional_int(*body, "max_wallets", 0, kMaxMaxWallets);
   if (!max_wallets) return error_response(max_wallets.error());
   if (auto st = check_length("name", name->value_or(""), kMaxClientName); !st) return error_response(st.error());
@@ -91,8 +93,10 @@ ApiResponse sandbox_set_balance(Services& s, const ApiRequest& r, std::string_vi
   auto asset = s.store.find_asset(*client_id, asset_id);
   if (!asset) return error_response(ErrorCode::not_found, "Asset not found");
   const auto parsed = domain::parse_amount(*balance, static_cast<unsigned>(asset->decimals));
-  if (!parsed.ok()) return error_response(ErrorCode::invalid_parameter, "balance must be a decimal string within the asset's decimals");
-  if (auto st = s.store.set_asset_balance(asset_id, parsed.value, s.clock.now_ms()); !st) return error_response(st.error());
+  if (!parsed.ok())
+    return error_response(ErrorCode::invalid_parameter, "balance must be a decimal string within the asset's decimals");
+  if (auto st = s.store.set_asset_balance(asset_id, parsed.value, s.clock.now_ms()); !st)
+    return error_response(st.error());
   asset->balance = parsed.value;
   return one_response(*asset, write_asset);
 }
@@ -106,7 +110,8 @@ ApiResponse sandbox_health(Services& s) {
   w.begin_object()
       .field("status", "ok")
       .field("version", PARATRO_EMULATOR_VERSION)
-      .field("uptime_ms", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(uptime).count()))
+      .field("uptime_ms",
+             static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(uptime).count()))
       .field("time", domain::format_rfc3339(now))
       .key("clock")
       .begin_object()

@@ -46,7 +46,8 @@ ApiResponse sandbox_events(Services& s, const ApiRequest& r) {
         }
         filter.types.emplace_back(type);
       }
-      if (filter.types.empty()) return error_response(ErrorCode::invalid_parameter, "types must name at least one event type");
+      if (filter.types.empty())
+        return error_response(ErrorCode::invalid_parameter, "types must name at least one event type");
     } else if (key == "client_id") {
       if (value.empty() || value.size() > kMaxClientId) {
         return error_response(ErrorCode::invalid_parameter, "client_id must be 1 to 128 characters");
@@ -65,9 +66,9 @@ ApiResponse sandbox_events(Services& s, const ApiRequest& r) {
   }
   auto sub = s.events->subscribe(std::move(filter), last_id);
   if (!sub) {
-    auto res = error_response(ErrorCode::service_unavailable,
-                              "At most " + std::to_string(s.events->options().subscribers) +
-                                  " event stream subscribers at once; close one first");
+    auto res =
+        error_response(ErrorCode::service_unavailable, "At most " + std::to_string(s.events->options().subscribers) +
+                                                           " event stream subscribers at once; close one first");
     res.headers.emplace_back("Retry-After", "1");
     return res;
   }

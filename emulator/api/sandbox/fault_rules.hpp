@@ -31,8 +31,8 @@ struct FaultRuleSpec {
   std::optional<domain::ErrorCode> error;  // none: a latency-only rule
   std::string message;                     // the error body's message
   std::int64_t latency_ms = 0;
-  std::optional<std::int64_t> count;  // fire at most this many times (>= 1); none: unlimited
-  double probability = 1.0;           // chance of firing on a match, 0..1
+  std::optional<std::int64_t> count;          // fire at most this many times (>= 1); none: unlimited
+  double probability = 1.0;                   // chance of firing on a match, 0..1
   std::optional<std::int64_t> retry_after_s;  // Retry-After header; 429 always sends one (default 1)
 };
 

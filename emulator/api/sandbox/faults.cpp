@@ -33,8 +33,8 @@ domain::Result<FaultRuleSpec> parse_fault(std::string_view text) {
   using domain::make_error;
   auto body = parse_object(text);
   if (!body) return body.error();
-  if (auto st = check_known_fields(*body, {"method", "path", "error", "status", "message", "count", "probability",
-                                           "latency_ms", "retry_after"});
+  if (auto st = check_known_fields(
+          *body, {"method", "path", "error", "status", "message", "count", "probability", "latency_ms", "retry_after"});
       !st) {
     return st.error();
   }
@@ -62,13 +62,16 @@ domain::Result<FaultRuleSpec> parse_fault(std::string_view text) {
   if (!status) return status.error();
   if (*error) {
     spec.error = error_code_named(**error);
-    if (!spec.error) return make_error(ErrorCode::invalid_parameter, "error must be a code of the error table, e.g. service_unavailable");
+    if (!spec.error)
+      return make_error(ErrorCode::invalid_parameter,
+                        "error must be a code of the error table, e.g. service_unavailable");
     if (*status && domain::error_info(*spec.error).http_status != **status) {
       return make_error(ErrorCode::invalid_parameter, "status does not match the error's HTTP status");
     }
   } else if (*status) {
     spec.error = first_code_with_status(**status);
-    if (!spec.error) return make_error(ErrorCode::invalid_parameter, "status must be an HTTP status of the error table");
+    if (!spec.error)
+      return make_error(ErrorCode::invalid_parameter, "status must be an HTTP status of the error table");
   }
   auto message = optional_string(*body, "message");
   if (!message) return message.error();
@@ -96,20 +99,38 @@ domain::Result<FaultRuleSpec> parse_fault(std::string_view text) {
 }
 
 void write_fault(JsonWriter& w, const FaultRule& r) {
-  w.begin_object().field("id", r.id).field("method", r.spec.method.empty() ? "*" : r.spec.method).field("path", r.spec.path);
+  w.begin_object()
+      .field("id", r.id)
+      .field("method", r.spec.method.empty() ? "*" : r.spec.method)
+      .field("path", r.spec.path);
   w.key("error");
-  if (r.spec.error) w.str(domain::error_info(*r.spec.error).code); else w.null();
+  if (r.spec.error)
+    w.str(domain::error_info(*r.spec.error).code);
+  else
+    w.null();
   w.key("status");
-  if (r.spec.error) w.num(domain::error_info(*r.spec.error).http_status); else w.null();
+  if (r.spec.error)
+    w.num(domain::error_info(*r.spec.error).http_status);
+  else
+    w.null();
   w.field("message", r.spec.message).field("latency_ms", r.spec.latency_ms);
   w.key("count");
-  if (r.spec.count) w.num(*r.spec.count); else w.null();
+  if (r.spec.count)
+    w.num(*r.spec.count);
+  else
+    w.null();
   w.key("probability").real(r.spec.probability);
   w.key("retry_after");
-  if (r.spec.retry_after_s) w.num(*r.spec.retry_after_s); else w.null();
+  if (r.spec.retry_after_s)
+    w.num(*r.spec.retry_after_s);
+  else
+    w.null();
   w.field("matched", r.matched).field("fired", r.fired);
   w.key("remaining");
-  if (auto left = r.remaining()) w.num(*left); else w.null();
+  if (auto left = r.remaining())
+    w.num(*left);
+  else
+    w.null();
   w.field("created_at", domain::format_rfc3339(r.created_at_ms)).end_object();
 }
 

@@ -26,7 +26,10 @@ void write_entry(JsonWriter& w, const JournalEntry& e) {
       .field("status", e.status)
       .field("latency_us", e.latency_us);
   w.key("client_id");
-  if (e.client_id.empty()) w.null(); else w.str(e.client_id);
+  if (e.client_id.empty())
+    w.null();
+  else
+    w.str(e.client_id);
   w.field("request_id", e.request_id);
   if (e.idempotent_replay) w.field("idempotent_replay", true);
   if (e.has_bodies) {
@@ -48,7 +51,8 @@ domain::Result<JournalFilter> parse_journal_filter(const ApiRequest& r, std::siz
   if (const auto* v = r.query_param("path_prefix")) f.path_prefix = *v;
   if (const auto* v = r.query_param("client_id")) f.client_id = *v;
   if (const auto* v = r.query_param("status")) {
-    if (!number(*v, n) || n < 100 || n > 599) return make_error(ErrorCode::invalid_parameter, "status must be an HTTP status code");
+    if (!number(*v, n) || n < 100 || n > 599)
+      return make_error(ErrorCode::invalid_parameter, "status must be an HTTP status code");
     f.status = static_cast<int>(n);
   }
   if (const auto* v = r.query_param("since")) {
@@ -66,7 +70,8 @@ domain::Result<JournalFilter> parse_journal_filter(const ApiRequest& r, std::siz
   }
   if (const auto* v = r.query_param("limit")) {
     if (!number(*v, n) || n < 1) return make_error(ErrorCode::invalid_parameter, "limit must be a positive integer");
-    f.limit = static_cast<std::size_t>(std::min<std::int64_t>(n, static_cast<std::int64_t>(std::max<std::size_t>(capacity, 1))));
+    f.limit = static_cast<std::size_t>(
+        std::min<std::int64_t>(n, static_cast<std::int64_t>(std::max<std::size_t>(capacity, 1))));
   }
   return f;
 }
@@ -111,7 +116,8 @@ ApiResponse sandbox_journal_config(Services& s, const ApiRequest& r) {
   if (!body) return error_response(body.error());
   if (auto st = check_known_fields(*body, {"bodies"}); !st) return error_response(st.error());
   auto it = body->FindMember("bodies");
-  if (it == body->MemberEnd() || !it->value.IsBool()) return error_response(ErrorCode::invalid_parameter, "bodies must be true or false");
+  if (it == body->MemberEnd() || !it->value.IsBool())
+    return error_response(ErrorCode::invalid_parameter, "bodies must be true or false");
   s.ops->journal.set_record_bodies(it->value.GetBool());
   return journal_settings(s);
 }

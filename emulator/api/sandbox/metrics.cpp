@@ -13,8 +13,8 @@ namespace {
 constexpr std::array<std::string_view, 8> kMethods{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "OTHER"};
 constexpr std::array<int, 15> kStatuses{200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 429, 431, 500, 503, 0};
 // Upper bounds in microseconds; the last bucket is +Inf.
-constexpr std::array<std::int64_t, 15> kBucketsUs{500,     1000,    2500,    5000,      10000,     25000,     50000,    100000,
-                                                  250000,  500000,  1000000, 2500000,   5000000,   10000000,  30000000};
+constexpr std::array<std::int64_t, 15> kBucketsUs{500,    1000,   2500,    5000,    10000,   25000,    50000,   100000,
+                                                  250000, 500000, 1000000, 2500000, 5000000, 10000000, 30000000};
 constexpr std::size_t kBuckets = kBucketsUs.size() + 1;
 
 std::size_t method_index(std::string_view m) {
@@ -69,8 +69,8 @@ Metrics::Metrics()
       sum_us_(std::make_unique<std::atomic<std::uint64_t>[]>(routes_)) {}
 
 void Metrics::record(int route, std::string_view method, int status, std::int64_t latency_us) {
-  const std::size_t r = route < 0 || static_cast<std::size_t>(route) >= routes_ - 1 ? routes_ - 1
-                                                                                     : static_cast<std::size_t>(route);
+  const std::size_t r =
+      route < 0 || static_cast<std::size_t>(route) >= routes_ - 1 ? routes_ - 1 : static_cast<std::size_t>(route);
   requests_[(r * kMethods.size() + method_index(method)) * kStatuses.size() + status_index(status)].fetch_add(
       1, std::memory_order_relaxed);
   const std::uint64_t us = latency_us < 0 ? 0 : static_cast<std::uint64_t>(latency_us);
@@ -100,7 +100,8 @@ void Metrics::write(std::string& out) const {
   for (std::size_t r = 0; r < routes_; ++r) {
     std::array<std::uint64_t, kBuckets> counts{};
     std::uint64_t total = 0;
-    for (std::size_t b = 0; b < kBuckets; ++b) total += counts[b] = buckets_[r * kBuckets + b].load(std::memory_order_relaxed);
+    for (std::size_t b = 0; b < kBuckets; ++b)
+      total += counts[b] = buckets_[r * kBuckets + b].load(std::memory_order_relaxed);
     if (total == 0) continue;
     const std::string route_label = "route=\"" + std::string(route_name(r)) + "\"";
     std::uint64_t cumulative = 0;

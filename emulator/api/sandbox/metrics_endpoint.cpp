@@ -13,9 +13,11 @@ ApiResponse sandbox_metrics(Services& s) {
   out.reserve(8192);
   s.ops->metrics.write(out);
   const auto counts = s.store.counts();
-  const std::pair<const char*, std::int64_t> gauges[] = {
-      {"clients", counts.clients}, {"wallets", counts.wallets}, {"accounts", counts.accounts},
-      {"assets", counts.assets},   {"transactions", counts.transactions}};
+  const std::pair<const char*, std::int64_t> gauges[] = {{"clients", counts.clients},
+                                                         {"wallets", counts.wallets},
+                                                         {"accounts", counts.accounts},
+                                                         {"assets", counts.assets},
+                                                         {"transactions", counts.transactions}};
   write_header(out, "paratro_transactions_pending", "gauge", "Transactions not yet CONFIRMED or FAILED.");
   write_sample(out, "paratro_transactions_pending", "", std::to_string(counts.pending_transactions));
   for (const auto& [name, value] : gauges) {

@@ -13,7 +13,9 @@ ApiResponse sandbox_set_rate_limit(Services& s, const ApiRequest& r, std::string
   if (auto st = check_known_fields(*body, {"requests_per_second"}); !st) return error_response(st.error());
   auto rps = optional_int(*body, "requests_per_second", 0, RateLimiter::kMaxRate);
   if (!rps) return error_response(rps.error());
-  if (!*rps) return error_response(ErrorCode::invalid_parameter, "requests_per_second is required (0 removes the client's own limit)");
+  if (!*rps)
+    return error_response(ErrorCode::invalid_parameter,
+                          "requests_per_second is required (0 removes the client's own limit)");
   if (auto st = s.store.set_client_rate_limit(client_id, **rps); !st) return error_response(st.error());
   // Cached tokens carry a copy of the client record; drop them so the new limit applies at once.
   s.tokens->clear();

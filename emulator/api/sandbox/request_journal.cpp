@@ -40,8 +40,8 @@ std::size_t RequestJournal::capacity() {
 
 void RequestJournal::record(std::int64_t time_ms, std::string_view method, std::string_view path,
                             std::string_view query, int status, std::int64_t latency_us, std::string_view client_id,
-                            std::string_view request_id, std::string_view request_body,
-                            std::string_view response_body, bool idempotent_replay) {
+                            std::string_view request_id, std::string_view request_body, std::string_view response_body,
+                            bool idempotent_replay) {
   const bool bodies = record_bodies();
   std::lock_guard lock(mu_);
   if (capacity_ == 0) return;

@@ -17,11 +17,11 @@
 namespace paratro::api {
 
 struct JournalEntry {
-  std::uint64_t seq = 0;      // 1, 2, ... in arrival order of the responses
-  std::int64_t time_ms = 0;   // real wall-clock time the response was ready, Unix ms
+  std::uint64_t seq = 0;     // 1, 2, ... in arrival order of the responses
+  std::int64_t time_ms = 0;  // real wall-clock time the response was ready, Unix ms
   std::string method;
   std::string path;
-  std::string query;          // raw query string, without '?'
+  std::string query;  // raw query string, without '?'
   int status = 0;
   std::int64_t latency_us = 0;  // first header byte to response ready, injected latency included
   std::string client_id;        // "" unless the request was authenticated
@@ -35,10 +35,10 @@ struct JournalEntry {
 };
 
 struct JournalFilter {
-  std::string method;       // exact, upper case; "" any
-  std::string path_prefix;  // "" any
-  int status = 0;           // 0 any
-  std::string client_id;    // "" any
+  std::string method;           // exact, upper case; "" any
+  std::string path_prefix;      // "" any
+  int status = 0;               // 0 any
+  std::string client_id;        // "" any
   std::int64_t since_ms = -1;   // time_ms >= since_ms
   std::uint64_t after_seq = 0;  // seq > after_seq
   std::size_t limit = 100;
@@ -46,7 +46,7 @@ struct JournalFilter {
 
 class RequestJournal {
  public:
-  static constexpr std::size_t kBodyCap = 4096;       // bytes kept of each body
+  static constexpr std::size_t kBodyCap = 4096;  // bytes kept of each body
   static constexpr std::size_t kMaxCapacity = 100'000;
 
   explicit RequestJournal(std::size_t capacity = 1000);

@@ -42,8 +42,8 @@ ApiResponse factor_response(int status, const domain::SecurityFactorRecord& f) {
 domain::Status check_enum(std::string_view field, std::string_view value, bool (*valid)(std::string_view),
                           std::string_view allowed) {
   if (valid(value)) return domain::ok_status();
-  return domain::make_error(ErrorCode::invalid_parameter,
-                            std::string(field) + " must be " + std::string(allowed) + ", got \"" + std::string(value) + "\"");
+  return domain::make_error(ErrorCode::invalid_parameter, std::string(field) + " must be " + std::string(allowed) +
+                                                              ", got \"" + std::string(value) + "\"");
 }
 
 constexpr std::string_view kTypes = "WHITELIST or BLACKLIST";
@@ -57,11 +57,13 @@ ApiResponse list_factors(Services& s, const ApiRequest& r, std::string_view clie
     f.chain = std::string((*resolved)->name);
   }
   if (const std::string* type = r.query_param("factor_type")) {
-    if (auto st = check_enum("factor_type", *type, domain::is_factor_type, kTypes); !st) return error_response(st.error());
+    if (auto st = check_enum("factor_type", *type, domain::is_factor_type, kTypes); !st)
+      return error_response(st.error());
     f.factor_type = *type;
   }
   if (const std::string* status = r.query_param("status")) {
-    if (auto st = check_enum("status", *status, domain::is_factor_status, kStatuses); !st) return error_response(st.error());
+    if (auto st = check_enum("status", *status, domain::is_factor_status, kStatuses); !st)
+      return error_response(st.error());
     f.status = *status;
   }
   const auto items = s.store.list_security_factors(client_id, f);
@@ -78,7 +80,8 @@ ApiResponse list_factors(Services& s, const ApiRequest& r, std::string_view clie
 ApiResponse add_factor(Services& s, const ApiRequest& r, std::string_view client_id) {
   auto body = parse_object(r.body);
   if (!body) return error_response(body.error());
-  if (auto st = check_known_fields(*body, {"factor_type", "chain", "address", "label", "reason", "status"}); !st) return error_response(st.error());
+  if (auto st = check_known_fields(*body, {"factor_type", "chain", "address", "label", "reason", "status"}); !st)
+    return error_response(st.error());
   auto type = required_string(*body, "factor_type");
   if (!type) return error_response(type.error());
   auto chain_in = required_string(*body, "chain");
@@ -91,15 +94,16 @@ ApiResponse add_factor(Services& s, const ApiRequest& r, std::string_view client
   if (!reason) return error_response(reason.error());
   auto status = optional_string(*body, "status");
   if (!status) return error_response(status.error());
-  if (auto st = check_enum("factor_type", *type, domain::is_factor_type, kTypes); !st) return error_response(st.error());
+  if (auto st = check_enum("factor_type", *type, domain::is_factor_type, kTypes); !st)
+    return error_response(st.error());
   const std::string status_value = status->value_or(std::string(domain::kFactorActive));
   if (auto st = check_enum("status", status_value, domain::is_factor_status, kStatuses); !st) {
     return error_response(st.error());
   }
-  for (auto [field, value, max] : {std::tuple<const char*, std::string_view, std::size_t>{"address", *address, kMaxAddress},
-                                   {"label", label->has_value() ? std::string_view(**label) : std::string_view(), kMaxLabel},
-                                   {"reason", reason->has_value() ? std::string_view(**reason) : std::string_view(),
-                                    kMaxFactorReason}}) {
+  for (auto [field, value, max] :
+       {std::tuple<const char*, std::string_view, std::size_t>{"address", *address, kMaxAddress},
+        {"label", label->has_value() ? std::string_view(**label) : std::string_view(), kMaxLabel},
+        {"reason", reason->has_value() ? std::string_view(**reason) : std::string_view(), kMaxFactorReason}}) {
     if (auto st = check_length(field, value, max); !st) return error_response(st.error());
   }
   auto chain = resolve_chain(*chain_in);
@@ -151,7 +155,8 @@ ApiResponse sandbox_security_factor(Services& s, const ApiRequest& r, std::strin
   if (auto st = check_known_fields(*body, {"status"}); !st) return error_response(st.error());
   auto status = required_string(*body, "status");
   if (!status) return error_response(status.error());
-  if (auto st = check_enum("status", *status, domain::is_factor_status, kStatuses); !st) return error_response(st.error());
+  if (auto st = check_enum("status", *status, domain::is_factor_status, kStatuses); !st)
+    return error_response(st.error());
   auto f = s.store.set_security_factor_status(client_id, factor_id, *status, s.clock.now_ms());
   if (!f) return error_response(f.error());
   return factor_response(200, *f);

@@ -21,8 +21,8 @@ using domain::ErrorCode;
 domain::Result<SnapshotInfo> Snapshots::add(std::shared_ptr<const store::DatabaseImage> image, SnapshotInfo info) {
   std::lock_guard lock(mu_);
   if (entries_.size() >= kCapacity) {
-    return domain::make_error(ErrorCode::conflict, "At most " + std::to_string(kCapacity) +
-                                                       " snapshots are kept; delete one first");
+    return domain::make_error(ErrorCode::conflict,
+                              "At most " + std::to_string(kCapacity) + " snapshots are kept; delete one first");
   }
   info.snapshot_id = "snap_" + std::to_string(next_id_++);
   entries_.push_back({info, std::move(image)});
@@ -78,7 +78,10 @@ ApiResponse replaced_response(Services& s, std::string_view key, std::string_vie
   JsonWriter w;
   w.begin_object();
   w.key(key);
-  if (id.empty()) w.null(); else w.str(id);
+  if (id.empty())
+    w.null();
+  else
+    w.str(id);
   w.field("clock", domain::format_rfc3339(s.clock.now_ms()));
   write_counts(w, s.store.counts());
   w.key("took_ms").real(static_cast<double>(static_cast<std::int64_t>(took * 1000)) / 1000).end_object();
@@ -106,8 +109,8 @@ ApiResponse sandbox_create_snapshot(Services& s, const ApiRequest& r) {
   if (auto st = check_length("name", name->value_or(""), kMaxClientName); !st) return error_response(st.error());
   if (s.snapshots->list().size() >= Snapshots::kCapacity) {
     // Checked before copying too, so a refused request costs nothing.
-    return error_response(ErrorCode::conflict, "At most " + std::to_string(Snapshots::kCapacity) +
-                                                   " snapshots are kept; delete one first");
+    return error_response(ErrorCode::conflict,
+                          "At most " + std::to_string(Snapshots::kCapacity) + " snapshots are kept; delete one first");
   }
   SnapshotInfo info;
   info.name = name->value_or("");
@@ -162,8 +165,13 @@ domain::Status prepare_start_state(Services& s, const std::string* fixture_text,
     if (key != kFixtureSetting) scratch.put_setting(key, value);
   }
   if (fixture_text) {
-    const FixtureContext ctx{scratch, s.rng, s.scheduler.chains(), s.clock.now_ms(), s.options.keygen_delay_ms,
-                             s.options.default_max_wallets, s.options.default_api_version};
+    const FixtureContext ctx{scratch,
+                             s.rng,
+                             s.scheduler.chains(),
+                             s.clock.now_ms(),
+                             s.options.keygen_delay_ms,
+                             s.options.default_max_wallets,
+                             s.options.default_api_version};
     const auto result = load_fixture(ctx, *fixture_text);
     for (const auto& e : result.errors) fixture_errors.push_back(e.path + ": " + e.message);
     if (!result.ok()) return domain::make_error(ErrorCode::invalid_parameter, fixture_name + " is not a valid fixture");

@@ -8,7 +8,6 @@
 #include "emulator/api/json.hpp"
 #include "emulator/store/writer.hpp"
 
-
 namespace paratro::api {
 
 using domain::ErrorCode;

@@ -14,8 +14,8 @@ std::string_view content_type_of(std::string_view name) {
     std::string_view suffix, type;
   };
   static constexpr Type kTypes[] = {
-      {".html", "text/html; charset=utf-8"},      {".js", "text/javascript; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},        {".svg", "image/svg+xml"},
+      {".html", "text/html; charset=utf-8"},        {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},          {".svg", "image/svg+xml"},
       {".json", "application/json; charset=utf-8"},
   };
   for (const auto& t : kTypes)

@@ -114,11 +114,12 @@ ApiResponse sandbox_list_transactions(Services& s, const ApiRequest& r) {
   const std::string* status = r.query_param("status");
   const std::string client_id = client ? *client : std::string();
   const std::string wanted = status ? ascii_upper(*status) : std::string();
-  static constexpr std::string_view kStatuses[] = {"",           "PENDING",   "PROCESSING", "SIGNED",
-                                                   "BROADCAST",  "CONFIRMING", "CONFIRMED", "FAILED"};
+  static constexpr std::string_view kStatuses[] = {"",          "PENDING",    "PROCESSING", "SIGNED",
+                                                   "BROADCAST", "CONFIRMING", "CONFIRMED",  "FAILED"};
   if (std::find(std::begin(kStatuses), std::end(kStatuses), wanted) == std::end(kStatuses)) {
-    return error_response(ErrorCode::invalid_parameter,
-                          "status must be one of PENDING, PROCESSING, SIGNED, BROADCAST, CONFIRMING, CONFIRMED, FAILED");
+    return error_response(
+        ErrorCode::invalid_parameter,
+        "status must be one of PENDING, PROCESSING, SIGNED, BROADCAST, CONFIRMING, CONFIRMED, FAILED");
   }
   if (!client_id.empty() && !s.store.find_client(client_id)) {
     return error_response(ErrorCode::not_found, "Client not found");

@@ -125,10 +125,12 @@ std::string new_webhook_secret(crypto::RandomSource& rng) {
 domain::Status check_webhook_config(std::string_view url, std::string_view secret) {
   if (!url.empty()) {
     std::string error;
-    if (!webhooks::parse_endpoint(url, error)) return domain::make_error(ErrorCode::validation_failed, "webhook url: " + error);
+    if (!webhooks::parse_endpoint(url, error))
+      return domain::make_error(ErrorCode::validation_failed, "webhook url: " + error);
   }
   if (!secret.empty() && (secret.substr(0, 6) != "whsec_" || secret.size() < 14 || secret.size() > 128)) {
-    return domain::make_error(ErrorCode::validation_failed, "webhook secret must be whsec_ followed by 8 to 122 characters");
+    return domain::make_error(ErrorCode::validation_failed,
+                              "webhook secret must be whsec_ followed by 8 to 122 characters");
   }
   return domain::ok_status();
 }
@@ -180,7 +182,10 @@ ApiResponse sandbox_webhook_deliveries(Services& s, const ApiRequest& r) {
   JsonWriter w;
   w.begin_object().key("data").begin_array();
   for (const auto& d : deliveries) write_delivery(w, d);
-  w.end_array().field("total", total).field("has_more", total > static_cast<std::int64_t>(deliveries.size())).end_object();
+  w.end_array()
+      .field("total", total)
+      .field("has_more", total > static_cast<std::int64_t>(deliveries.size()))
+      .end_object();
   return json_response(200, w.take());
 }
 
@@ -215,11 +220,12 @@ ApiResponse sandbox_webhook_test(Services& s, const ApiRequest& r) {
   const domain::VersionTraits& version = domain::traits(client->api_version);
   domain::EventType type = domain::EventType::confirmed;
   if (*type_name && (!domain::parse_event_type(**type_name, type) || !domain::version_sends(version, type))) {
-    return error_response(ErrorCode::invalid_parameter,
-                          version.internal_credit_event
-                              ? "event_type must be transaction.confirming, transaction.confirmed, transaction.failed "
-                                "or transfer.credited"
-                              : "event_type must be transaction.confirming, transaction.confirmed or transaction.failed");
+    return error_response(
+        ErrorCode::invalid_parameter,
+        version.internal_credit_event
+            ? "event_type must be transaction.confirming, transaction.confirmed, transaction.failed "
+              "or transfer.credited"
+            : "event_type must be transaction.confirming, transaction.confirmed or transaction.failed");
   }
   if (client->webhook_url.empty()) {
     return error_response(ErrorCode::invalid_parameter,

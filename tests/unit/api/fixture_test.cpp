@@ -72,7 +72,8 @@ struct Loaded {
 
 TEST_CASE("a valid fixture loads with its pinned ids, balances and history") {
   Loaded l(kBase);
-  REQUIRE_MESSAGE(l.result.ok(), (l.result.errors.empty() ? "" : l.result.errors[0].path + ": " + l.result.errors[0].message));
+  REQUIRE_MESSAGE(l.result.ok(),
+                  (l.result.errors.empty() ? "" : l.result.errors[0].path + ": " + l.result.errors[0].message));
   CHECK(a::describe(l.result.counts) == "1 clients, 1 wallets, 2 accounts, 2 assets, 2 transactions");
 
   const auto client = l.store.find_client("c_test");
@@ -125,7 +126,8 @@ TEST_CASE("a key_seed gives the same addresses in every load, and a pinned addre
 
   Loaded pinned(replaced(kBase, R"("chain": "solana",)", R"("chain": "solana", "address": ")" + x->address + R"(",)"));
   CHECK(pinned.result.ok());
-  Loaded wrong(replaced(kBase, R"("chain": "solana",)", R"("chain": "solana", "address": "11111111111111111111111111111111",)"));
+  Loaded wrong(
+      replaced(kBase, R"("chain": "solana",)", R"("chain": "solana", "address": "11111111111111111111111111111111",)"));
   REQUIRE(wrong.result.errors.size() == 1);
   CHECK(wrong.result.errors[0].path == "$.clients[0].wallets[0].accounts[1].address");
   CHECK(wrong.result.errors[0].message.find(x->address) != std::string::npos);
@@ -148,15 +150,18 @@ TEST_CASE("broken fixtures are reported at the offending path and load nothing")
        "$.clients[0].wallets[0].accounts[0].assets[0].chain", "chain is required for EVM accounts"},
       {R"("account_id": "acc_sol", "chain": "solana")", R"("account_id": "acc_sol", "chain": "ethereum")",
        "$.clients[0].wallets[0].accounts[1]", "already has an account on ethereum"},
-      {R"("asset_id": "ast_sol")", R"("asset_id": "ast_usdt")", "$.clients[0].wallets[0].accounts[1].assets[0].asset_id",
+      {R"("asset_id": "ast_sol")", R"("asset_id": "ast_usdt")",
+       "$.clients[0].wallets[0].accounts[1].assets[0].asset_id",
        "duplicate id (also at $.clients[0].wallets[0].accounts[0].assets[0].asset_id)"},
-      {R"("wallet_id": "w_main")", R"("wallet_id": "main")", "$.clients[0].wallets[0].wallet_id", "must start with \"w_\""},
-      {R"("wallet_name": "Main")", long_name,
-       "$.clients[0].wallets[0].wallet_name", "wallet_name must be at most 100 characters"},
+      {R"("wallet_id": "w_main")", R"("wallet_id": "main")", "$.clients[0].wallets[0].wallet_id",
+       "must start with \"w_\""},
+      {R"("wallet_name": "Main")", long_name, "$.clients[0].wallets[0].wallet_name",
+       "wallet_name must be at most 100 characters"},
       {R"("max_wallets": 2)", R"("max_wallets": 0)", "$.clients[0].wallets[0]", "Maximum wallet count exceeded"},
-      {R"("amount": "2000")", R"("amount": "0")", "$.clients[0].wallets[0].accounts[0].assets[0].transactions[0].amount",
-       "amount must be greater than 0"},
-      {R"("from_address": "0xdAC17F958D2ee523a2206206994597C13D831ec7")", R"("from_address": "0xdac17f958d2ee523a2206206994597C13D831ec7")",
+      {R"("amount": "2000")", R"("amount": "0")",
+       "$.clients[0].wallets[0].accounts[0].assets[0].transactions[0].amount", "amount must be greater than 0"},
+      {R"("from_address": "0xdAC17F958D2ee523a2206206994597C13D831ec7")",
+       R"("from_address": "0xdac17f958d2ee523a2206206994597C13D831ec7")",
        "$.clients[0].wallets[0].accounts[0].assets[0].transactions[0].from_address", "is not a valid ethereum address"},
       {R"("created_at": "-P5D")", R"("created_at": "-P20D")",
        "$.clients[0].wallets[0].accounts[0].assets[0].transactions[0].created_at", "is before the asset's created_at"},
@@ -165,7 +170,8 @@ TEST_CASE("broken fixtures are reported at the offending path and load nothing")
       {R"("status": "FAILED")", R"("status": "PENDING")",
        "$.clients[0].wallets[0].accounts[0].assets[0].transactions[1].status", "must be one of CONFIRMED, FAILED"},
       {R"("label": "hot")", R"("lable": "hot")", "$.clients[0].wallets[0].accounts[0].lable", "unknown field"},
-      {R"("wallet_name": "Main", "created_at": "-P10D")", R"("wallet_name": "Main", "status": "PROGRESSING", "created_at": "-P10D")",
+      {R"("wallet_name": "Main", "created_at": "-P10D")",
+       R"("wallet_name": "Main", "status": "PROGRESSING", "created_at": "-P10D")",
        "$.clients[0].wallets[0].accounts[0]", "Wallet is not in active state"},
       {R"("key_seed": "0101)", R"("key_seed": "zz01)", "$.clients[0].wallets[0].key_seed", "must be 64 hex characters"},
       {R"("url": "http://127.0.0.1:9/hook")", R"("url": "ftp://example.com")", "$.clients[0].webhook.url",

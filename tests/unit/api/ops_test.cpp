@@ -1,5 +1,5 @@
-// Unit tests for the operational controls' pure parts: path patterns, token buckets and the rate limiter under an injected time, fault rule decisions, the request journal's
-// ring and filters, and the metrics exposition.
+// Unit tests for the operational controls' pure parts: path patterns, token buckets and the rate limiter under an
+// injected time, fault rule decisions, the request journal's ring and filters, and the metrics exposition.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -63,8 +63,8 @@ TEST_CASE("token bucket: burst, refill, Retry-After") {
   api::TokenBucket b;
   std::int64_t now = 1'000'000;
   for (int i = 0; i < 3; ++i) CHECK(b.take(now, 3) == 0);  // a burst of N
-  CHECK(b.take(now, 3) == 1);                               // empty: retry within a second
-  now += 333'334;                                           // one third of a second: one token
+  CHECK(b.take(now, 3) == 1);                              // empty: retry within a second
+  now += 333'334;                                          // one third of a second: one token
   CHECK(b.take(now, 3) == 0);
   CHECK(b.take(now, 3) == 1);
   now += 10'000'000;  // long idle: full again, but never above the burst
@@ -86,7 +86,7 @@ TEST_CASE("rate limiter: per client, default vs own limit, bounded") {
   std::int64_t now = 0;
   api::RateLimiter limiter(2, [&] { return now; });
   CHECK(limiter.admit("c_a", 0) == 0);  // no default, no own limit: unlimited
-  CHECK(limiter.size() == 0);            // and no bucket was made
+  CHECK(limiter.size() == 0);           // and no bucket was made
   limiter.set_default_rate(1);
   CHECK(limiter.admit("c_a", 0) == 0);
   CHECK(limiter.admit("c_a", 0) == 1);
@@ -231,8 +231,8 @@ TEST_CASE("request journal: ring, newest first, filters, bodies") {
 TEST_CASE("metrics: counters by label set and a cumulative histogram") {
   api::Metrics m;
   const int wallet = api::template_index("/api/v1/wallets/w_1");
-  m.record(wallet, "GET", 200, 300);       // 0.0003 s
-  m.record(wallet, "GET", 200, 3'000);     // 0.003 s
+  m.record(wallet, "GET", 200, 300);         // 0.0003 s
+  m.record(wallet, "GET", 200, 3'000);       // 0.003 s
   m.record(wallet, "GET", 404, 40'000'000);  // over the last bound
   m.record(-1, "BREW", 418, 1);
   std::string out;
@@ -296,11 +296,10 @@ TEST_CASE("dashboard files, the / redirect and the read-only views, through the 
     int status;
     const char* content_type;
   };
-  for (const Case& c : {Case{"/_sandbox/ui/", 200, "text/html; charset=utf-8"},
-                        Case{"/_sandbox/ui", 200, "text/html; charset=utf-8"},
-                        Case{"/_sandbox/ui/app.js", 200, "text/javascript; charset=utf-8"},
-                        Case{"/_sandbox/ui/style.css", 200, "text/css; charset=utf-8"},
-                        Case{"/_sandbox/ui/missing.js", 404, ""}}) {
+  for (const Case& c :
+       {Case{"/_sandbox/ui/", 200, "text/html; charset=utf-8"}, Case{"/_sandbox/ui", 200, "text/html; charset=utf-8"},
+        Case{"/_sandbox/ui/app.js", 200, "text/javascript; charset=utf-8"},
+        Case{"/_sandbox/ui/style.css", 200, "text/css; charset=utf-8"}, Case{"/_sandbox/ui/missing.js", 404, ""}}) {
     CAPTURE(c.path);
     const auto res = get(c.path);
     CHECK(res.status == c.status);

@@ -194,7 +194,7 @@ TEST_CASE("access kinds") {
   CHECK(access("PUT", "/_sandbox/clock") == api::Access::exclusive);
   CHECK(access("POST", "/_sandbox/clock/advance") == api::Access::exclusive);
   CHECK(access("GET", "/_sandbox/clock") == api::Access::read);
-  CHECK(access("GET", "/nope") == api::Access::read);             // 404
+  CHECK(access("GET", "/nope") == api::Access::read);               // 404
   CHECK(access("DELETE", "/api/v1/wallets") == api::Access::read);  // 405
   auto content = request("GET", "/_sandbox/x402/resources/res_1/content");
   CHECK(api::access_of(content) == api::Access::read);
@@ -204,7 +204,8 @@ TEST_CASE("access kinds") {
   for (const auto& r : api::routes()) {
     if (r.access != api::Access::exclusive) continue;
     CAPTURE(key_of(r));
-    CHECK((r.path == "/_sandbox/reset" || r.path.starts_with("/_sandbox/snapshots") || r.path.starts_with("/_sandbox/clock")));
+    CHECK((r.path == "/_sandbox/reset" || r.path.starts_with("/_sandbox/snapshots") ||
+           r.path.starts_with("/_sandbox/clock")));
   }
 }
 

@@ -21,7 +21,8 @@ TEST_CASE("config: defaults, flags, variables, and a flag wins over its variable
 
   const auto p = parse({"--port", "0", "--clock-speed=2.5", "--manual-clock", "--seed", "18446744073709551615",
                         "--chain", "ethereum:1000:3", "--chain", "bsc:500:2"},
-                       {{"PARATRO_EMULATOR_PORT", "9999"}, {"PARATRO_EMULATOR_TOKEN_TTL", "60"},
+                       {{"PARATRO_EMULATOR_PORT", "9999"},
+                        {"PARATRO_EMULATOR_TOKEN_TTL", "60"},
                         {"PARATRO_EMULATOR_BIN", "/not/a/flag"}});
   REQUIRE(p.action == Action::run);
   CHECK(p.config.port == 0);
@@ -75,7 +76,9 @@ TEST_CASE("config: each mistake is one line naming the flag or variable") {
       {{}, {{"PARATRO_EMULATOR_JOURNAL_BODIES", ""}}, "PARATRO_EMULATOR_JOURNAL_BODIES is empty"},
       {{}, {{"PARATRO_EMULATOR_PORT", ""}}, "PARATRO_EMULATOR_PORT is empty"},
       {{}, {{"PARATRO_EMULATOR_PORT", "-1"}}, "PARATRO_EMULATOR_PORT must be an integer from 0 to 65535, got '-1'"},
-      {{}, {{"PARATRO_EMULATOR_WEBHOOK_INSECURE", "yes please"}}, "PARATRO_EMULATOR_WEBHOOK_INSECURE must be true or false"},
+      {{},
+       {{"PARATRO_EMULATOR_WEBHOOK_INSECURE", "yes please"}},
+       "PARATRO_EMULATOR_WEBHOOK_INSECURE must be true or false"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.message);

@@ -60,32 +60,19 @@ TEST_CASE("parse_duration_ms accepts seconds and ISO 8601 durations") {
 
 TEST_CASE("parse_duration_ms refuses malformed, ambiguous and oversized durations") {
   const std::string_view cases[] = {
-      "",
-      "P",
-      "PT",
-      "-5",
-      "+5",
-      "1e3",
-      " 90",
-      "90 ",
-      "1.",
-      ".5",
-      "abc",
-      "P1Y",         // years: ambiguous length
-      "P1M",         // months (M before T): ambiguous length
-      "PT1H2",       // number without a unit
-      "PTS",         // unit without a number
-      "PT1D",        // days belong before T
-      "P1H",         // hours belong after T
-      "P1S",
-      "PT1W",
-      "PT1HT1M",     // two T designators
-      "PT-1S",
-      "pt90s",
+      "",           "P",      "PT", "-5", "+5", "1e3", " 90", "90 ", "1.", ".5", "abc",
+      "P1Y",    // years: ambiguous length
+      "P1M",    // months (M before T): ambiguous length
+      "PT1H2",  // number without a unit
+      "PTS",    // unit without a number
+      "PT1D",   // days belong before T
+      "P1H",    // hours belong after T
+      "P1S",        "PT1W",
+      "PT1HT1M",  // two T designators
+      "PT-1S",      "pt90s",
       "3153600001",  // 100 years + 1 s
       "P36501D",     // 100 years + 1 day
-      "PT876001H",
-      "P5215W",
+      "PT876001H",  "P5215W",
       "P36500DT1S",  // components each fine, the sum over the ceiling
   };
   for (std::string_view text : cases) {
@@ -134,14 +121,14 @@ TEST_CASE("parse_rfc3339_ms refuses malformed input and non-Z offsets") {
   const std::string_view cases[] = {
       "",
       "2026-01-01",
-      "2026-01-01T00:00:00",     // no zone
-      "2026-01-01T00:00Z",       // no seconds
-      "2026-01-01 00:00:00Z",    // space instead of T
+      "2026-01-01T00:00:00",   // no zone
+      "2026-01-01T00:00Z",     // no seconds
+      "2026-01-01 00:00:00Z",  // space instead of T
       "2026/01/01T00:00:00Z",
       "26-01-01T00:00:00Z",
       "2026-1-01T00:00:00Z",
       "2026-01-01T0:00:00Z",
-      "2026-01-01T00:00:00.Z",   // a dot with no digits
+      "2026-01-01T00:00:00.Z",  // a dot with no digits
       "2026-01-01T00:00:00ZZ",
       "2026-01-01T00:00:00Z ",
       " 2026-01-01T00:00:00Z",
@@ -168,8 +155,7 @@ TEST_CASE("parse_rfc3339_ms refuses malformed input and non-Z offsets") {
 TEST_CASE("parse_rfc3339_ms refuses days past the end of their month") {
   const std::string_view cases[] = {
       "2026-02-29T00:00:00Z",  // 2026 is not a leap year
-      "2026-02-30T00:00:00Z",
-      "2026-04-31T00:00:00Z",
+      "2026-02-30T00:00:00Z", "2026-04-31T00:00:00Z",
       "2100-02-29T00:00:00Z",  // century, not a leap year
   };
   for (std::string_view text : cases) {

@@ -102,8 +102,8 @@ TEST_CASE("operations policy: allows, text form and its round trip") {
     CAPTURE(bad);
     CHECK_FALSE(d::decode_operations_policy(bad));
   }
-  CHECK(d::policy_refusal("CONTRACT_CALL", "ethereum").rfind(
-            "policy not authorized: no OPERATION_RULES policy allows CONTRACT_CALL on ethereum", 0) == 0);
+  CHECK(d::policy_refusal("CONTRACT_CALL", "ethereum")
+            .rfind("policy not authorized: no OPERATION_RULES policy allows CONTRACT_CALL on ethereum", 0) == 0);
 }
 
 TEST_CASE("signed_transaction: base64 or 0x-hex") {
@@ -233,8 +233,8 @@ TEST_CASE("contract call quote: amounts, hex, times, receiver and call data") {
 
   const std::string data = d::contract_call_data(q);
   CHECK(data.size() == 2 + 8 + 10 * 64);
-  CHECK(data.substr(10, 64) == std::string(64, 'a'));                      // quote_id
-  CHECK(data.substr(10 + 64 * 4, 64) == std::string(63, '0') + "5");       // incoming.amount
-  CHECK(data.substr(10 + 64 * 6, 64) == std::string(62, '0') + "ab");      // outgoing.to, lower case
+  CHECK(data.substr(10, 64) == std::string(64, 'a'));                  // quote_id
+  CHECK(data.substr(10 + 64 * 4, 64) == std::string(63, '0') + "5");   // incoming.amount
+  CHECK(data.substr(10 + 64 * 6, 64) == std::string(62, '0') + "ab");  // outgoing.to, lower case
   CHECK(data == d::contract_call_data(q));
 }

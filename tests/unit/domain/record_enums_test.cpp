@@ -85,11 +85,11 @@ TEST_CASE("unknown texts are refused") {
 
 TEST_CASE("terminal states") {
   for (auto row : {std::pair{d::TxStatus::pending, false},
-                             {d::TxStatus::signed_, false},
-                             {d::TxStatus::broadcast, false},
-                             {d::TxStatus::confirming, false},
-                             {d::TxStatus::confirmed, true},
-                             {d::TxStatus::failed, true}}) {
+                   {d::TxStatus::signed_, false},
+                   {d::TxStatus::broadcast, false},
+                   {d::TxStatus::confirming, false},
+                   {d::TxStatus::confirmed, true},
+                   {d::TxStatus::failed, true}}) {
     const auto s = row.first;
     const bool terminal = row.second;
     CAPTURE(d::to_string(s));

@@ -122,9 +122,10 @@ struct Seeded {
   d::AccountRecord account;
 };
 
-inline // `amount` must parse (domain::parse_transfer_amount), except "0", which the handler refuses and
-// is built here directly so the store's own refusal of zero is tested too.
-d::TransferCommand transfer_request(const std::string& amount, std::string client = "c1") {
+inline  // `amount` must parse (domain::parse_transfer_amount), except "0", which the handler refuses and
+        // is built here directly so the store's own refusal of zero is tested too.
+    d::TransferCommand
+    transfer_request(const std::string& amount, std::string client = "c1") {
   d::TransferCommand r;
   r.client_id = std::move(client);
   r.from_address_key = std::string(kAddr1);

@@ -39,8 +39,8 @@ TEST_CASE("the WAL hook retries a blocked checkpoint only after the WAL grows by
   }
   const auto pages = db.wal_pages();
   CAPTURE(pages);
-  CHECK(pages > 8 * 10);  // the checkpoint could not empty the WAL
-  CHECK(db.hook_checkpoints() >= pages / 12);  // still tried as the WAL grew (a commit adds ~3 pages) ...
+  CHECK(pages > 8 * 10);                          // the checkpoint could not empty the WAL
+  CHECK(db.hook_checkpoints() >= pages / 12);     // still tried as the WAL grew (a commit adds ~3 pages) ...
   CHECK(db.hook_checkpoints() <= pages / 8 + 1);  // ... once per threshold, not per commit
   CHECK(db.hook_checkpoints() < commits / 2);
   reader.exec("COMMIT");
@@ -87,9 +87,7 @@ TEST_CASE("create_transfer moves the amount from balance to locked and inserts a
     std::string left;
   };
   const Case cases[] = {
-      {"0.0004", "400", "600"},
-      {"0.000001", "1", "999"},
-      {"0.001", "1000", "0"},  // the whole balance
+      {"0.0004", "400", "600"}, {"0.000001", "1", "999"}, {"0.001", "1000", "0"},  // the whole balance
   };
   for (const auto& c : cases) {
     CAPTURE(c.amount);
@@ -273,12 +271,13 @@ TEST_CASE("list ranks are back-filled for transactions written before migration 
       const std::string client = i % 3 == 0 ? "c2" : "c1";
       const std::string wallet = client == "c2" ? "w3" : (i % 2 ? "w1" : "w2");
       const std::string chain = i % 4 == 0 ? "tron" : "ethereum";
-      db.exec("INSERT INTO transactions(tx_id, wallet_id, account_id, asset_id, client_id, chain, transaction_type,"
-              " direction, from_address, to_address, token_symbol, amount, decimals, memo, status, tx_hash,"
-              " block_number, confirmations, created_at_ms, updated_at_ms) VALUES ('" +
-              numbered("tx", i) + "', '" + wallet + "', 'acc_" + wallet + "_" + chain + "', 'ast', '" + client +
-              "', '" + chain + "', 'TRANSFER', 'OUTBOUND', 'a', 'b', 'USDT', '1', 6, '', 'CONFIRMED', '', 0, 0, " +
-              std::to_string(i) + ", " + std::to_string(i) + ")");
+      db.exec(
+          "INSERT INTO transactions(tx_id, wallet_id, account_id, asset_id, client_id, chain, transaction_type,"
+          " direction, from_address, to_address, token_symbol, amount, decimals, memo, status, tx_hash,"
+          " block_number, confirmations, created_at_ms, updated_at_ms) VALUES ('" +
+          numbered("tx", i) + "', '" + wallet + "', 'acc_" + wallet + "_" + chain + "', 'ast', '" + client + "', '" +
+          chain + "', 'TRANSFER', 'OUTBOUND', 'a', 'b', 'USDT', '1', 6, '', 'CONFIRMED', '', 0, 0, " +
+          std::to_string(i) + ", " + std::to_string(i) + ")");
     }
   }
   s::Store store(path);
@@ -309,8 +308,9 @@ TEST_CASE("rank lists equal the filtered table, newest first, on every page") {
   for (int i = 1; i <= 23; ++i) {
     REQUIRE(seeded.store.create_transfer(transfer_request("0.0001"), new_tx(numbered("tx", i), 5000 + i)).ok());
   }
-  for (const s::TransactionFilter& f : {s::TransactionFilter{}, s::TransactionFilter{"w1", "", ""},
-                                         s::TransactionFilter{"", "acc1", ""}, s::TransactionFilter{"", "", "ethereum"}}) {
+  for (const s::TransactionFilter& f :
+       {s::TransactionFilter{}, s::TransactionFilter{"w1", "", ""}, s::TransactionFilter{"", "acc1", ""},
+        s::TransactionFilter{"", "", "ethereum"}}) {
     for (std::int64_t size : {1, 5, 7, 23, 100}) {
       CAPTURE(f.wallet_id);
       CAPTURE(f.account_id);

@@ -117,10 +117,9 @@ TEST_CASE("event ids are UUIDs, stable per change and distinct across changes") 
   // python3: the first 16 bytes of hashlib.sha256(b"paratro-event/tx_1/transaction.confirming/1"),
   // version and variant bits set, as uuid.UUID(bytes=...).
   CHECK(a == "244ed7fc-f6f2-8a0a-a70f-a1230f4f491d");
-  std::set<std::string> ids{a, d::make_event_id("tx_1", d::EventType::confirming, 2),
-                            d::make_event_id("tx_1", d::EventType::confirmed, 1),
-                            d::make_event_id("tx_1", d::EventType::credited, 1),
-                            d::make_event_id("tx_2", d::EventType::confirming, 1)};
+  std::set<std::string> ids{
+      a, d::make_event_id("tx_1", d::EventType::confirming, 2), d::make_event_id("tx_1", d::EventType::confirmed, 1),
+      d::make_event_id("tx_1", d::EventType::credited, 1), d::make_event_id("tx_2", d::EventType::confirming, 1)};
   CHECK(ids.size() == 5);
   CHECK(d::make_delivery_id(a, 1) != d::make_delivery_id(a, 2));
   d::EventType t{};
@@ -144,10 +143,10 @@ TEST_CASE("the body has all 26 fields in the contract's JSON types") {
   doc.Parse(body.c_str());
   REQUIRE(doc.IsObject());
   CHECK(doc.MemberCount() == 26);
-  const char* strings[] = {"event_id", "event_type", "event_time", "source_id", "wallet_id", "account_id",
-                           "status", "transaction_type", "chain", "network", "txhash", "from", "to",
-                           "symbol", "contract_address", "amount", "created_at", "confirmed_at",
-                           "risk_level", "data"};
+  const char* strings[] = {
+      "event_id",         "event_type", "event_time", "source_id",    "wallet_id",  "account_id", "status",
+      "transaction_type", "chain",      "network",    "txhash",       "from",       "to",         "symbol",
+      "contract_address", "amount",     "created_at", "confirmed_at", "risk_level", "data"};
   for (const char* k : strings) {
     CAPTURE(k);
     REQUIRE(doc.HasMember(k));
@@ -239,7 +238,8 @@ TEST_CASE("signatures match an independently computed HMAC and are checked like 
   CHECK(wh::verify_payload("whsec_unit", "1700000000", expected, body, 1'700'000'301) == wh::Verdict::stale);
   CHECK(wh::verify_payload("whsec_unit", "", expected, body, 1'700'000'000) == wh::Verdict::malformed);
   CHECK(wh::verify_payload("whsec_unit", "17x", expected, body, 1'700'000'000) == wh::Verdict::malformed);
-  CHECK(wh::verify_payload("whsec_unit", "1700000000", expected.substr(3), body, 1'700'000'000) == wh::Verdict::malformed);
+  CHECK(wh::verify_payload("whsec_unit", "1700000000", expected.substr(3), body, 1'700'000'000) ==
+        wh::Verdict::malformed);
 }
 
 TEST_CASE("retry delays grow by the factor, stay within the jitter band and respect the cap") {
