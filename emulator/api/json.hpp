@@ -6,8 +6,6 @@
 #include <initializer_list>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <cstdint>
 #include <optional>
@@ -17,6 +15,7 @@
 #include "emulator/api/request.hpp"
 #include "emulator/domain/api_version.hpp"
 #include "emulator/domain/error.hpp"
+#include "emulator/domain/json_writer.hpp"
 #include "emulator/domain/record_enums.hpp"
 
 namespace paratro::api {
@@ -25,71 +24,8 @@ namespace paratro::api {
 ApiResponse error_response(const domain::Error& error);
 ApiResponse error_response(domain::ErrorCode code, std::string message);
 
-class JsonWriter {
- public:
-  JsonWriter() : w_(buf_) {}
-  JsonWriter& begin_object() {
-    w_.StartObject();
-    return *this;
-  }
-  JsonWriter& end_object() {
-    w_.EndObject();
-    return *this;
-  }
-  JsonWriter& begin_array() {
-    w_.StartArray();
-    return *this;
-  }
-  JsonWriter& end_array() {
-    w_.EndArray();
-    return *this;
-  }
-  JsonWriter& key(std::string_view k) {
-    w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
-    return *this;
-  }
-  JsonWriter& str(std::string_view v) {
-    w_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-    return *this;
-  }
-  JsonWriter& num(std::int64_t v) {
-    w_.Int64(v);
-    return *this;
-  }
-  JsonWriter& boolean(bool v) {
-    w_.Bool(v);
-    return *this;
-  }
-  JsonWriter& real(double v) {
-    w_.Double(v);
-    return *this;
-  }
-  JsonWriter& null() {
-    w_.Null();
-    return *this;
-  }
-  // Inserts an already serialised JSON object verbatim (e.g. a stored webhook body).
-  JsonWriter& raw_object(std::string_view json) {
-    w_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
-    return *this;
-  }
-  JsonWriter& field(std::string_view k, std::string_view v) { return key(k).str(v); }
-  JsonWriter& field(std::string_view k, const char* v) { return key(k).str(v); }
-  JsonWriter& field(std::string_view k, const std::string& v) { return key(k).str(v); }
-  JsonWriter& field(std::string_view k, std::int64_t v) { return key(k).num(v); }
-  JsonWriter& field(std::string_view k, int v) { return key(k).num(v); }
-  JsonWriter& field(std::string_view k, bool v) { return key(k).boolean(v); }
-  // A state enum as the text the API shows (domain/record_enums.hpp).
-  template <domain::NamedEnum E>
-  JsonWriter& field(std::string_view k, E v) {
-    return key(k).str(domain::to_string(v));
-  }
-  std::string take() { return std::string(buf_.GetString(), buf_.GetSize()); }
-
- private:
-  rapidjson::StringBuffer buf_;
-  rapidjson::Writer<rapidjson::StringBuffer> w_;
-};
+// The one JSON writer (domain/json_writer.hpp), under the name handlers have always used.
+using domain::JsonWriter;
 
 ApiResponse json_response(int status, std::string body);
 

@@ -3,13 +3,12 @@
 // input, nesting past a few levels and duplicate member names are refused outright (duplicates are
 // how two parsers are made to disagree about a claim), and no DOM is built for hostile input.
 #include "emulator/domain/jwt.hpp"
+#include "emulator/domain/json_writer.hpp"
 
 #include <limits>
 #include <vector>
 
 #include <rapidjson/reader.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "emulator/crypto/hash.hpp"
 #include "emulator/domain/base64.hpp"
@@ -130,22 +129,18 @@ JwtVerification fail(JwtError error) {
 }  // namespace
 
 std::string jwt_sign(const JwtClaims& claims, std::string_view key) {
-  rapidjson::StringBuffer payload;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(payload);
-  writer.StartObject();
-  writer.Key("sub");
-  writer.String(claims.subject.data(), static_cast<rapidjson::SizeType>(claims.subject.size()));
-  writer.Key("iat");
-  writer.Int64(claims.issued_at);
-  writer.Key("exp");
-  writer.Int64(claims.expires_at);
-  writer.Key("jti");
-  writer.String(claims.token_id.data(), static_cast<rapidjson::SizeType>(claims.token_id.size()));
-  writer.EndObject();
+  JsonWriter payload_json;
+  payload_json.begin_object()
+      .field("sub", claims.subject)
+      .field("iat", claims.issued_at)
+      .field("exp", claims.expires_at)
+      .field("jti", claims.token_id)
+      .end_object();
+  const std::string payload = payload_json.take();
 
   std::string token = base64url_encode(kHeaderJson);
   token.push_back('.');
-  token += base64url_encode(std::string_view(payload.GetString(), payload.GetSize()));
+  token += base64url_encode(payload);
   const std::string signature = base64url_encode(mac_bytes(token, key));
   token.push_back('.');
   token += signature;

@@ -1,10 +1,8 @@
 // Event selection, ids and bodies of transaction webhooks; see webhook_event.hpp.
 #include "emulator/domain/webhook_event.hpp"
+#include "emulator/domain/json_writer.hpp"
 
 #include <array>
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "emulator/crypto/hash.hpp"
 #include "emulator/domain/amount.hpp"
@@ -112,56 +110,41 @@ std::string render_event_body(const TransactionRecord& tx, EventType type, std::
                               std::int64_t event_time_ms, const VersionTraits& v) {
   const ChainInfo* chain = find_chain(tx.chain);
   const auto token = find_token(tx.token_symbol, tx.chain);
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  auto str = [&w](const char* key, std::string_view value) {
-    w.Key(key);
-    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-  };
-  auto num = [&w](const char* key, std::int64_t value) {
-    w.Key(key);
-    w.Int64(value);
-  };
-  w.StartObject();
-  str("event_id", event_id);
-  str("event_type", event_type_name(type));
-  str("event_time", format_rfc3339(event_time_ms));
-  str("source_id", tx.tx_id);
-  str("wallet_id", tx.wallet_id);
-  str("account_id", tx.account_id);
-  str("status", to_string(tx.status));
-  str("transaction_type", type == EventType::credited ? std::string_view("INTERNAL") : to_string(tx.direction));
-  str("chain", tx.chain);
-  str("network", chain ? chain->network : std::string_view("mainnet"));
-  str("txhash", tx.tx_hash);
-  num("block_number", tx.block_number);
-  str("from", tx.from_address);
-  str("to", tx.to_address);
-  str("symbol", tx.token_symbol);
-  // The registry (and the assets API) spell a native asset's contract "0x"; webhooks send "".
-  str("contract_address", token && token->asset_type != "NATIVE" ? token->contract_address : std::string_view());
-  str("amount", to_base_units_string(tx.amount));
-  num("decimals", tx.decimals);
-  num("confirmations", tx.confirmations);
-  num("required_confirmations", tx.required_confirmations);
-  str("created_at", format_rfc3339(tx.created_at_ms));
-  w.Key("confirmed_at");
+  JsonWriter w;
+  w.begin_object()
+      .field("event_id", event_id)
+      .field("event_type", event_type_name(type))
+      .field("event_time", format_rfc3339(event_time_ms))
+      .field("source_id", tx.tx_id)
+      .field("wallet_id", tx.wallet_id)
+      .field("account_id", tx.account_id)
+      .field("status", tx.status)
+      .field("transaction_type", type == EventType::credited ? std::string_view("INTERNAL") : to_string(tx.direction))
+      .field("chain", tx.chain)
+      .field("network", chain ? chain->network : std::string_view("mainnet"))
+      .field("txhash", tx.tx_hash)
+      .field("block_number", tx.block_number)
+      .field("from", tx.from_address)
+      .field("to", tx.to_address)
+      .field("symbol", tx.token_symbol)
+      // The registry (and the assets API) spell a native asset's contract "0x"; webhooks send "".
+      .field("contract_address", token && token->asset_type != "NATIVE" ? token->contract_address : std::string_view())
+      .field("amount", to_base_units_string(tx.amount))
+      .field("decimals", tx.decimals)
+      .field("confirmations", tx.confirmations)
+      .field("required_confirmations", tx.required_confirmations)
+      .field("created_at", format_rfc3339(tx.created_at_ms))
+      .key("confirmed_at");
   if (tx.status == TxStatus::confirmed && tx.confirmed_at_ms >= 0) {
-    const std::string at = format_rfc3339(tx.confirmed_at_ms);
-    w.String(at.data(), static_cast<rapidjson::SizeType>(at.size()));
+    w.str(format_rfc3339(tx.confirmed_at_ms));
   } else {
-    w.Null();
+    w.null();
   }
   // The sandbox screens nothing: every transaction is reported as not scanned.
-  w.Key("risk_checked");
-  w.Bool(false);
-  w.Key("risk_score");
-  w.Int(0);
-  str("risk_level", "UNSCANNED");
-  str("data", tx.call_data);
-  if (v.webhook_operation_field) str("operation", webhook_operation(tx, type));
-  w.EndObject();
-  return {buf.GetString(), buf.GetSize()};
+  w.field("risk_checked", false).field("risk_score", 0).field("risk_level", "UNSCANNED").field("data", tx.call_data);
+  if (v.webhook_operation_field) w.field("operation", webhook_operation(tx, type));
+  w.end_object();
+  return w.take();
 }
 
 }  // namespace paratro::domain
