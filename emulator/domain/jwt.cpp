@@ -8,6 +8,8 @@
 #include <limits>
 #include <vector>
 
+#include <rapidjson/encodedstream.h>
+#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include "emulator/crypto/hash.hpp"
@@ -101,7 +103,11 @@ std::optional<std::vector<FlatMember>> parse_flat_object(const std::string& json
   if (json.find('\0') != std::string::npos) return std::nullopt;
   FlatObjectHandler handler;
   rapidjson::Reader reader;
-  rapidjson::StringStream stream(json.c_str());
+  // A bounded stream, not a NUL-terminated one: validating the encoding reads a multi-byte
+  // sequence's continuation bytes, and a lead byte at the very end made a StringStream read past
+  // the terminator (a heap overflow found by the jwt fuzz target).
+  rapidjson::MemoryStream bytes(json.data(), json.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> stream(bytes);
   constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   if (reader.Parse<kFlags>(stream, handler).IsError()) return std::nullopt;
   return std::move(handler.members());

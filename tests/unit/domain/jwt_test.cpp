@@ -267,3 +267,16 @@ TEST_CASE("jwt_verify accepts a token right at the length cap and not one byte o
   CHECK(over.size() > d::kMaxJwtLength);
   CHECK(d::jwt_verify(over, kKey, kIat).error == d::JwtError::malformed);
 }
+
+// Regression (jwt fuzz target, ASan heap-buffer-overflow): a header or payload ending in the lead
+// byte of a multi-byte UTF-8 sequence made the encoding check read past the decoded buffer.
+TEST_CASE("jwt_verify refuses JSON cut inside a UTF-8 sequence without reading past it") {
+  for (const std::string_view lead : {"\xEE", "\xC3", "\xF0\x9F"}) {
+    std::string header(R"({"alg":"HS256","x":")");
+    header += lead;
+    std::string payload(R"({"sub":"c","exp":1800000000,"x":")");
+    payload += lead;
+    CHECK(d::jwt_verify(forge(header, kPayload), kKey, kIat).error == d::JwtError::malformed);
+    CHECK(d::jwt_verify(forge(kHeader, payload), kKey, kIat).error == d::JwtError::malformed);
+  }
+}
