@@ -94,7 +94,7 @@ def add_history(db: str, accounts: list[dict], count: int, start_index: int):
         rows.append((f"tx_bench{i:09d}", a["wallet_id"], a["account_id"], a["asset_id"], a["client_id"],
                      a["chain"], "TRANSFER", "OUTBOUND", a["address"], a["address"], a["symbol"], "1000",
                      a["decimals"], "", "CONFIRMED", "0x" + secrets.token_hex(32), 1000 + i, 12,
-                     now_ms - 10_000_000 + i, now_ms - 10_000_000 + i, None, "", 12, "history", "", "", "", None))
+                     now_ms - 10_000_000 + i, now_ms - 10_000_000 + i, None, "", 12, "api", "", "", "", None))
         if len(rows) == 50_000:
             _insert(con, rows)
             rows = []
