@@ -1,6 +1,7 @@
 // Security factors (address whitelists and blacklists) and a client's require_whitelist switch,
 // plus the destination check create_transfer runs inside its transaction. Part of Store (see
 // store.hpp); every method takes mu_ like the rest.
+#include "emulator/store/rows.hpp"
 #include "emulator/store/store.hpp"
 
 namespace paratro::store {
@@ -11,25 +12,22 @@ using domain::SecurityFactorRecord;
 
 namespace {
 
-#define FACTOR_COLUMNS                                                                                     \
-  "factor_id, client_id, factor_type, chain, address, address_key, label, reason, status, created_at_ms, " \
-  "updated_at_ms"
+using Rec = SecurityFactorRecord;
+constexpr std::array<Column<Rec>, 11> kFactorRow{{
+    col<&Rec::factor_id>("factor_id"),
+    col<&Rec::client_id>("client_id"),
+    col<&Rec::factor_type>("factor_type"),
+    col<&Rec::chain>("chain"),
+    col<&Rec::address>("address"),
+    col<&Rec::address_key>("address_key"),
+    col<&Rec::label>("label"),
+    col<&Rec::reason>("reason"),
+    col<&Rec::status>("status"),
+    col<&Rec::created_at_ms>("created_at_ms"),
+    col<&Rec::updated_at_ms>("updated_at_ms"),
+}};
 
-SecurityFactorRecord read_factor(Statement& s) {
-  SecurityFactorRecord f;
-  f.factor_id = s.column_text(0);
-  f.client_id = s.column_text(1);
-  f.factor_type = s.column_text(2);
-  f.chain = s.column_text(3);
-  f.address = s.column_text(4);
-  f.address_key = s.column_text(5);
-  f.label = s.column_text(6);
-  f.reason = s.column_text(7);
-  f.status = s.column_text(8);
-  f.created_at_ms = s.column_int(9);
-  f.updated_at_ms = s.column_int(10);
-  return f;
-}
+std::string select_factors(std::string_view rest) { return select_sql(kFactorRow, " FROM security_factors", rest); }
 
 }  // namespace
 
@@ -66,19 +64,9 @@ domain::Status Store::add_security_factor(const SecurityFactorRecord& f) {
     st->bind(1, f.factor_id);
     if (st->step()) return make_error(ErrorCode::conflict, "a security factor with this factor_id already exists");
   }
-  auto st = db().use("INSERT INTO security_factors(" FACTOR_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-  st->bind(1, f.factor_id)
-      .bind(2, f.client_id)
-      .bind(3, f.factor_type)
-      .bind(4, f.chain)
-      .bind(5, f.address)
-      .bind(6, f.address_key)
-      .bind(7, f.label)
-      .bind(8, f.reason)
-      .bind(9, f.status)
-      .bind(10, f.created_at_ms)
-      .bind(11, f.updated_at_ms)
-      .run();
+  auto st = db().use(sql_once([] { return insert_sql("security_factors", kFactorRow); }));
+  bind_row(kFactorRow, *st, f);
+  st->run();
   tx.commit();
   return domain::ok_status();
 }
@@ -87,22 +75,22 @@ std::vector<SecurityFactorRecord> Store::list_security_factors(std::string_view 
                                                                const SecurityFactorFilter& f) {
   auto lock = guard();
   std::vector<SecurityFactorRecord> out;
-  auto st = db().use("SELECT " FACTOR_COLUMNS
-                     " FROM security_factors WHERE client_id = ?1 AND (?2 = '' OR chain = ?2) AND "
-                     "(?3 = '' OR factor_type = ?3) AND (?4 = '' OR status = ?4) ORDER BY seq LIMIT ?5");
+  auto st = db().use(sql_once([] {
+    return select_factors(
+        " WHERE client_id = ?1 AND (?2 = '' OR chain = ?2) AND (?3 = '' OR factor_type = ?3) AND (?4 = '' OR "
+        "status = ?4) ORDER BY seq LIMIT ?5");
+  }));
   st->bind(1, client_id).bind(2, f.chain).bind(3, f.factor_type).bind(4, f.status);
   st->bind(5, kMaxSecurityFactorsPerClient);
-  while (st->step()) out.push_back(read_factor(*st));
+  while (st->step()) out.push_back(read_row(kFactorRow, *st));
   return out;
 }
 
 std::optional<SecurityFactorRecord> Store::find_security_factor(std::string_view client_id,
                                                                 std::string_view factor_id) {
   auto lock = guard();
-  auto st = db().use("SELECT " FACTOR_COLUMNS " FROM security_factors WHERE factor_id = ? AND client_id = ?");
-  st->bind(1, factor_id).bind(2, client_id);
-  if (!st->step()) return std::nullopt;
-  return read_factor(*st);
+  return find_row(db(), kFactorRow, sql_once([] { return select_factors(" WHERE factor_id = ? AND client_id = ?"); }),
+                  factor_id, client_id);
 }
 
 domain::Result<SecurityFactorRecord> Store::set_security_factor_status(std::string_view client_id,

@@ -1,6 +1,6 @@
 // The paid resources of x402 (table x402_resources, schema/007): create, find, list. Part of Store
 // (see store.hpp); every method takes mu_ like the rest.
-#include "emulator/store/row_codec.hpp"
+#include "emulator/store/rows.hpp"
 #include "emulator/store/store.hpp"
 
 namespace paratro::store {
@@ -9,58 +9,44 @@ using domain::X402ResourceRecord;
 
 namespace {
 
-#define RESOURCE_COLUMNS \
-  "resource_id, client_id, chain, network, pay_to, amount, description, mime_type, content, created_at_ms"
+using Rec = X402ResourceRecord;
+constexpr std::array<Column<Rec>, 10> kResourceRow{{
+    col<&Rec::resource_id>("resource_id"),
+    col<&Rec::client_id>("client_id"),
+    col<&Rec::chain>("chain"),
+    col<&Rec::network>("network"),
+    col<&Rec::pay_to>("pay_to"),
+    col<&Rec::amount>("amount"),
+    col<&Rec::description>("description"),
+    col<&Rec::mime_type>("mime_type"),
+    col<&Rec::content>("content"),
+    col<&Rec::created_at_ms>("created_at_ms"),
+}};
 
-X402ResourceRecord read_resource(const Statement& s) {
-  X402ResourceRecord r;
-  r.resource_id = s.column_text(0);
-  r.client_id = s.column_text(1);
-  r.chain = s.column_text(2);
-  r.network = s.column_text(3);
-  r.pay_to = s.column_text(4);
-  r.amount = read_amount(s, 5);
-  r.description = s.column_text(6);
-  r.mime_type = s.column_text(7);
-  r.content = s.column_text(8);
-  r.created_at_ms = s.column_int(9);
-  return r;
-}
+std::string select_resources(std::string_view rest) { return select_sql(kResourceRow, " FROM x402_resources", rest); }
 
 }  // namespace
 
 domain::Status Store::create_x402_resource(const X402ResourceRecord& r) {
   auto lock = guard();
   WriteTransaction tx(db());
-  auto st = db().use("INSERT INTO x402_resources(" RESOURCE_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?,?)");
-  st->bind(1, r.resource_id)
-      .bind(2, r.client_id)
-      .bind(3, r.chain)
-      .bind(4, r.network)
-      .bind(5, r.pay_to)
-      .bind(6, domain::to_base_units_string(r.amount))
-      .bind(7, r.description)
-      .bind(8, r.mime_type)
-      .bind(9, r.content)
-      .bind(10, r.created_at_ms)
-      .run();
+  auto st = db().use(sql_once([] { return insert_sql("x402_resources", kResourceRow); }));
+  bind_row(kResourceRow, *st, r);
+  st->run();
   tx.commit();
   return domain::ok_status();
 }
 
 std::optional<X402ResourceRecord> Store::find_x402_resource(std::string_view resource_id) {
   auto lock = guard();
-  auto st = db().use("SELECT " RESOURCE_COLUMNS " FROM x402_resources WHERE resource_id = ?");
-  st->bind(1, resource_id);
-  if (!st->step()) return std::nullopt;
-  return read_resource(*st);
+  return find_row(db(), kResourceRow, sql_once([] { return select_resources(" WHERE resource_id = ?"); }), resource_id);
 }
 
 std::vector<X402ResourceRecord> Store::list_x402_resources() {
   auto lock = guard();
   std::vector<X402ResourceRecord> out;
-  auto st = db().use("SELECT " RESOURCE_COLUMNS " FROM x402_resources ORDER BY seq");
-  while (st->step()) out.push_back(read_resource(*st));
+  auto st = db().use(sql_once([] { return select_resources(" ORDER BY seq"); }));
+  while (st->step()) out.push_back(read_row(kResourceRow, *st));
   return out;
 }
 

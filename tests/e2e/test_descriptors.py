@@ -93,7 +93,17 @@ def health_ok(url: str) -> bool:
         return False
 
 
+def _has_ubsan_vptr_check(binary: str) -> bool:
+    return b"__ubsan_handle_dynamic_type_cache_miss" in Path(binary).read_bytes()
+
+
 def test_out_of_descriptors_backs_off_quietly_and_recovers(limited):
+    if _has_ubsan_vptr_check(emulator_bin()):
+        # UBSan's vptr check (clang 14's runtime) proves an object readable by writing it into a
+        # pipe() it opens per check; with every descriptor taken that fails, and it reports a valid
+        # object as "invalid vptr" and dies trying to open its log file. The sanitizer, not the
+        # emulator, cannot run without free descriptors; the release build runs this test.
+        pytest.skip("UBSan's vptr check needs free descriptors; this test exhausts them")
     # Header timeout far above the test's length: the idle connections must stay open throughout.
     emu = limited("--header-timeout-s", "120", fd_limit=FD_LIMIT)
     assert health_ok(emu.url)
