@@ -50,6 +50,7 @@ struct Config {
   std::size_t events_ring = 4096;  // GET /_sandbox/events (api/events/bus.hpp)
   std::size_t events_subscribers = 32;
   std::size_t events_queue = 1024;
+  std::int64_t events_linger_s = 30;  // events still kept after the last subscriber left
   std::size_t write_queue = 8192;  // client writes queued for the writer (store/writer.hpp)
   bool journal_bodies = false;
   std::string admin_token;

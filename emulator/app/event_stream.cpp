@@ -13,8 +13,8 @@ namespace paratro::app {
 
 void attach_event_stream(const Config& cfg, api::Services& services, store::Writer& writer) {
   if (cfg.events_ring == 0) return;
-  services.events = std::make_shared<api::events::Bus>(
-      api::events::BusOptions{cfg.events_ring, cfg.events_subscribers, cfg.events_queue});
+  services.events = std::make_shared<api::events::Bus>(api::events::BusOptions{
+      cfg.events_ring, cfg.events_subscribers, cfg.events_queue, std::chrono::seconds(cfg.events_linger_s)});
   writer.set_change_builder(api::events::make_change_builder(services), cfg.events_ring,
                             api::events::make_change_gate(services));
   services.metric_writers.push_back([bus = services.events](std::string& out) {

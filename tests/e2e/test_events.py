@@ -10,8 +10,9 @@ from e2e_helpers import Server, random_evm_address
 from sse_client import SseStream, open_stream
 
 # A manual clock (steps happen when the test advances it), a step per confirmation and a small ring, queue and subscriber cap
-# so that the bounds are reachable in a test.
-SERVER_ARGS = (*MANUAL, "--webhook-every-confirmation", "--events-ring", "64", "--events-subscribers", "4", "--events-queue", "256")
+# so that the bounds are reachable in a test; no linger, so the moment the last subscriber leaves nobody listens.
+SERVER_ARGS = (*MANUAL, "--webhook-every-confirmation", "--events-ring", "64", "--events-subscribers", "4", "--events-queue", "256",
+               "--events-linger-s", "0")
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +114,31 @@ def test_changes_nobody_heard_make_a_resume_report_a_gap(server, sb, funded):
     gap = again.next_frame()
     again.close()
     assert gap["event"] == "stream.gap" and gap["data"]["requested"] == last, gap
+
+
+def test_a_reconnect_within_the_linger_resumes_without_a_gap(tmp_path):
+    # A linger far longer than the test, so that the reconnect below always falls inside it.
+    srv = Server([*MANUAL, "--log-level", "warn", "--events-linger-s", "3600"], tmp_path / "l.db", tmp_path)
+    try:
+        sandbox = Sandbox(srv.api)
+        t = srv.api.new_tenant()
+        w = activate(t, sandbox)
+        account, asset = open_asset(t, w["wallet_id"], "ethereum", "USDT")
+        srv.api.fund(asset["asset_id"], "10")
+        funded = (t, account, asset)
+        s = open_stream(srv.port, params={"client_id": t.client_id})
+        tx1 = transfer(funded)
+        last = s.wait_for(tx_event(tx1, None, ("transaction.created",)))[-1]["id"]
+        s.close()
+        assert wait_no_subscribers(srv)
+        tx2 = transfer(funded)  # the only subscriber is gone, but the linger keeps the events
+        again = open_stream(srv.port, params={"client_id": t.client_id}, headers={"Last-Event-ID": str(last)})
+        missed = again.wait_for(tx_event(tx2, None, ("transaction.created",)))
+        again.close()
+        assert all(f["event"] != "stream.gap" for f in missed), [f["event"] for f in missed]
+        assert missed[0]["id"] == last + 1, (last, [f["id"] for f in missed])
+    finally:
+        srv.stop()
 
 
 def wait_no_subscribers(server, timeout=10):

@@ -84,12 +84,32 @@ void Bus::deliver(const EventPtr& e) {
     if (keep) subs_[kept++] = s;
   }
   subs_.resize(kept);
-  subscribers_.store(subs_.size(), std::memory_order_relaxed);
+  count_subscribers();
+}
+
+namespace {
+std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+void Bus::count_subscribers() {
+  const std::size_t before = subscribers_.exchange(subs_.size(), std::memory_order_relaxed);
+  if (before > 0 && subs_.empty()) {  // the last one left: the linger starts
+    linger_until_ns_.store(steady_now_ns() + std::chrono::nanoseconds(options_.linger).count(),
+                           std::memory_order_relaxed);
+  }
+}
+
+bool Bus::listening() const {
+  if (subscribers_.load(std::memory_order_relaxed) > 0) return true;
+  return steady_now_ns() < linger_until_ns_.load(std::memory_order_relaxed);
 }
 
 void Bus::skip_unheard() {
   std::lock_guard lock(mu_);
-  if (unheard_ || !subs_.empty()) return;
+  if (unheard_ || !subs_.empty() || steady_now_ns() < linger_until_ns_.load(std::memory_order_relaxed)) return;
   unheard_ = true;
   ring_.clear();
   ++next_id_;
@@ -112,7 +132,7 @@ std::shared_ptr<Subscription> Bus::subscribe(Filter filter, std::optional<std::i
     sub->replay_ = sub->queue_.size();
   }
   subs_.push_back(sub.get());
-  subscribers_.store(subs_.size(), std::memory_order_relaxed);
+  count_subscribers();
   unheard_ = false;
   return sub;
 }
@@ -141,7 +161,7 @@ BusStats Bus::stats() const {
 
 void Bus::remove(Subscription* s) {
   std::erase(subs_, s);
-  subscribers_.store(subs_.size(), std::memory_order_relaxed);
+  count_subscribers();
 }
 
 void Subscription::open(std::function<void()> wake) {

@@ -14,11 +14,14 @@
 // an idle subscriber costs nothing (no timers, no polling; the session is woken when it has data).
 // - while nobody subscribes, the writer builds no row events at all (skip_unheard()): the ring is
 //   emptied and one id is skipped, so a client resuming afterwards gets stream.gap and reloads
-//   rather than missing changes silently. Writes cost nothing extra when nobody listens.
+//   rather than missing changes silently. Writes cost nothing extra when nobody listens. "Nobody"
+//   starts `linger` after the last subscriber left (wall time), so a client that reconnects within
+//   it (an EventSource retry, a page reload) resumes with exactly the events it missed.
 // Ids start at 1 with each process; they do not survive a restart.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -54,6 +57,7 @@ struct BusOptions {
   std::size_t ring = 4096;
   std::size_t subscribers = 32;
   std::size_t queue = 1024;
+  std::chrono::seconds linger{30};
 };
 
 struct Filter {
@@ -107,8 +111,9 @@ class Bus : public std::enable_shared_from_this<Bus> {
   // A new subscriber, or null at the subscriber cap. With `last_id`, the ring's events after it come
   // first (after a stream.gap when it is older than the ring, or newer than any event).
   std::shared_ptr<Subscription> subscribe(Filter filter, std::optional<std::int64_t> last_id);
-  // Whether anyone is subscribed right now (a relaxed read: the writer checks it per commit).
-  bool has_subscribers() const { return subscribers_.load(std::memory_order_relaxed) > 0; }
+  // Whether events are being kept: someone is subscribed, or the last one left less than `linger`
+  // ago. Relaxed reads (the writer checks it per commit); the clock is read only when nobody is.
+  bool listening() const;
   // Called instead of publishing row events while nobody listens: forgets the ring and skips one id
   // (once per quiet spell), so resuming across the spell reports a gap.
   void skip_unheard();
@@ -121,6 +126,7 @@ class Bus : public std::enable_shared_from_this<Bus> {
   friend class Subscription;
   void remove(Subscription* s);     // with mu_ held
   void deliver(const EventPtr& e);  // with mu_ held
+  void count_subscribers();         // with mu_ held: publishes the count; the linger starts at 1 -> 0
 
   BusOptions options_;
   mutable std::mutex mu_;
@@ -128,8 +134,9 @@ class Bus : public std::enable_shared_from_this<Bus> {
   std::vector<Subscription*> subs_;  // each stays alive while listed (the session holds it)
   std::int64_t next_id_ = 1;
   std::int64_t dropped_ = 0;
-  bool unheard_ = false;                     // skip_unheard() ran since the last subscription
-  std::atomic<std::size_t> subscribers_{0};  // subs_.size(), readable without the lock
+  bool unheard_ = false;                          // skip_unheard() ran since the last subscription
+  std::atomic<std::size_t> subscribers_{0};       // subs_.size(), readable without the lock
+  std::atomic<std::int64_t> linger_until_ns_{0};  // steady clock; set when the last subscriber leaves
 };
 
 // One SSE frame ("id: <id>\nevent: <type>\ndata: <envelope>\n\n"); the envelope is

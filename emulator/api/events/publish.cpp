@@ -90,7 +90,7 @@ std::span<const std::string_view> event_types() { return kTypes; }
 
 store::ChangeBuilder make_change_builder(Services& s) {
   return [&s](const std::vector<store::RowChange>& changes, std::int64_t skipped) -> std::function<void()> {
-    if (!s.events->has_subscribers()) {  // nobody to tell: no reads, no JSON (see Bus::skip_unheard)
+    if (!s.events->listening()) {  // nobody to tell: no reads, no JSON (see Bus::skip_unheard)
       s.events->skip_unheard();
       return {};
     }
@@ -119,7 +119,7 @@ store::ChangeBuilder make_change_builder(Services& s) {
 
 store::ChangeGate make_change_gate(Services& s) {
   return [&s] {
-    if (s.events->has_subscribers()) return true;
+    if (s.events->listening()) return true;
     s.events->skip_unheard();
     return false;
   };

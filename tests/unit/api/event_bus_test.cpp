@@ -147,15 +147,37 @@ TEST_CASE("event bus: keep-alive comments only when nothing else is sent") {
 TEST_CASE("event bus: changes nobody heard make a later resume report a gap") {
   auto bus = std::make_shared<events::Bus>();
   bus->publish(draft("clock.moved"));  // id 1
-  CHECK_FALSE(bus->has_subscribers());
+  CHECK_FALSE(bus->listening());
   bus->skip_unheard();  // the writer skipped row events: the ring is forgotten, id 2 is skipped
   bus->skip_unheard();  // once per quiet spell
   CHECK(bus->stats().ring == 0);
   auto s = bus->subscribe({}, 1);
-  CHECK(bus->has_subscribers());
+  CHECK(bus->listening());
   CHECK(frames(*s) == std::vector<std::string>{"gap"});
   bus->publish(draft("clock.moved"));
   CHECK(frames(*s) == std::vector<std::string>{"3"});
   bus->skip_unheard();  // someone listens: nothing is forgotten
   CHECK(bus->stats().ring == 1);
+}
+
+TEST_CASE("event bus: events are kept for the linger after the last subscriber leaves") {
+  // A linger far longer than the test: the subscriber that comes back resumes without a gap.
+  auto bus = std::make_shared<events::Bus>(events::BusOptions{16, 4, 16, std::chrono::hours(1)});
+  CHECK_FALSE(bus->listening());  // nobody ever subscribed: nothing to linger for
+  auto s = bus->subscribe({}, std::nullopt);
+  bus->publish(draft("clock.moved"));  // id 1
+  CHECK(frames(*s) == std::vector<std::string>{"1"});
+  s.reset();  // the subscriber leaves
+  CHECK(bus->listening());
+  bus->skip_unheard();                 // the writer would not call it while listening(); even so nothing is forgotten
+  bus->publish(draft("clock.moved"));  // id 2, while nobody is connected
+  auto back = bus->subscribe({}, 1);
+  CHECK(frames(*back) == std::vector<std::string>{"2"});
+
+  // With no linger, the stream stops keeping events the moment the last subscriber leaves.
+  auto quick = std::make_shared<events::Bus>(events::BusOptions{16, 4, 16, std::chrono::seconds(0)});
+  auto q = quick->subscribe({}, std::nullopt);
+  CHECK(quick->listening());
+  q.reset();
+  CHECK_FALSE(quick->listening());
 }
