@@ -13,6 +13,19 @@ namespace {
   throw StoreError(rc, msg);
 }
 
+// Process-wide SQLite settings, applied once before the first connection opens (sqlite3_config
+// only works before SQLite initialises). Memory statistics off: with them on (the default) every
+// sqlite3_malloc and sqlite3_free takes one global mutex, which every reader thread and the
+// writer contend on; nothing here reads those statistics. If SQLite was already initialised by
+// someone else in the process, the call fails harmlessly and the default stays.
+void configure_sqlite_once() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
 }  // namespace
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
@@ -81,6 +94,7 @@ void Statement::reset() {
 }
 
 Database::Database(const std::string& path, Mode mode) : path_(path), read_only_(mode == Mode::read_only) {
+  configure_sqlite_once();
   const int flags = read_only_ ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
