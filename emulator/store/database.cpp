@@ -141,6 +141,7 @@ int Database::on_commit(void* self) {
 
 int Database::on_wal(void* self, sqlite3*, const char*, int pages) {
   auto* d = static_cast<Database*>(self);
+  d->commits_.fetch_add(1, std::memory_order_release);  // the commit is complete: readers may see it
   // A WAL smaller than at the last try has started over: the next try is at the threshold again.
   if (pages < d->wal_pages_) d->next_checkpoint_at_ = 0;
   d->wal_pages_ = pages;
@@ -156,6 +157,7 @@ int Database::on_wal(void* self, sqlite3*, const char*, int pages) {
 bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 void Database::checkpoint_passive() {
+  if (before_checkpoint_) before_checkpoint_();
   int log = 0, done = 0;
   if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK && log == done) {
     wal_pages_ = 0;  // every frame is in the database: the next commit starts the WAL over
@@ -275,6 +277,9 @@ std::unique_ptr<DatabaseImage> Database::copy_out() {
   return image;
 }
 
-void Database::restore(const DatabaseImage& image) { copy_database(image.db_, db_, db_); }
+void Database::restore(const DatabaseImage& image) {
+  copy_database(image.db_, db_, db_);
+  commits_.fetch_add(1, std::memory_order_release);  // a backup commits without the WAL hook
+}
 
 }  // namespace paratro::store
