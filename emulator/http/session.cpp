@@ -251,8 +251,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // A fresh write deadline: a slow handler or an injected delay must not eat into it.
     stream_.expires_after(shared_->limits.body_timeout);
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
-    asio::async_write(stream_, buffers,
-                      beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
+    asio::async_write(stream_, buffers, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
   }
 
   // A streaming response (GET /_sandbox/events): the headers, then what the stream has ready, one
@@ -264,9 +263,8 @@ class Session : public std::enable_shared_from_this<Session> {
                     const std::string& request_id) {
     body_stream_ = std::move(r.stream);
     if (log_enabled(LogLevel::info)) {
-      log_line(LogLevel::info,
-               "access " + std::string(method) + " " + std::string(target) + " " + std::to_string(r.status) +
-                   " stream " + request_id);
+      log_line(LogLevel::info, "access " + std::string(method) + " " + std::string(target) + " " +
+                                   std::to_string(r.status) + " stream " + request_id);
     }
     out_ = "HTTP/1.1 " + std::to_string(r.status) + " " +
            std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(r.status))) + "\r\n";
