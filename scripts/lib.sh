@@ -61,7 +61,7 @@ build() {
   ninja -C "$BUILD_DIR" >&2
 }
 
-EMULATOR_BIN() { echo "$BUILD_DIR/emulator/paratro-emulator"; }
+EMULATOR_BIN() { echo "${PARATRO_EMULATOR_BIN:-$BUILD_DIR/emulator/paratro-emulator}"; }
 
 # ---- sanitizer and fuzzing builds (scripts/sanitize, scripts/fuzz) -------------------------------
 # build-asan: clang, AddressSanitizer + UndefinedBehaviorSanitizer, assertions on, and the libFuzzer

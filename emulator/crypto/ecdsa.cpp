@@ -106,6 +106,14 @@ struct Curve {
   const BIGNUM* order() const { return EC_GROUP_get0_order(group.get()); }
 };
 
+// This thread's curve: building the group costs about as much as a tenth of a recovery (OpenSSL
+// 3.0 looks the curve up and sets up its Montgomery contexts each time), and neither the group nor
+// the BN_CTX may be shared between threads. Neither call below re-enters, so one per thread is enough.
+Curve& thread_curve() {
+  thread_local Curve curve;
+  return curve;
+}
+
 Bn new_bn(bool secret) {
   Bn bn(secret ? BN_secure_new() : BN_new());
   if (!bn) fail("allocation failed");
@@ -142,7 +150,7 @@ bool is_low_s(const Scalar32& s) { return !(kHalfOrder < s); }
 
 std::optional<RecoverableSignature> sign_recoverable(const Scalar32& private_key, const Scalar32& digest) {
   if (!in_scalar_range(private_key)) return std::nullopt;
-  Curve c;
+  Curve& c = thread_curve();
   const Bn d = bn_from(private_key, true);
   const Bn z = bn_from(digest, false);
   Rfc6979 gen(private_key, digest);
@@ -185,7 +193,7 @@ std::optional<std::array<std::uint8_t, 65>> recover_public_key(const Scalar32& d
   if (!in_scalar_range(r) || !in_scalar_range(s)) return std::nullopt;
   if (high_s == HighS::reject && !is_low_s(s)) return std::nullopt;
 
-  Curve c;
+  Curve& c = thread_curve();
   const Bn r_bn = bn_from(r, false);
   const Bn s_bn = bn_from(s, false);
   const Bn z = bn_from(digest, false);

@@ -35,6 +35,34 @@ std::int64_t SystemClock::now_ms() const {
 std::string format_rfc3339(std::int64_t unix_ms) {
   std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
   if (unix_ms < 0 && unix_ms % 1000 != 0) --secs;
+  // Years 1000-9999 (every timestamp the emulator makes) are written here: gmtime_r takes glibc's
+  // time-zone lock and strftime is slow, and a list page formats dozens of these. Days to civil
+  // date after the proleptic Gregorian rules (eras of 400 years, years starting in March).
+  const std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  const std::int64_t sod = secs - days * 86400;
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (year >= 1000 && year <= 9999) {
+    std::string out = "0000-00-00T00:00:00Z";
+    auto put = [&out](std::size_t at, std::int64_t v, int width) {
+      for (int i = width - 1; i >= 0; --i, v /= 10)
+        out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
+    };
+    put(0, year, 4);
+    put(5, month, 2);
+    put(8, day, 2);
+    put(11, sod / 3600, 2);
+    put(14, sod / 60 % 60, 2);
+    put(17, sod % 60, 2);
+    return out;
+  }
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[32];

@@ -10,8 +10,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
-#include <cstdio>
 #include <optional>
 #include <string>
 
@@ -35,9 +36,9 @@ std::string new_request_id() {
   }();
   std::uint64_t x = salt ^ (counter.fetch_add(1, std::memory_order_relaxed) * 0xBF58476D1CE4E5B9ull);
   x ^= x >> 31;
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "req_%016llx", static_cast<unsigned long long>(x));
-  return buf;
+  std::string id = "req_0000000000000000";
+  for (std::size_t i = id.size(); x != 0; x >>= 4) id[--i] = "0123456789abcdef"[x & 0xF];
+  return id;
 }
 
 bool sane_request_id(std::string_view id) {
@@ -45,6 +46,34 @@ bool sane_request_id(std::string_view id) {
   for (unsigned char c : id)
     if (c < 0x21 || c > 0x7e) return false;
   return true;
+}
+
+// The head of a response, byte for byte as Beast's serializer wrote it for the message send() used
+// to build (HTTP/1.1; Content-Type, X-Request-Id, then the handler's headers, each replacing an
+// earlier field of the same name and going last as basic_fields::set does; Connection: close when
+// the connection is not kept alive; Content-Length last). Written by hand so that a response is one
+// gathered write of head and body, without the serializer's machinery and a node per field.
+void write_head(std::string& out, int status, std::string_view request_id,
+                const std::vector<std::pair<std::string, std::string>>& headers, bool keep_alive,
+                std::size_t body_size) {
+  std::vector<std::pair<std::string_view, std::string_view>> fields;
+  fields.reserve(headers.size() + 4);
+  auto set = [&fields](std::string_view name, std::string_view value) {
+    std::erase_if(fields, [name](const auto& f) { return beast::iequals(f.first, name); });
+    fields.emplace_back(name, value);
+  };
+  set("Content-Type", "application/json");
+  set("X-Request-Id", request_id);
+  for (const auto& [k, v] : headers) set(k, v);
+  const bool has_connection =
+      std::any_of(fields.begin(), fields.end(), [](const auto& f) { return beast::iequals(f.first, "Connection"); });
+  if (!keep_alive && !has_connection) set("Connection", "close");
+  const std::string length = std::to_string(body_size);
+  set("Content-Length", length);
+  out.assign("HTTP/1.1 ").append(std::to_string(status)).append(" ");
+  out.append(bhttp::obsolete_reason(static_cast<bhttp::status>(status))).append("\r\n");
+  for (const auto& [k, v] : fields) out.append(k).append(": ").append(v).append("\r\n");
+  out.append("\r\n");
 }
 
 // Fills `out` from a parsed Beast request; false if the target is not a valid origin-form URI.
@@ -200,25 +229,18 @@ class Session : public std::enable_shared_from_this<Session> {
     if (observe && shared_->hooks.observe) {
       shared_->hooks.observe(Exchange{api_req_, res, req.target(), request_id_, elapsed_us()});
     }
-    send(std::move(res), req.keep_alive(), std::string(req.method_string()), std::string(req.target()),
-         std::move(request_id_));
+    send(std::move(res), req.keep_alive(), req.method_string(), req.target(), std::move(request_id_));
   }
 
   std::int64_t elapsed_us() const {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count();
   }
 
-  void send(api::ApiResponse r, bool keep_alive, std::string method, std::string target, std::string request_id) {
+  void send(api::ApiResponse r, bool keep_alive, std::string_view method, std::string_view target,
+            std::string request_id) {
     if (r.stream) return start_stream(std::move(r), method, target, request_id);
-    res_ = {};
-    res_.version(11);
-    res_.result(static_cast<unsigned>(r.status));
-    res_.set(bhttp::field::content_type, "application/json");
-    res_.set("X-Request-Id", request_id);
-    for (auto& [k, v] : r.headers) res_.set(k, v);
-    res_.keep_alive(keep_alive);
-    res_.body() = std::move(r.body);
-    res_.prepare_payload();
+    write_head(head_, r.status, request_id, r.headers, keep_alive, r.body.size());
+    body_ = std::move(r.body);
     if (log_enabled(LogLevel::info)) {
       const auto us = elapsed_us();
       std::string line = "access ";
@@ -228,7 +250,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     // A fresh write deadline: a slow handler or an injected delay must not eat into it.
     stream_.expires_after(shared_->limits.body_timeout);
-    bhttp::async_write(stream_, res_, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
+    asio::async_write(stream_, buffers, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
   }
 
   // A streaming response (GET /_sandbox/events): the headers, then what the stream has ready, one
@@ -236,12 +259,12 @@ class Session : public std::enable_shared_from_this<Session> {
   // deadline (an idle stream is the normal case) and no timer: the stream wakes the session when it
   // has data, and a client that stops reading fills its bounded queue, is dropped and closed. A read
   // stays outstanding only to notice the client going away.
-  void start_stream(api::ApiResponse r, const std::string& method, const std::string& target,
+  void start_stream(api::ApiResponse r, std::string_view method, std::string_view target,
                     const std::string& request_id) {
     body_stream_ = std::move(r.stream);
     if (log_enabled(LogLevel::info)) {
-      log_line(LogLevel::info,
-               "access " + method + " " + target + " " + std::to_string(r.status) + " stream " + request_id);
+      log_line(LogLevel::info, "access " + std::string(method) + " " + std::string(target) + " " +
+                                   std::to_string(r.status) + " stream " + request_id);
     }
     out_ = "HTTP/1.1 " + std::to_string(r.status) + " " +
            std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(r.status))) + "\r\n";
@@ -324,7 +347,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<const SessionContext> shared_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<bhttp::string_body> res_;
+  std::string head_;  // the response being written: its head and body (kept until the write ends)
+  std::string body_;
   api::ApiRequest api_req_;  // the request being handled (kept across an injected delay)
   std::string request_id_;
   std::shared_ptr<api::ResponseStream> body_stream_;  // set once a streaming response started

@@ -13,6 +13,19 @@ namespace {
   throw StoreError(rc, msg);
 }
 
+// Process-wide SQLite settings, applied once before the first connection opens (sqlite3_config
+// only works before SQLite initialises). Memory statistics off: with them on (the default) every
+// sqlite3_malloc and sqlite3_free takes one global mutex, which every reader thread and the
+// writer contend on; nothing here reads those statistics. If SQLite was already initialised by
+// someone else in the process, the call fails harmlessly and the default stays.
+void configure_sqlite_once() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
 }  // namespace
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
@@ -81,6 +94,7 @@ void Statement::reset() {
 }
 
 Database::Database(const std::string& path, Mode mode) : path_(path), read_only_(mode == Mode::read_only) {
+  configure_sqlite_once();
   const int flags = read_only_ ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
@@ -127,6 +141,7 @@ int Database::on_commit(void* self) {
 
 int Database::on_wal(void* self, sqlite3*, const char*, int pages) {
   auto* d = static_cast<Database*>(self);
+  d->commits_.fetch_add(1, std::memory_order_release);  // the commit is complete: readers may see it
   // A WAL smaller than at the last try has started over: the next try is at the threshold again.
   if (pages < d->wal_pages_) d->next_checkpoint_at_ = 0;
   d->wal_pages_ = pages;
@@ -142,6 +157,7 @@ int Database::on_wal(void* self, sqlite3*, const char*, int pages) {
 bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 void Database::checkpoint_passive() {
+  if (before_checkpoint_) before_checkpoint_();
   int log = 0, done = 0;
   if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK && log == done) {
     wal_pages_ = 0;  // every frame is in the database: the next commit starts the WAL over
@@ -261,6 +277,9 @@ std::unique_ptr<DatabaseImage> Database::copy_out() {
   return image;
 }
 
-void Database::restore(const DatabaseImage& image) { copy_database(image.db_, db_, db_); }
+void Database::restore(const DatabaseImage& image) {
+  copy_database(image.db_, db_, db_);
+  commits_.fetch_add(1, std::memory_order_release);  // a backup commits without the WAL hook
+}
 
 }  // namespace paratro::store

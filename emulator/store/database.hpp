@@ -4,7 +4,9 @@
 // serialises access (see Store). Failures throw StoreError; Store turns them into internal_error.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -156,6 +158,15 @@ class Database {
   void set_change_observer(ChangeObserver* observer);
   ChangeObserver* change_observer() const { return observer_; }
 
+  // How many times this (read-write) connection has made new contents visible to readers: bumped
+  // after every commit (from SQLite's WAL hook, which runs once the commit is complete) and after
+  // restore(). A reader whose snapshot was taken after it read a value still sees everything while
+  // the value is unchanged (Store::ReadScope keeps snapshots open on that basis). Any thread.
+  std::uint64_t commits() const { return commits_.load(std::memory_order_acquire); }
+  // Runs just before every checkpoint this connection attempts (Store ends its idle readers'
+  // snapshots there, which would otherwise keep the checkpoint from finishing).
+  void set_before_checkpoint(std::function<void()> fn) { before_checkpoint_ = std::move(fn); }
+
   // Copies the whole database into a new in-memory image. Must not run inside a transaction.
   std::unique_ptr<DatabaseImage> copy_out();
   // Replaces the whole database with `image` in one step (readers see the old or the new contents).
@@ -175,6 +186,8 @@ class Database {
   std::int64_t next_checkpoint_at_ = 0;  // WAL size (pages) at which the hook tries next; 0: the threshold
   int fail_commits_ = 0;
   ChangeObserver* observer_ = nullptr;
+  std::atomic<std::uint64_t> commits_{0};
+  std::function<void()> before_checkpoint_;
   // Declared after db_ so statements are finalised before the connection closes.
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };

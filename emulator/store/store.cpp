@@ -11,7 +11,11 @@ namespace paratro::store {
 
 using domain::Status;
 
-Store::Store(const std::string& path) : db_(path) { apply_migrations(db_, embedded_migrations()); }
+Store::Store(const std::string& path) : db_(path) {
+  apply_migrations(db_, embedded_migrations());
+  keep_snapshots_ = !in_memory() && db_.journal_mode() == "wal";
+  db_.set_before_checkpoint([this] { end_idle_snapshots(); });
+}
 
 Store::~Store() = default;
 
@@ -26,20 +30,25 @@ thread_local ThreadRead t_read;
 
 Store::ReadScope::ReadScope(Store& store) {
   if (store.in_memory() || t_read.store) return;
+  IdleReader reader;
   {
     std::lock_guard lock(store.readers_mu_);
     if (!store.idle_readers_.empty()) {
-      conn_ = store.idle_readers_.back().release();
+      reader = std::move(store.idle_readers_.back());
       store.idle_readers_.pop_back();
     }
   }
-  try {
-    if (!conn_) conn_ = new Database(store.db_.path(), Database::Mode::read_only);
-    conn_->run("BEGIN");
-  } catch (...) {
-    delete conn_;
-    throw;
+  if (!reader.conn) reader.conn = std::make_unique<Database>(store.db_.path(), Database::Mode::read_only);
+  // Read before BEGIN: the snapshot (taken at the first read after BEGIN) then holds at least every
+  // commit counted here. An open snapshot is reused only while nothing has been committed since.
+  const std::uint64_t now = store.db_.commits();
+  if (!(reader.open && reader.seen == now && reader.conn->in_transaction())) {
+    if (reader.conn->in_transaction()) reader.conn->run("COMMIT");
+    reader.conn->run("BEGIN");
+    reader.seen = now;
   }
+  conn_ = reader.conn.release();
+  seen_ = reader.seen;
   store_ = &store;
   t_read = {store_, conn_};
 }
@@ -47,14 +56,31 @@ Store::ReadScope::ReadScope(Store& store) {
 Store::ReadScope::~ReadScope() {
   if (!store_) return;
   t_read = {};
-  std::unique_ptr<Database> conn(conn_);
-  try {
-    conn->run("COMMIT");
-  } catch (const StoreError&) {
-    return;  // a connection in an unknown state is not reused
+  IdleReader reader{std::unique_ptr<Database>(conn_), seen_, true};
+  if (!store_->keep_snapshots_ || store_->db_.commits() != seen_) {
+    try {
+      reader.conn->run("COMMIT");
+    } catch (const StoreError&) {
+      return;  // a connection in an unknown state is not reused
+    }
+    reader.open = false;
   }
   std::lock_guard lock(store_->readers_mu_);
-  store_->idle_readers_.push_back(std::move(conn));
+  store_->idle_readers_.push_back(std::move(reader));
+}
+
+void Store::end_idle_snapshots() {
+  std::lock_guard lock(readers_mu_);
+  for (auto& reader : idle_readers_) {
+    if (!reader.open) continue;
+    reader.open = false;
+    try {
+      if (reader.conn->in_transaction()) reader.conn->run("COMMIT");
+    } catch (const StoreError&) {
+      reader.conn.reset();  // dropped below: a connection in an unknown state is not reused
+    }
+  }
+  std::erase_if(idle_readers_, [](const IdleReader& r) { return !r.conn; });
 }
 
 Database& Store::db() { return t_read.store == this ? *t_read.conn : db_; }

@@ -60,7 +60,11 @@ class Store {
   // the store's pool, inside one read transaction (one WAL snapshot), without taking the write lock,
   // so they never wait for the writer. Write methods called in the scope throw StoreError. For a
   // ":memory:" database (one private connection) the scope does nothing and calls take the lock.
-  // Scopes nest (the inner one does nothing).
+  // Scopes nest (the inner one does nothing). A pooled connection keeps its read transaction open
+  // between scopes while nothing has been committed since its snapshot (Database::commits()), so
+  // back-to-back reads skip BEGIN and COMMIT and their file locks and still see every write that was
+  // acknowledged before they started; after a commit the next scope takes a fresh snapshot. Idle
+  // snapshots are ended before every checkpoint, so they never hold the WAL back.
   class ReadScope {
    public:
     explicit ReadScope(Store& store);
@@ -71,6 +75,7 @@ class Store {
    private:
     Store* store_ = nullptr;
     Database* conn_ = nullptr;
+    std::uint64_t seen_ = 0;  // the store's commits() when this snapshot began
   };
 
   const std::string& path() const { return db_.path(); }
@@ -369,9 +374,21 @@ class Store {
   std::recursive_mutex mu_;
   Database db_;
   bool every_confirmation_ = false;
+  // An idle read-only connection of the pool; `open`: its read transaction, begun when the store's
+  // commits() was `seen`, is still open.
+  struct IdleReader {
+    std::unique_ptr<Database> conn;
+    std::uint64_t seen = 0;
+    bool open = false;
+  };
+  // Ends the open read transactions of idle connections (before a checkpoint).
+  void end_idle_snapshots();
+
   // Idle read-only connections (file databases only), at most one per thread reading at once.
+  // Snapshots are kept open only in WAL mode (in another journal mode a reader would block writes).
   std::mutex readers_mu_;
-  std::vector<std::unique_ptr<Database>> idle_readers_;
+  std::vector<IdleReader> idle_readers_;
+  bool keep_snapshots_ = false;
 };
 
 }  // namespace paratro::store

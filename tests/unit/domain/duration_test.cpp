@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "emulator/domain/clock.hpp"
 #include "emulator/domain/duration.hpp"
@@ -193,5 +194,24 @@ TEST_CASE("format_rfc3339 and parse_rfc3339_ms round-trip") {
       const std::int64_t floored = ms >= 0 ? ms / 1000 * 1000 : -((-ms + 999) / 1000) * 1000;
       CHECK(*back == floored);
     }
+  }
+}
+
+// format_rfc3339 writes years 1000-9999 itself (no gmtime_r/strftime) and leaves the rest to the C
+// library: both sides of each boundary, leap days and the last millisecond of a day.
+TEST_CASE("format_rfc3339 at the edges of its own date arithmetic") {
+  const std::pair<std::int64_t, std::string_view> cases[] = {
+      {0, "1970-01-01T00:00:00Z"},
+      {-1, "1969-12-31T23:59:59Z"},
+      {951'782'400'000, "2000-02-29T00:00:00Z"},
+      {1'709'251'199'999, "2024-02-29T23:59:59Z"},
+      {253'402'300'799'999, "9999-12-31T23:59:59Z"},
+      {253'402'300'800'000, "10000-01-01T00:00:00Z"},
+      {-30'610'224'000'000, "1000-01-01T00:00:00Z"},
+      {-30'610'224'000'001, "999-12-31T23:59:59Z"},
+  };
+  for (const auto& [ms, text] : cases) {
+    CAPTURE(ms);
+    CHECK(d::format_rfc3339(ms) == text);
   }
 }

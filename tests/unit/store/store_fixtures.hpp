@@ -36,7 +36,7 @@ inline std::string numbered(std::string_view prefix, long long n) {
 
 // A fresh directory under the system temp dir, removed (with any WAL/SHM files) on scope exit.
 
-std::string units(d::Amount v) { return d::to_base_units_string(v); }
+inline std::string units(d::Amount v) { return d::to_base_units_string(v); }
 
 inline constexpr std::string_view kAddr1 = "0x1111111111111111111111111111111111111111";
 inline constexpr std::string_view kAddr2 = "0x2222222222222222222222222222222222222222";
