@@ -163,7 +163,7 @@ void Database::exec(std::string_view sql) {
 void Database::run(std::string_view sql) { use(sql)->run(); }
 
 StatementUse Database::use(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it == cache_.end()) {
     it = cache_.emplace(std::string(sql), std::make_unique<Statement>(db_, sql)).first;
   }

@@ -6,6 +6,7 @@
 
 #include "emulator/store/migrations.hpp"
 #include "emulator/store/rows.hpp"
+#include "emulator/store/step_batch.hpp"
 
 namespace paratro::store {
 
