@@ -105,11 +105,24 @@ try:
         f = open(f"/proc/{proc.pid}/stat").read().rsplit(")", 1)[1].split()
         return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
 
+    def thread_cpu():  # per thread: user + system ticks
+        out = {}
+        for tid in os.listdir(f"/proc/{proc.pid}/task"):
+            try:
+                f = open(f"/proc/{proc.pid}/task/{tid}/stat").read().rsplit(")", 1)[1].split()
+                out[tid] = int(f[11]) + int(f[12])
+            except OSError:
+                pass
+        return out
+
+    threads0 = thread_cpu()
     cpu0 = cpu_seconds()
     s = time.perf_counter()
     steps = call("POST", "/_sandbox/clock/advance", {"duration": "PT10M"})["steps"]
     secs = time.perf_counter() - s
     cpu = cpu_seconds() - cpu0
+    threads1 = thread_cpu()
+    busiest = max(threads1[t] - threads0.get(t, 0) for t in threads1) / os.sysconf("SC_CLK_TCK")
     if rec:
         rec.send_signal(2)
         rec.wait()
@@ -121,7 +134,7 @@ try:
     metrics = c.getresponse().read().decode()
     still = next(l.split()[-1] for l in metrics.splitlines() if l.startswith("paratro_transactions_pending"))
     ledger = call("GET", "/_sandbox/ledger")
-    print(f"advance: {pending} transfers in {secs:.2f} s ({pending / secs:,.0f} tx/s, {steps} steps; emulator CPU {cpu:.2f} s, load {os.getloadavg()[0]:.1f})")
+    print(f"advance: {pending} transfers in {secs:.2f} s ({pending / secs:,.0f} tx/s, {steps} steps; emulator CPU {cpu:.2f} s, busiest thread {busiest:.2f} s, load {os.getloadavg()[0]:.1f})")
     if lat:
         print(f"GET /wallets/{{id}} during the advance: {len(lat)} requests, median {lat[len(lat) // 2]:.2f} ms, "
               f"p99 {lat[min(len(lat) - 1, int(len(lat) * 0.99))]:.2f} ms, max {lat[-1]:.2f} ms")
