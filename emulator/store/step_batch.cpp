@@ -24,9 +24,17 @@ Amount saturating_sum(Amount a, Amount b) {
 
 }  // namespace
 
+StepBatch* Store::step_batch() {
+  // A reader thread (inside a ReadScope) reads the committed rows and never looks at the writer's
+  // batch; the check reads only this thread's state before touching step_batch_.
+  if (&db() != &db_) return nullptr;
+  return step_batch_.get();
+}
+
 Store::LedgerEntry Store::ledger_get(std::string_view chain, std::string_view address_key, std::string_view symbol) {
-  if (!step_batch_) return ledger_read(chain, address_key, symbol);
-  auto [it, fresh] = step_batch_->balances.try_emplace(StepBatch::key(chain, address_key, symbol));
+  StepBatch* batch = step_batch();
+  if (!batch) return ledger_read(chain, address_key, symbol);
+  auto [it, fresh] = batch->balances.try_emplace(StepBatch::key(chain, address_key, symbol));
   if (fresh) {
     const LedgerEntry e = ledger_read(chain, address_key, symbol);
     it->second.balance = e.balance;
@@ -37,8 +45,9 @@ Store::LedgerEntry Store::ledger_get(std::string_view chain, std::string_view ad
 
 void Store::ledger_put(std::string_view chain, std::string_view address_key, std::string_view symbol,
                        const LedgerEntry& e) {
-  if (!step_batch_) return ledger_write(chain, address_key, symbol, e);
-  auto& b = step_batch_->balances[StepBatch::key(chain, address_key, symbol)];
+  StepBatch* batch = step_batch();
+  if (!batch) return ledger_write(chain, address_key, symbol, e);
+  auto& b = batch->balances[StepBatch::key(chain, address_key, symbol)];
   b.balance = e.balance;
   b.locked = e.locked;
   if (b.written) {
@@ -54,8 +63,9 @@ void Store::supply_add(std::string_view chain, std::string_view symbol, Amount m
   StepBatch::Supply fresh_row;
   StepBatch::Supply* row = &fresh_row;
   bool known = false;
-  if (step_batch_) {
-    auto [it, fresh] = step_batch_->supply.try_emplace(StepBatch::key(chain, symbol));
+  StepBatch* batch = step_batch();
+  if (batch) {
+    auto [it, fresh] = batch->supply.try_emplace(StepBatch::key(chain, symbol));
     row = &it->second;
     known = !fresh;
   }
@@ -71,7 +81,7 @@ void Store::supply_add(std::string_view chain, std::string_view symbol, Amount m
   // wrap so a runaway sandbox grant cannot corrupt the books.
   row->minted = saturating_sum(row->minted, minted);
   row->burned = saturating_sum(row->burned, burned);
-  if (step_batch_) {
+  if (batch) {
     row->dirty = true;
     return;
   }
@@ -79,9 +89,10 @@ void Store::supply_add(std::string_view chain, std::string_view symbol, Amount m
 }
 
 std::optional<domain::ApiVersion> Store::webhook_version(const std::string& client_id) {
-  if (step_batch_) {
-    auto it = step_batch_->webhooks.find(client_id);
-    if (it != step_batch_->webhooks.end()) return it->second;
+  StepBatch* batch = step_batch();
+  if (batch) {
+    auto it = batch->webhooks.find(client_id);
+    if (it != batch->webhooks.end()) return it->second;
   }
   std::optional<domain::ApiVersion> version;
   {
@@ -91,7 +102,7 @@ std::optional<domain::ApiVersion> Store::webhook_version(const std::string& clie
       version = domain::parse_api_version(st->column_text(1)).value_or(domain::kDefaultApiVersion);
     }
   }
-  if (step_batch_) step_batch_->webhooks.emplace(client_id, version);
+  if (batch) batch->webhooks.emplace(client_id, version);
   return version;
 }
 

@@ -335,6 +335,8 @@ class Store {
   void supply_add(std::string_view chain, std::string_view symbol, domain::Amount minted, domain::Amount burned);
   // Inside apply_tx_updates, what the batch keeps in memory (see step_batch.hpp); ledger_get,
   // ledger_put, supply_add and webhook_version go through it while it is set.
+  // The batch, on the thread that runs it (null elsewhere and when none runs).
+  StepBatch* step_batch();
   // Writes what the batch kept in memory; the batch's transaction commits after it.
   void flush_step_batch();
   std::optional<domain::ApiVersion> webhook_version(const std::string& client_id);
