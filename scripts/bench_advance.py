@@ -5,7 +5,7 @@
 # PT10M while one keep-alive client GETs a wallet back to back, and prints the advance's wall time,
 # transfers per second, the steps applied, the GET latency (median, p99, max) during the advance,
 # whether every transfer is CONFIRMED and whether the ledger balances.
-# Usage: scripts/bench_advance.py BINARY [N] [--keep DIR]   (N default 20000)
+# Usage: scripts/bench_advance.py BINARY [N] [--no-probe] [--keep DIR] [--perf FILE]   (N default 20000)
 import argparse
 import http.client
 import json
@@ -24,6 +24,7 @@ ap.add_argument("n", type=int, nargs="?", default=20000)
 ap.add_argument("--keep", help="work directory to use and keep (default: a temporary one)")
 ap.add_argument("--perf", help="record the advance with `perf record -g` into this file")
 ap.add_argument("--strace", help="trace the advance's system calls (strace -f -c -w) into this file")
+ap.add_argument("--no-probe", action="store_true", help="no client GETting during the advance")
 ap.add_argument("--extra", default="", help="extra emulator flags, space separated")
 args = ap.parse_args()
 
@@ -89,7 +90,8 @@ try:
             lat.append((time.perf_counter() - s) * 1000)
 
     th = threading.Thread(target=probe)
-    th.start()
+    if not args.no_probe:
+        th.start()
     time.sleep(0.5)
     lat.clear()
     rec = None
@@ -127,7 +129,8 @@ try:
         rec.send_signal(2)
         rec.wait()
     stop.set()
-    th.join()
+    if th.is_alive():
+        th.join()
     lat.sort()
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
     c.request("GET", "/_sandbox/metrics")
