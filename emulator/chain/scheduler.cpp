@@ -40,7 +40,13 @@ std::int64_t Scheduler::run_until(std::int64_t until_ms) {
     updates.reserve(due.size());
     for (auto& t : due) {
       const std::int64_t at = t.next_due_ms;
-      updates.push_back(next_step(std::move(t), at, chains_, timing_, rng_));
+      const domain::TxStatus status = t.status;
+      const std::int64_t confirmations = t.confirmations;
+      auto& u = updates.emplace_back(next_step(std::move(t), at, chains_, timing_, rng_));
+      // The row as this pass read it: nothing else writes between the read and the update.
+      u.prev_known = true;
+      u.prev_status = status;
+      u.prev_confirmations = confirmations;
     }
     store_.apply_tx_updates(updates);
     steps += static_cast<std::int64_t>(updates.size());

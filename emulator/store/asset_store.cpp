@@ -63,15 +63,15 @@ std::optional<std::string> Store::find_asset_owner(std::string_view asset_id) {
   return st->column_text(0);
 }
 
-Store::LedgerEntry Store::ledger_get(std::string_view chain, std::string_view address_key, std::string_view symbol) {
+Store::LedgerEntry Store::ledger_read(std::string_view chain, std::string_view address_key, std::string_view symbol) {
   auto st = db().use("SELECT balance, locked FROM balances WHERE chain = ? AND address_key = ? AND symbol = ?");
   st->bind(1, chain).bind(2, address_key).bind(3, symbol);
   if (!st->step()) return {};
   return {read_amount(*st, 0), read_amount(*st, 1)};
 }
 
-void Store::ledger_put(std::string_view chain, std::string_view address_key, std::string_view symbol,
-                       const LedgerEntry& e) {
+void Store::ledger_write(std::string_view chain, std::string_view address_key, std::string_view symbol,
+                         const LedgerEntry& e) {
   auto st = db().use(
       "INSERT INTO balances(chain, address_key, symbol, balance, locked) VALUES (?,?,?,?,?) "
       "ON CONFLICT(chain, address_key, symbol) DO UPDATE SET balance = excluded.balance, locked = excluded.locked");
@@ -83,27 +83,14 @@ void Store::ledger_put(std::string_view chain, std::string_view address_key, std
       .run();
 }
 
-void Store::supply_add(std::string_view chain, std::string_view symbol, Amount minted, Amount burned) {
-  Amount m = 0, b = 0;
-  {
-    auto st = db().use("SELECT minted, burned FROM supply WHERE chain = ? AND symbol = ?");
-    st->bind(1, chain).bind(2, symbol);
-    if (st->step()) {
-      m = read_amount(*st, 0);
-      b = read_amount(*st, 1);
-    }
-  }
-  // The world's totals are bounded by the per-balance ceiling times the rows; saturate rather than
-  // wrap so a runaway sandbox grant cannot corrupt the books.
-  if (!domain::checked_add(m, minted, m)) m = domain::kMaxAmount;
-  if (!domain::checked_add(b, burned, b)) b = domain::kMaxAmount;
+void Store::supply_write(std::string_view chain, std::string_view symbol, Amount minted, Amount burned) {
   auto st = db().use(
       "INSERT INTO supply(chain, symbol, minted, burned) VALUES (?,?,?,?) "
       "ON CONFLICT(chain, symbol) DO UPDATE SET minted = excluded.minted, burned = excluded.burned");
   st->bind(1, chain)
       .bind(2, symbol)
-      .bind(3, domain::to_base_units_string(m))
-      .bind(4, domain::to_base_units_string(b))
+      .bind(3, domain::to_base_units_string(minted))
+      .bind(4, domain::to_base_units_string(burned))
       .run();
 }
 

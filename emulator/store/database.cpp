@@ -125,6 +125,10 @@ Database::Database(const std::string& path, Mode mode) : path_(path), read_only_
   exec("PRAGMA journal_size_limit=67108864");  // the WAL file shrinks back to 64 MiB after a checkpoint
   exec("PRAGMA foreign_keys=ON");
   exec("PRAGMA temp_store=MEMORY");
+  // The writer's page cache may grow to 64 MiB (SQLite's default is 2 MiB): a clock advance walks
+  // every pending transaction several times, and with a large table the default cache re-reads
+  // the same index and table pages from the file at every step. It grows only as pages are used.
+  exec("PRAGMA cache_size=-65536");
 }
 
 Database::~Database() {
@@ -179,7 +183,7 @@ void Database::exec(std::string_view sql) {
 void Database::run(std::string_view sql) { use(sql)->run(); }
 
 StatementUse Database::use(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it == cache_.end()) {
     it = cache_.emplace(std::string(sql), std::make_unique<Statement>(db_, sql)).first;
   }

@@ -189,7 +189,13 @@ class Database {
   std::atomic<std::uint64_t> commits_{0};
   std::function<void()> before_checkpoint_;
   // Declared after db_ so statements are finalised before the connection closes.
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  // Looked up by the SQL text without copying it into a std::string (use() runs a dozen times per
+  // lifecycle step).
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const noexcept { return std::hash<std::string_view>{}(sql); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() ran. Inside an open

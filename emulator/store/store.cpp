@@ -6,6 +6,7 @@
 
 #include "emulator/store/migrations.hpp"
 #include "emulator/store/rows.hpp"
+#include "emulator/store/step_batch.hpp"
 
 namespace paratro::store {
 
@@ -13,8 +14,8 @@ using domain::Status;
 
 Store::Store(const std::string& path) : db_(path) {
   apply_migrations(db_, embedded_migrations());
-  keep_snapshots_ = !in_memory() && db_.journal_mode() == "wal";
-  db_.set_before_checkpoint([this] { end_idle_snapshots(); });
+  readers_.keep_snapshots = !in_memory() && db_.journal_mode() == "wal";
+  db_.set_before_checkpoint([this] { readers_.end_snapshots(); });
 }
 
 Store::~Store() = default;
@@ -30,14 +31,7 @@ thread_local ThreadRead t_read;
 
 Store::ReadScope::ReadScope(Store& store) {
   if (store.in_memory() || t_read.store) return;
-  IdleReader reader;
-  {
-    std::lock_guard lock(store.readers_mu_);
-    if (!store.idle_readers_.empty()) {
-      reader = std::move(store.idle_readers_.back());
-      store.idle_readers_.pop_back();
-    }
-  }
+  ReaderPool::Reader reader = store.readers_.take();
   if (!reader.conn) reader.conn = std::make_unique<Database>(store.db_.path(), Database::Mode::read_only);
   // Read before BEGIN: the snapshot (taken at the first read after BEGIN) then holds at least every
   // commit counted here. An open snapshot is reused only while nothing has been committed since.
@@ -56,8 +50,8 @@ Store::ReadScope::ReadScope(Store& store) {
 Store::ReadScope::~ReadScope() {
   if (!store_) return;
   t_read = {};
-  IdleReader reader{std::unique_ptr<Database>(conn_), seen_, true};
-  if (!store_->keep_snapshots_ || store_->db_.commits() != seen_) {
+  ReaderPool::Reader reader{std::unique_ptr<Database>(conn_), seen_, true};
+  if (!store_->readers_.keep_snapshots || store_->db_.commits() != seen_) {
     try {
       reader.conn->run("COMMIT");
     } catch (const StoreError&) {
@@ -65,13 +59,25 @@ Store::ReadScope::~ReadScope() {
     }
     reader.open = false;
   }
-  std::lock_guard lock(store_->readers_mu_);
-  store_->idle_readers_.push_back(std::move(reader));
+  store_->readers_.give(std::move(reader));
 }
 
-void Store::end_idle_snapshots() {
-  std::lock_guard lock(readers_mu_);
-  for (auto& reader : idle_readers_) {
+ReaderPool::Reader ReaderPool::take() {
+  std::lock_guard lock(mu_);
+  if (idle_.empty()) return {};
+  Reader reader = std::move(idle_.back());
+  idle_.pop_back();
+  return reader;
+}
+
+void ReaderPool::give(Reader reader) {
+  std::lock_guard lock(mu_);
+  idle_.push_back(std::move(reader));
+}
+
+void ReaderPool::end_snapshots() {
+  std::lock_guard lock(mu_);
+  for (auto& reader : idle_) {
     if (!reader.open) continue;
     reader.open = false;
     try {
@@ -80,7 +86,7 @@ void Store::end_idle_snapshots() {
       reader.conn.reset();  // dropped below: a connection in an unknown state is not reused
     }
   }
-  std::erase_if(idle_readers_, [](const IdleReader& r) { return !r.conn; });
+  std::erase_if(idle_, [](const Reader& r) { return !r.conn; });
 }
 
 Database& Store::db() { return t_read.store == this ? *t_read.conn : db_; }

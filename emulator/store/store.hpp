@@ -24,6 +24,7 @@
 #include "emulator/domain/security_factor.hpp"
 #include "emulator/domain/transfer.hpp"
 #include "emulator/store/database.hpp"
+#include "emulator/store/reader_pool.hpp"
 #include "emulator/store/store_records.hpp"
 
 namespace paratro::store {
@@ -40,6 +41,7 @@ struct Counts {
 };
 
 class Writer;
+struct StepBatch;
 
 class Store {
  public:
@@ -191,6 +193,11 @@ class Store {
     Settlement settle = Settlement::none;
     std::string twin_id;  // id for the inbound twin, used if the step reaches the chain and the
                           // destination is an owned address that has no twin yet
+    // The stored status and confirmations the step starts from, when the caller read the row in
+    // this pass (the scheduler's due rows); otherwise apply_tx_updates reads them.
+    bool prev_known = false;
+    domain::TxStatus prev_status = domain::TxStatus::pending;
+    std::int64_t prev_confirmations = 0;
   };
   // Applies the updates in one transaction: row changes, ledger effects (settle: outbound unlocks,
   // internal receivers and deposits credit, foreign sends burn; fail: outbound refunds) and the
@@ -332,6 +339,17 @@ class Store {
   LedgerEntry ledger_get(std::string_view chain, std::string_view address_key, std::string_view symbol);
   void ledger_put(std::string_view chain, std::string_view address_key, std::string_view symbol, const LedgerEntry& e);
   void supply_add(std::string_view chain, std::string_view symbol, domain::Amount minted, domain::Amount burned);
+  // Inside apply_tx_updates, what the batch keeps in memory (see step_batch.hpp); ledger_get,
+  // ledger_put, supply_add and webhook_version go through it while it is set.
+  // The batch, on the thread that runs it (null elsewhere and when none runs).
+  StepBatch* step_batch();
+  // Writes what the batch kept in memory; the batch's transaction commits after it.
+  void flush_step_batch();
+  std::optional<domain::ApiVersion> webhook_version(const std::string& client_id);
+  LedgerEntry ledger_read(std::string_view chain, std::string_view address_key, std::string_view symbol);
+  void ledger_write(std::string_view chain, std::string_view address_key, std::string_view symbol,
+                    const LedgerEntry& e);
+  void supply_write(std::string_view chain, std::string_view symbol, domain::Amount minted, domain::Amount burned);
   void insert_transaction(const domain::TransactionRecord& t);
   // invalid_parameter "Duplicate reference_id: …" when the client already used `reference_id`
   // (whatever that transaction's status); ok for "". Caller holds mu_.
@@ -374,21 +392,8 @@ class Store {
   std::recursive_mutex mu_;
   Database db_;
   bool every_confirmation_ = false;
-  // An idle read-only connection of the pool; `open`: its read transaction, begun when the store's
-  // commits() was `seen`, is still open.
-  struct IdleReader {
-    std::unique_ptr<Database> conn;
-    std::uint64_t seen = 0;
-    bool open = false;
-  };
-  // Ends the open read transactions of idle connections (before a checkpoint).
-  void end_idle_snapshots();
-
-  // Idle read-only connections (file databases only), at most one per thread reading at once.
-  // Snapshots are kept open only in WAL mode (in another journal mode a reader would block writes).
-  std::mutex readers_mu_;
-  std::vector<IdleReader> idle_readers_;
-  bool keep_snapshots_ = false;
+  std::unique_ptr<StepBatch> step_batch_;  // set while apply_tx_updates runs
+  ReaderPool readers_;
 };
 
 }  // namespace paratro::store

@@ -4,6 +4,7 @@
 // the settlement's ledger delta).
 #include "emulator/domain/chain_address.hpp"
 #include "emulator/store/rows.hpp"
+#include "emulator/store/step_batch.hpp"
 #include "emulator/store/store.hpp"
 
 namespace paratro::store {
@@ -165,7 +166,10 @@ void Store::apply_one(const TxUpdate& u) {
   const TransactionRecord& t = u.tx;
   std::optional<domain::TxStatus> old_status;
   std::int64_t old_confirmations = 0;
-  {
+  if (u.prev_known) {
+    old_status = u.prev_status;
+    old_confirmations = u.prev_confirmations;
+  } else {
     auto st = db().use("SELECT status, confirmations FROM transactions WHERE tx_id = ?");
     st->bind(1, t.tx_id);
     if (st->step()) {
@@ -222,7 +226,16 @@ void Store::apply_tx_updates(const std::vector<TxUpdate>& updates) {
   if (updates.empty()) return;
   auto lock = guard();
   WriteTransaction tx(db());
+  // The batch's ledger and client settings stay in memory until just before the commit; whatever
+  // happens, the next write reads the rows again.
+  struct Reset {
+    std::unique_ptr<StepBatch>& batch;
+    ~Reset() { batch.reset(); }
+  } reset{step_batch_};
+  step_batch_ = std::make_unique<StepBatch>();
   for (const auto& u : updates) apply_one(u);
+  flush_step_batch();
+  step_batch_.reset();
   tx.commit();
 }
 

@@ -93,14 +93,9 @@ void Store::emit_events(std::optional<domain::TxStatus> old_status, std::int64_t
   const bool status_changed = now.status != old_status;
   if (!status_changed && !(every_confirmation_ && now.confirmations > old_confirmations)) return;
   // What is sent, and how it looks, follows the receiving client's API version.
-  domain::ApiVersion version = domain::kDefaultApiVersion;
-  {
-    auto st = db().use("SELECT webhook_url, api_version FROM clients WHERE client_id = ?");
-    st->bind(1, now.client_id);
-    if (!st->step() || st->column_text(0).empty()) return;
-    version = domain::parse_api_version(st->column_text(1)).value_or(domain::kDefaultApiVersion);
-  }
-  const domain::VersionTraits& traits = domain::traits(version);
+  const auto version = webhook_version(now.client_id);
+  if (!version) return;  // no endpoint, no events
+  const domain::VersionTraits& traits = domain::traits(*version);
   const auto types = domain::events_for_change(old_status, old_confirmations, now, every_confirmation_, traits);
   for (auto type : types) {
     WebhookEvent e;
