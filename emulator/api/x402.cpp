@@ -243,9 +243,13 @@ ApiResponse x402_get_settle(Services& s, const Caller& c, std::string_view tx_id
 ApiResponse x402_list_settlements(Services& s, const ApiRequest& r, const Caller& c) {
   auto page = parse_page(r);
   if (!page) return error_response(page.error());
-  const std::string* status = r.query_param("status");
-  return page_response(s.store.list_x402_settlements(c.client_id, status ? ascii_upper(*status) : std::string(), *page),
-                       write_settlement);
+  std::optional<domain::X402Status> filter;
+  if (const std::string* status = r.query_param("status"); status && !status->empty()) {
+    filter = domain::parse_enum<domain::X402Status>(ascii_upper(*status));
+    // A state no record is ever in (the contract also lists PENDING) matches nothing.
+    if (!filter) return page_response(domain::Page<X402SettlementRecord>{}, write_settlement);
+  }
+  return page_response(s.store.list_x402_settlements(c.client_id, filter, *page), write_settlement);
 }
 
 }  // namespace paratro::api

@@ -249,8 +249,9 @@ class Store {
   // A fixture's settlement record, inserted as it is (no ledger effect). conflict for a taken tx_id.
   domain::Status insert_x402_settlement(const domain::X402SettlementRecord& rec);
   std::optional<domain::X402SettlementRecord> find_x402_settlement(std::string_view client_id, std::string_view tx_id);
-  // Newest first; `status` "" for all.
-  domain::Page<domain::X402SettlementRecord> list_x402_settlements(std::string_view client_id, std::string_view status,
+  // Newest first; `status` nullopt for all.
+  domain::Page<domain::X402SettlementRecord> list_x402_settlements(std::string_view client_id,
+                                                                   std::optional<domain::X402Status> status,
                                                                    const domain::PageRequest& page);
   // EIP-3009 authorizationState: a row for (chain_id, from, nonce) is PROCESSING or SETTLED.
   bool x402_nonce_used(std::int64_t chain_id, std::string_view from_key, std::string_view nonce);

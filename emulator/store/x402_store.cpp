@@ -135,9 +135,12 @@ std::optional<X402SettlementRecord> Store::find_x402_settlement(std::string_view
   return read_row(kX402Row, *st);
 }
 
-domain::Page<X402SettlementRecord> Store::list_x402_settlements(std::string_view client_id, std::string_view status,
+domain::Page<X402SettlementRecord> Store::list_x402_settlements(std::string_view client_id,
+                                                                std::optional<X402Status> filter,
                                                                 const domain::PageRequest& p) {
   auto lock = guard();
+  // "" (no filter) is never a stored state.
+  const std::string_view status = filter ? domain::to_string(*filter) : std::string_view("");
   domain::Page<X402SettlementRecord> page;
   const std::int64_t offset = (p.page - 1) * p.page_size;
   {
