@@ -136,7 +136,7 @@ bool Loader::webhook(const Value& obj, const std::string& path, std::string& url
 void Loader::security_factor(const Value& obj, const std::string& path, const std::string* client_id) {
   if (!obj.IsObject()) return error(path, "must be an object");
   known_fields(obj, path, {"factor_id", "factor_type", "chain", "address", "label", "reason", "status"});
-  std::string type, status(domain::kFactorActive);
+  std::string type, status(domain::to_string(domain::FactorStatus::active));
   bool ok = get_enum(obj, path, "factor_type", type, {"WHITELIST", "BLACKLIST"}, true);
   ok &= get_enum(obj, path, "status", status, {"ACTIVE", "INACTIVE"}, false);
   std::optional<std::string> chain_name, address, label, reason;
@@ -166,13 +166,13 @@ void Loader::security_factor(const Value& obj, const std::string& path, const st
   domain::SecurityFactorRecord f;
   f.factor_id = factor_id;
   f.client_id = *client_id;
-  f.factor_type = type;
+  f.factor_type = domain::parse_enum<domain::FactorType>(type).value_or(domain::FactorType::blacklist);
   f.chain = std::string(chain->name);
   f.address = *address;
   f.address_key = key;
   f.label = label.value_or("");
   f.reason = reason.value_or("");
-  f.status = status;
+  f.status = domain::parse_enum<domain::FactorStatus>(status).value_or(domain::FactorStatus::active);
   f.created_at_ms = f.updated_at_ms = ctx_.now_ms;
   store(path, [&] { return ctx_.store.add_security_factor(f); });
 }
@@ -185,13 +185,14 @@ void Loader::x402_settlement(const Value& obj, const std::string& path, const st
                {"tx_id", "chain", "from_address", "to_address", "amount", "status", "valid_after", "valid_before",
                 "nonce", "signature_v", "signature_r", "signature_s", "created_at"});
   domain::X402SettlementRecord r;
+  std::string status;
   std::optional<std::string> chain, from, to, amount, nonce, sig_r, sig_s;
   bool ok = get_id(obj, path, "tx_id", "tx_", ctx_.now_ms, r.tx_id);
   ok &= get_string(obj, path, "chain", chain, true, 32);
   ok &= get_string(obj, path, "from_address", from, true, kMaxAddress);
   ok &= get_string(obj, path, "to_address", to, true, kMaxAddress);
   ok &= get_string(obj, path, "amount", amount, true, 80);
-  ok &= get_enum(obj, path, "status", r.status, {"SETTLED", "FAILED", "EXPIRED", "CANCELLED"}, true);
+  ok &= get_enum(obj, path, "status", status, {"SETTLED", "FAILED", "EXPIRED", "CANCELLED"}, true);
   ok &= get_int(obj, path, "valid_after", r.valid_after, 0, std::numeric_limits<std::int64_t>::max());
   r.valid_before = -1;
   ok &= get_int(obj, path, "valid_before", r.valid_before, 1, std::numeric_limits<std::int64_t>::max());
@@ -237,7 +238,8 @@ void Loader::x402_settlement(const Value& obj, const std::string& path, const st
   }
   if (!ok || !client_id) return;
   r.client_id = *client_id;
-  r.kind = "HISTORY";
+  r.kind = domain::X402Kind::history;
+  r.status = domain::parse_enum<domain::X402Status>(status).value_or(domain::X402Status::settled);
   r.chain = std::string(net->chain);
   r.network = net->v1_name.empty() ? domain::caip2_of(*net) : std::string(net->v1_name);
   r.chain_id = static_cast<std::int64_t>(net->chain_id);
@@ -264,7 +266,7 @@ void Loader::x402_settlement(const Value& obj, const std::string& path, const st
   r.signature_v = static_cast<int>(v);
   r.signature_r = sig_r ? ascii_lower(*sig_r) : std::string();
   r.signature_s = sig_s ? ascii_lower(*sig_s) : std::string();
-  r.signed_by = "EXTERNAL";
+  r.signed_by = domain::X402Signer::external;
   r.updated_at_ms = r.created_at_ms;
   store(path, [&] { return ctx_.store.insert_x402_settlement(r); });
 }

@@ -60,7 +60,7 @@ ApiResponse get_transaction(Services& s, const Caller& c, std::string_view id);
 // validated, locked and (normally) signed and broadcast before answering 200 BROADCAST + tx_hash,
 // or 202 PENDING when the magic memo makes the signing engine slow.
 ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, const Caller& c,
-                                  std::string_view operation);
+                                  domain::Operation operation);
 ApiResponse list_transactions(Services& s, const ApiRequest& r, const Caller& c);
 
 // x402.cpp — the x402 facilitator (verify, settle, settle status, settlements) and, for 2026-04

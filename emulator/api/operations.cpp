@@ -57,16 +57,19 @@ domain::Result<std::int64_t> int_member(const Value& obj, const std::string& fie
 }
 
 // The common fields of both calls, after binding.
+constexpr std::string_view kContractCallName = domain::to_string(domain::Operation::contract_call);
+
 struct CallFields {
   const domain::ChainInfo* chain = nullptr;
   std::string from_address, receive_address, memo, reference_id;
 };
 
-domain::Result<CallFields> bind_common(const Value& body, std::string_view operation) {
+domain::Result<CallFields> bind_common(const Value& body, domain::Operation operation) {
   CallFields f;
-  auto from = string_member(body, "", "from_address", operation);
+  const std::string_view name = domain::to_string(operation);
+  auto from = string_member(body, "", "from_address", name);
   if (!from) return from.error();
-  auto chain = string_member(body, "", "chain", operation);
+  auto chain = string_member(body, "", "chain", name);
   if (!chain) return chain.error();
   auto receive = string_member(body, "", "receive_address");
   if (!receive) return receive.error();
@@ -88,7 +91,7 @@ domain::Result<CallFields> bind_common(const Value& body, std::string_view opera
   auto resolved = resolve_chain(**chain);
   if (!resolved) return resolved.error();
   f.chain = *resolved;
-  const bool program = operation == domain::kProgramCall;
+  const bool program = operation == domain::Operation::program_call;
   if (program && f.chain->family != domain::ChainFamily::svm)
     return invalid("PROGRAM_CALL is only available on solana");
   if (!program && f.chain->family != domain::ChainFamily::evm)
@@ -111,7 +114,7 @@ domain::Result<domain::ContractLeg> bind_leg(const Value& call, const char* name
   domain::ContractLeg leg;
   for (const char* field : {"from", "to", "token", "amount"}) {
     if (!with_from && std::string_view(field) == "from") continue;
-    auto v = string_member(it->value, path, field, domain::kContractCall);
+    auto v = string_member(it->value, path, field, kContractCallName);
     if (!v) return v.error();
     if (std::string_view(field) == "amount") {
       auto amount = domain::parse_base_units(path + ".amount", **v);
@@ -132,7 +135,7 @@ domain::Result<domain::ContractCallQuote> bind_quote(const Value& body) {
   if (!it->value.IsObject()) return invalid("contract_call must be an object");
   const Value& call = it->value;
   domain::ContractCallQuote q;
-  auto quote_id = string_member(call, "contract_call", "quote_id", domain::kContractCall);
+  auto quote_id = string_member(call, "contract_call", "quote_id", kContractCallName);
   if (!quote_id) return quote_id.error();
   if (!domain::is_bytes32_hex(**quote_id)) return invalid("contract_call.quote_id must be 32 bytes of hex");
   q.quote_id = **quote_id;
@@ -145,7 +148,7 @@ domain::Result<domain::ContractCallQuote> bind_quote(const Value& body) {
   auto outgoing = bind_leg(call, "outgoing", true);
   if (!outgoing) return outgoing.error();
   q.outgoing = *outgoing;
-  auto signature = string_member(call, "contract_call", "counterparty_signature", domain::kContractCall);
+  auto signature = string_member(call, "contract_call", "counterparty_signature", kContractCallName);
   if (!signature) return signature.error();
   if (!domain::is_hex_bytes(**signature))
     return invalid("contract_call.counterparty_signature must be 0x-prefixed hex");
@@ -170,11 +173,12 @@ domain::Result<domain::OperationsPolicy> parse_operations_policy(const rapidjson
   for (rapidjson::SizeType i = 0; i < ops->value.Size(); ++i) {
     const Value& op = ops->value[i];
     const std::string_view name = op.IsString() ? std::string_view(op.GetString(), op.GetStringLength()) : "";
-    if (name != domain::kProgramCall && name != domain::kContractCall) {
+    const auto parsed = domain::parse_enum<domain::Operation>(name);
+    if (!parsed || !domain::is_call_operation(*parsed)) {
       return make_error(ErrorCode::invalid_parameter,
                         "operations[" + std::to_string(i) + "] must be PROGRAM_CALL or CONTRACT_CALL");
     }
-    p.operations.emplace_back(name);
+    p.operations.push_back(*parsed);
   }
   if (auto chains = v.FindMember("chains"); chains != v.MemberEnd() && !chains->value.IsNull()) {
     if (!chains->value.IsArray())
@@ -212,7 +216,7 @@ ApiResponse sandbox_client_operations_policy(Services& s, const ApiRequest& r, s
   JsonWriter w;
   w.begin_object().field("client_id", client->client_id).field("enabled", !policy.operations.empty());
   w.key("operations").begin_array();
-  for (const auto& op : policy.operations) w.str(op);
+  for (const auto op : policy.operations) w.str(domain::to_string(op));
   w.end_array().key("chains").begin_array();
   for (const auto& c : policy.chains) w.str(c);
   w.end_array().end_object();
@@ -220,18 +224,18 @@ ApiResponse sandbox_client_operations_policy(Services& s, const ApiRequest& r, s
 }
 
 ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, const Caller& c,
-                                  std::string_view operation) {
+                                  domain::Operation operation) {
   if (!body.IsObject()) return error_response(ErrorCode::bad_request, "Request body must be a JSON object");
-  const bool program = operation == domain::kProgramCall;
+  const bool program = operation == domain::Operation::program_call;
   auto fields = bind_common(body, operation);
   if (!fields) return error_response(fields.error());
   const domain::ChainInfo& chain = *fields->chain;
-  const std::string op(operation);
+  const std::string op(domain::to_string(operation));  // for messages
 
   std::vector<std::uint8_t> signed_tx;
   domain::ContractCallQuote quote;
   if (program) {
-    auto text = string_member(body, "", "signed_transaction", operation);
+    auto text = string_member(body, "", "signed_transaction", domain::to_string(operation));
     if (!text) return error_response(text.error());
     if ((*text)->size() > domain::kMaxSignedTransaction) {
       return error_response(
@@ -301,7 +305,7 @@ ApiResponse create_operation_call(Services& s, const rapidjson::Value& body, con
   tx.updated_at_ms = now;
   tx.memo = fields->memo;
   tx.reference_id = fields->reference_id;
-  tx.operation = op;
+  tx.operation = operation;
   tx.call_data = call_data;
   tx.required_confirmations = params->confirmations;
   tx.outcome = chain::outcome_from_memo(fields->memo);

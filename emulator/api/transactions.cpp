@@ -25,15 +25,17 @@ ApiResponse unsupported_operation() {
 ApiResponse create_transaction_once(Services& s, const ApiRequest& r, const Caller& c) {
   auto body = parse_object(r.body);
   if (!body) return error_response(body.error());
-  std::string operation = "TRANSFER";
+  auto operation = domain::Operation::transfer;
   if (auto it = body->FindMember("operation"); it != body->MemberEnd() && !it->value.IsNull()) {
     if (!it->value.IsString()) return unsupported_operation();
-    if (it->value.GetStringLength() > 0) operation.assign(it->value.GetString(), it->value.GetStringLength());
+    if (it->value.GetStringLength() > 0) {
+      // X402 names the transaction of a settlement, not something a client can ask for here.
+      const auto parsed = domain::parse_enum<domain::Operation>({it->value.GetString(), it->value.GetStringLength()});
+      if (!parsed || *parsed == domain::Operation::x402) return unsupported_operation();
+      operation = *parsed;
+    }
   }
-  if (operation == "PROGRAM_CALL" || operation == "CONTRACT_CALL") {
-    return create_operation_call(s, *body, c, operation);
-  }
-  if (operation != "TRANSFER") return unsupported_operation();
+  if (domain::is_call_operation(operation)) return create_operation_call(s, *body, c, operation);
 
   auto reference = optional_string(*body, "reference_id");
   if (!reference) return error_response(reference.error());

@@ -60,7 +60,7 @@ domain::Result<domain::TransactionRecord> submit_transfer(Services& s, const rap
   tx.required_confirmations = s.scheduler.chains().find(chain->name)->confirmations;
   tx.next_due_ms = tx.outcome == domain::TxOutcome::hold ? -1 : now + s.scheduler.timing().sign_ms;
   tx.reference_id = std::move(reference_id);
-  tx.operation = "TRANSFER";
+  tx.operation = domain::Operation::transfer;
   domain::TransferCommand command{c.client_id,
                                   std::string(chain->name),
                                   ascii_upper(*symbol_in),

@@ -53,7 +53,7 @@ std::string sign_body(const X402SettlementRecord& r) {
   JsonWriter w;
   w.begin_object()
       .field("tx_id", r.tx_id)
-      .field("status", r.status)
+      .field("status", domain::to_string(r.status))
       .field("nonce", r.nonce)
       .field("eip712_hash", r.eip712_hash)
       .field("signature_v", r.signature_v)
@@ -84,7 +84,7 @@ void write_settlement(JsonWriter& w, const X402SettlementRecord& r) {
       .field("from_address", r.from_address)
       .field("to_address", r.to_address)
       .field("amount", domain::format_amount(r.amount, static_cast<unsigned>(r.decimals)))
-      .field("status", r.status)
+      .field("status", domain::to_string(r.status))
       .field("valid_before", r.valid_before)
       .field("signature_v", r.signature_v)
       .field("signature_r", r.signature_r)
@@ -169,7 +169,7 @@ ApiResponse x402_sign(Services& s, const ApiRequest& r, const Caller& c) {
   X402SettlementRecord rec;
   rec.tx_id = domain::make_id("tx_", now, s.rng);
   rec.client_id = c.client_id;
-  rec.kind = "SIGN";
+  rec.kind = domain::X402Kind::sign;
   rec.chain = chain;
   rec.network = net->v1_name.empty() ? domain::caip2_of(*net) : std::string(net->v1_name);
   rec.chain_id = static_cast<std::int64_t>(net->chain_id);
@@ -186,8 +186,8 @@ ApiResponse x402_sign(Services& s, const ApiRequest& r, const Caller& c) {
   rec.signature_s = domain::hex0x(signed_auth->signature.s);
   rec.valid_after = valid_after;
   rec.valid_before = *valid_before;
-  rec.signed_by = "PARATRO";
-  rec.status = "X402_SIGNED";
+  rec.signed_by = domain::X402Signer::paratro;
+  rec.status = domain::X402Status::signed_;
   rec.locked = parsed.value;
   rec.payer_owned = true;
   rec.expires_at_ms = *valid_before * 1000;
@@ -198,7 +198,8 @@ ApiResponse x402_sign(Services& s, const ApiRequest& r, const Caller& c) {
 
 ApiResponse x402_get_sign(Services& s, const Caller& c, std::string_view tx_id) {
   auto rec = s.store.find_x402_settlement(c.client_id, tx_id);
-  if (!rec || rec->kind != "SIGN") return error_response(ErrorCode::not_found, "x402 signing request not found");
+  if (!rec || rec->kind != domain::X402Kind::sign)
+    return error_response(ErrorCode::not_found, "x402 signing request not found");
   return json_response(200, sign_body(*rec));
 }
 
@@ -224,7 +225,8 @@ ApiResponse x402_settle(Services& s, const ApiRequest& r, const Caller& c) {
 
 ApiResponse x402_get_settle(Services& s, const Caller& c, std::string_view tx_id) {
   auto rec = s.store.find_x402_settlement(c.client_id, tx_id);
-  if (!rec || rec->kind != "SETTLE") return error_response(ErrorCode::not_found, "x402 settlement not found");
+  if (!rec || rec->kind != domain::X402Kind::settle)
+    return error_response(ErrorCode::not_found, "x402 settlement not found");
   auto tx = s.store.find_transaction(c.client_id, tx_id);
   if (!tx) return error_response(ErrorCode::not_found, "x402 settlement not found");
   JsonWriter w;
@@ -241,9 +243,13 @@ ApiResponse x402_get_settle(Services& s, const Caller& c, std::string_view tx_id
 ApiResponse x402_list_settlements(Services& s, const ApiRequest& r, const Caller& c) {
   auto page = parse_page(r);
   if (!page) return error_response(page.error());
-  const std::string* status = r.query_param("status");
-  return page_response(s.store.list_x402_settlements(c.client_id, status ? ascii_upper(*status) : std::string(), *page),
-                       write_settlement);
+  std::optional<domain::X402Status> filter;
+  if (const std::string* status = r.query_param("status"); status && !status->empty()) {
+    filter = domain::parse_enum<domain::X402Status>(ascii_upper(*status));
+    // A state no record is ever in (the contract also lists PENDING) matches nothing.
+    if (!filter) return page_response(domain::Page<X402SettlementRecord>{}, write_settlement);
+  }
+  return page_response(s.store.list_x402_settlements(c.client_id, filter, *page), write_settlement);
 }
 
 }  // namespace paratro::api

@@ -78,7 +78,7 @@ SettleResult settle_payment(Services& s, const std::string& client_id, const dom
   X402SettlementRecord rec;
   rec.tx_id = domain::make_id("tx_", now, s.rng);
   rec.client_id = client_id;
-  rec.kind = "SETTLE";
+  rec.kind = domain::X402Kind::settle;
   rec.chain = std::string(net.chain);
   rec.network = req.network;
   rec.chain_id = static_cast<std::int64_t>(net.chain_id);
@@ -97,8 +97,8 @@ SettleResult settle_payment(Services& s, const std::string& client_id, const dom
   if (rec.signature_v < 27) rec.signature_v += 27;
   rec.valid_after = clamp_i64(v.authorization.valid_after);
   rec.valid_before = clamp_i64(v.authorization.valid_before);
-  rec.signed_by = "EXTERNAL";
-  rec.status = "PROCESSING";
+  rec.signed_by = domain::X402Signer::external;
+  rec.status = domain::X402Status::processing;
   rec.created_at_ms = rec.updated_at_ms = now;
 
   domain::TransactionRecord tx;

@@ -114,17 +114,17 @@ struct TransactionRecord {
   // POST /api/v1/transactions: the caller's reference ("" when none), the operation that created the
   // row (TRANSFER, PROGRAM_CALL, CONTRACT_CALL) and its call data (0x-hex, "" for transfers).
   std::string reference_id;
-  std::string operation = "TRANSFER";
+  Operation operation = Operation::transfer;
   std::string call_data;
 };
 
 // An x402 settlement record (table x402_settlements): an authorization the emulator signed
-// (`kind` SIGN, POST /x402/sign) or a settlement (`kind` SETTLE, POST /x402/settle, whose tx_id is
-// also its X402_SETTLE transaction's). Status: X402_SIGNED, PROCESSING, SETTLED, FAILED, EXPIRED.
+// (`kind` SIGN, POST /x402/sign), a settlement (`kind` SETTLE, POST /x402/settle, whose tx_id is
+// also its X402_SETTLE transaction's) or a fixture's finished record (HISTORY); see X402Status.
 struct X402SettlementRecord {
   std::string tx_id;
   std::string client_id;
-  std::string kind = "SETTLE";
+  X402Kind kind = X402Kind::settle;
   std::string chain;
   std::string network;
   std::int64_t chain_id = 0;
@@ -138,8 +138,8 @@ struct X402SettlementRecord {
   std::string signature_r, signature_s;
   std::int64_t valid_after = 0;
   std::int64_t valid_before = 0;
-  std::string signed_by = "EXTERNAL";
-  std::string status;
+  X402Signer signed_by = X402Signer::external;
+  X402Status status = X402Status::processing;
   Amount locked = 0;
   bool payer_owned = false;
   std::string settle_tx_id;

@@ -140,19 +140,24 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-bool OperationsPolicy::allows(std::string_view operation, std::string_view chain) const {
+bool OperationsPolicy::allows(Operation operation, std::string_view chain) const {
   const bool op = std::find(operations.begin(), operations.end(), operation) != operations.end();
   return op && (chains.empty() || std::find(chains.begin(), chains.end(), chain) != chains.end());
 }
 
 void normalise_operations_policy(OperationsPolicy& p) {
-  sort_unique(p.operations);
+  // By name, as the stored text and the API list them.
+  auto by_name = [](Operation a, Operation b) { return to_string(a) < to_string(b); };
+  std::sort(p.operations.begin(), p.operations.end(), by_name);
+  p.operations.erase(std::unique(p.operations.begin(), p.operations.end()), p.operations.end());
   sort_unique(p.chains);
 }
 
 std::string encode_operations_policy(const OperationsPolicy& p) {
   if (p.operations.empty()) return "";
-  return join(p.operations) + "|" + join(p.chains);
+  std::vector<std::string> names;
+  for (const auto op : p.operations) names.emplace_back(to_string(op));
+  return join(names) + "|" + join(p.chains);
 }
 
 std::optional<OperationsPolicy> decode_operations_policy(std::string_view text) {
@@ -160,18 +165,20 @@ std::optional<OperationsPolicy> decode_operations_policy(std::string_view text) 
   if (text.empty()) return p;
   const auto bar = text.find('|');
   if (bar == std::string_view::npos) return std::nullopt;
-  p.operations = split(text.substr(0, bar), ',');
+  for (const auto& name : split(text.substr(0, bar), ',')) {
+    const auto op = parse_enum<Operation>(name);
+    if (!op || !is_call_operation(*op)) return std::nullopt;
+    p.operations.push_back(*op);
+  }
   p.chains = split(text.substr(bar + 1), ',');
-  for (const auto& op : p.operations)
-    if (op != kProgramCall && op != kContractCall) return std::nullopt;
   for (const auto& chain : p.chains)
     if (chain.empty()) return std::nullopt;
   if (p.operations.empty()) return std::nullopt;
   return p;
 }
 
-std::string policy_refusal(std::string_view operation, std::string_view chain) {
-  return "policy not authorized: no OPERATION_RULES policy allows " + std::string(operation) + " on " +
+std::string policy_refusal(Operation operation, std::string_view chain) {
+  return "policy not authorized: no OPERATION_RULES policy allows " + std::string(to_string(operation)) + " on " +
          std::string(chain) + " (grant one with PUT /_sandbox/clients/{id}/operations-policy)";
 }
 

@@ -14,20 +14,24 @@
 
 #include "emulator/domain/amount.hpp"
 #include "emulator/domain/error.hpp"
+#include "emulator/domain/record_enums.hpp"
 
 namespace paratro::domain {
 
-inline constexpr std::string_view kProgramCall = "PROGRAM_CALL";
-inline constexpr std::string_view kContractCall = "CONTRACT_CALL";
+// PROGRAM_CALL or CONTRACT_CALL: the operations a policy can grant and an operation call makes.
+constexpr bool is_call_operation(Operation op) {
+  return op == Operation::program_call || op == Operation::contract_call;
+}
+
 inline constexpr std::size_t kMaxSignedTransaction = 4096;  // characters of signed_transaction
 inline constexpr std::size_t kMaxReferenceId = 100;
 
 // The emulator's OPERATION_RULES policy of a client: which operations it may call, on which chains
 // (empty `chains`: every chain the operation exists on). No operations means no policy.
 struct OperationsPolicy {
-  std::vector<std::string> operations;  // PROGRAM_CALL / CONTRACT_CALL, sorted, unique
-  std::vector<std::string> chains;      // lower case, sorted, unique
-  bool allows(std::string_view operation, std::string_view chain) const;
+  std::vector<Operation> operations;  // call operations, sorted by name, unique
+  std::vector<std::string> chains;    // lower case, sorted, unique
+  bool allows(Operation operation, std::string_view chain) const;
 };
 
 // Stored text of a policy (clients.operations_policy): "" for none, else "OPS|CHAINS" with both lists
@@ -39,7 +43,7 @@ std::optional<OperationsPolicy> decode_operations_policy(std::string_view text);
 void normalise_operations_policy(OperationsPolicy& p);
 
 // The 403 forbidden message of a call the policy does not allow.
-std::string policy_refusal(std::string_view operation, std::string_view chain);
+std::string policy_refusal(Operation operation, std::string_view chain);
 
 // signed_transaction: 0x-hex (even length) or standard base64 (padding optional). nullopt when it
 // is neither or decodes to nothing.

@@ -3,9 +3,10 @@
 
 namespace paratro::domain {
 
-bool is_factor_type(std::string_view v) { return v == kWhitelist || v == kBlacklist; }
-
-bool is_factor_status(std::string_view v) { return v == kFactorActive || v == kFactorInactive; }
+DestinationFactors with_factor(DestinationFactors f, FactorType type) {
+  (type == FactorType::blacklist ? f.blacklisted : f.whitelisted) = true;
+  return f;
+}
 
 Status admit_destination(const DestinationFactors& f, bool require_whitelist, std::string_view chain,
                          std::string_view address) {

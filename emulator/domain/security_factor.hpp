@@ -10,36 +10,32 @@
 #include <string_view>
 
 #include "emulator/domain/error.hpp"
+#include "emulator/domain/record_enums.hpp"
 
 namespace paratro::domain {
-
-inline constexpr std::string_view kWhitelist = "WHITELIST";
-inline constexpr std::string_view kBlacklist = "BLACKLIST";
-inline constexpr std::string_view kFactorActive = "ACTIVE";
-inline constexpr std::string_view kFactorInactive = "INACTIVE";
 
 struct SecurityFactorRecord {
   std::string factor_id;  // sf_...
   std::string client_id;
-  std::string factor_type;  // WHITELIST or BLACKLIST
+  FactorType factor_type = FactorType::blacklist;
   std::string chain;        // canonical chain name: entries are chain-bound
   std::string address;      // as given
   std::string address_key;  // what destinations are matched on (EVM: case-insensitive)
   std::string label;
   std::string reason;
-  std::string status = std::string(kFactorActive);
+  FactorStatus status = FactorStatus::active;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
 };
-
-bool is_factor_type(std::string_view v);    // WHITELIST or BLACKLIST
-bool is_factor_status(std::string_view v);  // ACTIVE or INACTIVE
 
 // What the client's ACTIVE entries say about one destination on one chain.
 struct DestinationFactors {
   bool blacklisted = false;
   bool whitelisted = false;
 };
+
+// `f` with one more ACTIVE entry of type `type` matching the destination.
+DestinationFactors with_factor(DestinationFactors f, FactorType type);
 
 // Whether a transfer to `address` on `chain` may go ahead: address_blacklisted (403,
 // permission_error) when an ACTIVE BLACKLIST entry matches, or when `require_whitelist` is on and no

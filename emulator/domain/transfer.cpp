@@ -47,6 +47,22 @@ ParsedAmount to_base_units(const DecimalAmount& amount, unsigned decimals) {
   return out;
 }
 
+Result<BalanceEntry> lock_checked(BalanceEntry e, Amount amount) {
+  Amount locked = 0;
+  if (!checked_add(e.locked, amount, locked)) {
+    return make_error(ErrorCode::invalid_parameter, "amount exceeds the supported ceiling");
+  }
+  e.balance -= amount;
+  e.locked = locked;
+  return e;
+}
+
+Status check_available(Amount amount, Amount balance, unsigned decimals, std::string_view symbol) {
+  if (amount <= balance) return ok_status();
+  return make_error(ErrorCode::insufficient_balance,
+                    "Insufficient balance: available " + format_amount(balance, decimals) + " " + std::string(symbol));
+}
+
 Result<TransferAdmission> admit_transfer(const DecimalAmount& amount, const TransferSource& src) {
   if (src.wallet_status != WalletStatus::active) {
     return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
@@ -66,17 +82,10 @@ Result<TransferAdmission> admit_transfer(const DecimalAmount& amount, const Tran
     return make_error(ErrorCode::invalid_parameter, "amount exceeds the supported ceiling (10^38 - 1 base units)");
   }
   if (parsed.value == 0) return make_error(ErrorCode::invalid_parameter, "amount must be greater than 0");
-  if (parsed.value > src.balance) {
-    return make_error(ErrorCode::insufficient_balance,
-                      "Insufficient balance: available " + format_amount(src.balance, decimals) + " " + src.symbol);
-  }
-  TransferAdmission out;
-  if (!checked_add(src.locked, parsed.value, out.locked_after)) {
-    return make_error(ErrorCode::invalid_parameter, "amount exceeds the supported ceiling");
-  }
-  out.amount = parsed.value;
-  out.balance_after = src.balance - parsed.value;
-  return out;
+  if (auto st = check_available(parsed.value, src.balance, decimals, src.symbol); !st) return st.error();
+  const auto locked = lock_checked({src.balance, src.locked}, parsed.value);
+  if (!locked) return locked.error();
+  return TransferAdmission{parsed.value, locked->balance, locked->locked};
 }
 
 bool is_balanced(const LedgerDelta& delta) {

@@ -65,6 +65,21 @@ struct TransferAdmission {
   Amount locked_after = 0;
 };
 
+// One ledger row's available and locked amounts.
+struct BalanceEntry {
+  Amount balance = 0;
+  Amount locked = 0;
+};
+
+// `amount` (at most e.balance: the caller checked) moved from available to locked, or
+// invalid_parameter "amount exceeds the supported ceiling" when the lock would pass kMaxAmount.
+// Transfers and operation calls lock this way; x402 saturates instead (x402_ledger.hpp).
+Result<BalanceEntry> lock_checked(BalanceEntry e, Amount amount);
+
+// The balance check every lock shares: insufficient_balance "Insufficient balance: available
+// <balance> <symbol>" (balance at `decimals` places) when `amount` exceeds `balance`, ok otherwise.
+Status check_available(Amount amount, Amount balance, unsigned decimals, std::string_view symbol);
+
 // Decides a transfer, first failure wins: wallet_not_active, account_not_active, inactive asset
 // (transaction_failed), the destination verdict, decimals / ceiling / zero (invalid_parameter),
 // balance (insufficient_balance "Insufficient balance: available <balance> <symbol>"), and a lock

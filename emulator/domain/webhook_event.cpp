@@ -100,10 +100,10 @@ std::string make_delivery_id(std::string_view event_id, std::int64_t n) {
 }
 
 std::string_view webhook_operation(const TransactionRecord& tx, EventType type) {
-  if (type == EventType::credited) return "TRANSFER";
-  if (type == EventType::x402_settlement_confirmed) return "X402";
-  if (tx.direction == TxDirection::inbound) return "DEPOSIT";
-  return tx.operation.empty() ? std::string_view("TRANSFER") : std::string_view(tx.operation);
+  if (type == EventType::credited) return to_string(Operation::transfer);
+  if (type == EventType::x402_settlement_confirmed) return to_string(Operation::x402);
+  if (tx.direction == TxDirection::inbound) return "DEPOSIT";  // the webhook's own label, no stored operation
+  return to_string(tx.operation);
 }
 
 std::string render_event_body(const TransactionRecord& tx, EventType type, std::string_view event_id,

@@ -52,11 +52,11 @@ domain::Status Store::add_security_factor(const SecurityFactorRecord& f) {
     auto st = db().use(
         "SELECT factor_id FROM security_factors WHERE client_id = ? AND chain = ? AND address_key = ? AND "
         "factor_type = ?");
-    st->bind(1, f.client_id).bind(2, f.chain).bind(3, f.address_key).bind(4, f.factor_type);
+    st->bind(1, f.client_id).bind(2, f.chain).bind(3, f.address_key).bind(4, domain::to_string(f.factor_type));
     if (st->step()) {
-      return make_error(ErrorCode::conflict, "the client already has a " + f.factor_type +
-                                                 " entry for this address on " + f.chain + " (" + st->column_text(0) +
-                                                 ")");
+      return make_error(ErrorCode::conflict,
+                        "the client already has a " + std::string(domain::to_string(f.factor_type)) +
+                            " entry for this address on " + f.chain + " (" + st->column_text(0) + ")");
     }
   }
   {
@@ -80,7 +80,11 @@ std::vector<SecurityFactorRecord> Store::list_security_factors(std::string_view 
         " WHERE client_id = ?1 AND (?2 = '' OR chain = ?2) AND (?3 = '' OR factor_type = ?3) AND (?4 = '' OR "
         "status = ?4) ORDER BY seq LIMIT ?5");
   }));
-  st->bind(1, client_id).bind(2, f.chain).bind(3, f.factor_type).bind(4, f.status);
+  // "" (no filter, never a stored value) and not an empty view: a null pointer would bind NULL.
+  constexpr std::string_view kAll = "";
+  st->bind(1, client_id).bind(2, f.chain);
+  st->bind(3, f.factor_type ? domain::to_string(*f.factor_type) : kAll);
+  st->bind(4, f.status ? domain::to_string(*f.status) : kAll);
   st->bind(5, kMaxSecurityFactorsPerClient);
   while (st->step()) out.push_back(read_row(kFactorRow, *st));
   return out;
@@ -95,15 +99,16 @@ std::optional<SecurityFactorRecord> Store::find_security_factor(std::string_view
 
 domain::Result<SecurityFactorRecord> Store::set_security_factor_status(std::string_view client_id,
                                                                        std::string_view factor_id,
-                                                                       std::string_view status, std::int64_t now_ms) {
+                                                                       domain::FactorStatus status,
+                                                                       std::int64_t now_ms) {
   auto lock = guard();
   WriteTransaction tx(db());
   auto found = find_security_factor(client_id, factor_id);
   if (!found) return make_error(ErrorCode::not_found, "Security factor not found");
   if (found->status != status) {
     auto st = db().use("UPDATE security_factors SET status = ?, updated_at_ms = ? WHERE factor_id = ?");
-    st->bind(1, status).bind(2, now_ms).bind(3, factor_id).run();
-    found->status = std::string(status);
+    st->bind(1, domain::to_string(status)).bind(2, now_ms).bind(3, factor_id).run();
+    found->status = status;
     found->updated_at_ms = now_ms;
   }
   tx.commit();
@@ -139,13 +144,9 @@ domain::Status Store::check_destination(std::string_view client_id, std::string_
   {
     auto st = db().use(
         "SELECT factor_type FROM security_factors WHERE client_id = ? AND chain = ? AND address_key = ? AND "
-        "status = 'ACTIVE'");
-    st->bind(1, client_id).bind(2, chain).bind(3, address_key);
-    while (st->step()) {
-      const std::string type = st->column_text(0);
-      f.blacklisted |= type == domain::kBlacklist;
-      f.whitelisted |= type == domain::kWhitelist;
-    }
+        "status = ?");
+    st->bind(1, client_id).bind(2, chain).bind(3, address_key).bind(4, domain::to_string(domain::FactorStatus::active));
+    while (st->step()) f = domain::with_factor(f, read_enum<domain::FactorType>(*st, 0));
   }
   bool require = false;
   {

@@ -226,7 +226,9 @@ class Store {
   // At most this many entries per client (add answers invalid_parameter at the cap).
   static constexpr std::int64_t kMaxSecurityFactorsPerClient = 1000;
   struct SecurityFactorFilter {
-    std::string chain, factor_type, status;  // "" matches all
+    std::string chain;                              // "" matches all
+    std::optional<domain::FactorType> factor_type;  // nullopt matches all
+    std::optional<domain::FactorStatus> status;     // nullopt matches all
   };
   // Inserts an entry. not_found for an unknown client, conflict when the client already has an
   // entry of that type for that chain and address key, invalid_parameter at the cap.
@@ -239,7 +241,8 @@ class Store {
   // Sets an entry's status (ACTIVE or INACTIVE) and returns the entry. not_found for unknown ids.
   domain::Result<domain::SecurityFactorRecord> set_security_factor_status(std::string_view client_id,
                                                                           std::string_view factor_id,
-                                                                          std::string_view status, std::int64_t now_ms);
+                                                                          domain::FactorStatus status,
+                                                                          std::int64_t now_ms);
   // not_found for unknown ids.
   domain::Status delete_security_factor(std::string_view client_id, std::string_view factor_id);
   // Whether the client accepts only whitelisted destinations; nullopt for an unknown client.
@@ -258,8 +261,9 @@ class Store {
   // A fixture's settlement record, inserted as it is (no ledger effect). conflict for a taken tx_id.
   domain::Status insert_x402_settlement(const domain::X402SettlementRecord& rec);
   std::optional<domain::X402SettlementRecord> find_x402_settlement(std::string_view client_id, std::string_view tx_id);
-  // Newest first; `status` "" for all.
-  domain::Page<domain::X402SettlementRecord> list_x402_settlements(std::string_view client_id, std::string_view status,
+  // Newest first; `status` nullopt for all.
+  domain::Page<domain::X402SettlementRecord> list_x402_settlements(std::string_view client_id,
+                                                                   std::optional<domain::X402Status> status,
                                                                    const domain::PageRequest& page);
   // EIP-3009 authorizationState: a row for (chain_id, from, nonce) is PROCESSING or SETTLED.
   bool x402_nonce_used(std::int64_t chain_id, std::string_view from_key, std::string_view nonce);

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "emulator/domain/amount.hpp"
+#include "emulator/domain/record_enums.hpp"
 
 namespace paratro::store {
 
@@ -40,7 +42,7 @@ struct WebhookEvent {
 };
 struct WebhookDelivery {
   std::string delivery_id, event_id, client_id, tx_id, event_type;
-  std::string status;  // pending, queued, sending, succeeded, failed
+  domain::DeliveryStatus status = domain::DeliveryStatus::pending;
   std::int64_t attempts = 0;
   std::int64_t next_attempt_ms = -1;
   std::int64_t last_status_code = 0;
@@ -51,7 +53,8 @@ struct WebhookDelivery {
   std::int64_t created_at_ms = 0, updated_at_ms = 0;
 };
 struct WebhookFilter {
-  std::string client_id, tx_id, event_id, event_type, status;
+  std::string client_id, tx_id, event_id, event_type;  // "" matches all
+  std::optional<domain::DeliveryStatus> status;        // nullopt matches all
   int limit = 50;
 };
 
@@ -63,7 +66,7 @@ struct DeliveryJob {
 
 struct DeliveryOutcome {
   std::string delivery_id;
-  std::string status;  // pending (retry at next_attempt_ms), succeeded, failed
+  domain::DeliveryStatus status = domain::DeliveryStatus::pending;  // pending: retry at next_attempt_ms
   std::int64_t next_attempt_ms = -1;
   std::int64_t status_code = 0;
   std::string error;

@@ -3,6 +3,7 @@
 // chain's lifecycle steps (row changes, webhook events, the inbound twin of internal transfers and
 // the settlement's ledger delta).
 #include "emulator/domain/chain_address.hpp"
+#include "emulator/domain/operation_admission.hpp"
 #include "emulator/store/rows.hpp"
 #include "emulator/store/step_batch.hpp"
 #include "emulator/store/store.hpp"
@@ -76,20 +77,19 @@ domain::Result<TransactionRecord> Store::create_operation_call(const OperationCa
   auto lock = guard();
   WriteTransaction tx(db());
   if (auto st = check_reference_id(r.client_id, t.reference_id); !st) return st.error();
-  // The caller's account holding `key` (its wallet and account must be ACTIVE).
-  auto own_account = [&](const std::string& key, std::string_view field) -> domain::Result<std::string> {
+  // The caller's account holding `key`, and its address.
+  auto own_account = [&](const std::string& key, std::string* address) {
+    domain::CallAccount a;
     auto st = db().use(
         "SELECT a.address, w.status, a.status FROM accounts a JOIN wallets w ON w.wallet_id = a.wallet_id "
         "WHERE a.client_id = ? AND a.address_key = ? ORDER BY (a.chain = ?) DESC, a.seq LIMIT 1");
     st->bind(1, r.client_id).bind(2, key).bind(3, r.chain);
-    if (!st->step()) return make_error(ErrorCode::not_found, std::string(field) + " is not an account of this client");
-    if (read_enum<domain::WalletStatus>(*st, 1) != domain::WalletStatus::active) {
-      return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
-    }
-    if (read_enum<domain::AccountStatus>(*st, 2) != domain::AccountStatus::active) {
-      return make_error(ErrorCode::account_not_active, "Account is not in active state");
-    }
-    return st->column_text(0);
+    a.found = st->step();
+    if (!a.found) return a;
+    if (address) *address = st->column_text(0);
+    a.wallet_status = read_enum<domain::WalletStatus>(*st, 1);
+    a.account_status = read_enum<domain::AccountStatus>(*st, 2);
+    return a;
   };
   auto asset_of = [&](const std::string& key, const std::string& symbol) -> std::optional<AssetRecord> {
     auto st = db().use(sql_once(
@@ -98,33 +98,41 @@ domain::Result<TransactionRecord> Store::create_operation_call(const OperationCa
     if (!st->step()) return std::nullopt;
     return read_row(kAssetRow, *st);
   };
-  auto from_address = own_account(r.from_address_key, "from_address");
-  if (!from_address) return from_address.error();
+  // Everything the decision needs (domain/operation_admission.hpp), read in this transaction.
+  domain::OperationCallSource src;
+  src.chain = r.chain;
+  src.out_token = r.out_token;
+  src.in_token = r.in_token;
+  std::string from_address;
+  src.from = own_account(r.from_address_key, &from_address);
   const auto paid = asset_of(r.from_address_key, r.out_symbol);
-  if (!paid || !paid->is_active) {
-    return make_error(ErrorCode::not_found, "no asset registered for token " + r.out_token + " on " + r.chain);
+  src.paid_found = paid.has_value();
+  if (paid) {
+    src.paid_active = paid->is_active;
+    const LedgerEntry e = ledger_get(paid->chain, paid->address_key, paid->symbol);
+    src.paid = {e.balance, e.locked};
   }
-  if (auto receiver = own_account(r.receive_address_key, "receive_address"); !receiver) return receiver.error();
-  if (!asset_of(r.receive_address_key, r.in_symbol)) {
-    return make_error(ErrorCode::not_found,
-                      "no asset registered for token " + r.in_token + " on " + r.chain + " at receive_address");
-  }
+  src.receiver = own_account(r.receive_address_key, nullptr);
+  src.received_found = asset_of(r.receive_address_key, r.in_symbol).has_value();
   // The counterparty the call pays is a destination like a transfer's: the client's blacklist (and
   // whitelist, when it requires one) applies before anything is written.
-  if (auto st = check_destination(r.client_id, r.chain, r.to_address, r.to_address_key); !st) return st.error();
+  src.destination = check_destination(r.client_id, r.chain, r.to_address, r.to_address_key);
+  src.engine_rejects = r.engine_rejects;
+  const auto admitted = domain::admit_operation_call(src, r.out_amount);
+  if (!admitted) return admitted.error();
 
   t.wallet_id = paid->wallet_id;
   t.account_id = paid->account_id;
   t.asset_id = paid->asset_id;
   t.client_id = r.client_id;
   t.chain = r.chain;
-  t.from_address = *from_address;
+  t.from_address = from_address;
   t.to_address = r.to_address;
   t.to_address_key = r.to_address_key;
   t.token_symbol = paid->symbol;
   t.amount = r.out_amount;
   t.decimals = paid->decimals;
-  if (r.engine_rejects) {
+  if (admitted->engine_rejected) {
     // Refused by the engine after the row was written (the reference_id stays used); nothing moved.
     t.status = domain::TxStatus::failed;
     t.failure_reason = "MPC signing failed";
@@ -134,15 +142,7 @@ domain::Result<TransactionRecord> Store::create_operation_call(const OperationCa
     tx.commit();
     return t;
   }
-  LedgerEntry e = ledger_get(paid->chain, paid->address_key, paid->symbol);
-  if (r.out_amount > e.balance) return make_error(ErrorCode::insufficient_balance, "Insufficient balance");
-  Amount locked = 0;
-  if (!domain::checked_add(e.locked, r.out_amount, locked)) {
-    return make_error(ErrorCode::invalid_parameter, "amount exceeds the supported ceiling");
-  }
-  e.balance -= r.out_amount;
-  e.locked = locked;
-  ledger_put(paid->chain, paid->address_key, paid->symbol, e);
+  ledger_put(paid->chain, paid->address_key, paid->symbol, {admitted->paid_after.balance, admitted->paid_after.locked});
   insert_transaction(t);
   auto st = db().use("INSERT INTO operation_legs(tx_id, chain, address_key, symbol, amount) VALUES (?,?,?,?,?)");
   st->bind(1, t.tx_id)

@@ -2,11 +2,17 @@
 // claimed and settled by the dispatcher, and the queries behind /_sandbox/webhooks/*. Part of Store
 // (see store.hpp); every method takes mu_ like the rest.
 #include "emulator/domain/webhook_event.hpp"
+#include "emulator/store/row_codec.hpp"
 #include "emulator/store/store.hpp"
 
 namespace paratro::store {
 
+using domain::DeliveryStatus;
+
 namespace {
+
+// A delivery state as SQL binds it: the states are spelled only in record_enums.hpp.
+std::string_view state(DeliveryStatus s) { return domain::to_string(s); }
 
 #define DELIVERY_COLUMNS                                                                                     \
   "d.delivery_id, d.event_id, d.client_id, d.tx_id, e.event_type, d.status, d.attempts, d.next_attempt_ms, " \
@@ -20,7 +26,7 @@ Store::WebhookDelivery read_delivery(Statement& s) {
   d.client_id = s.column_text(2);
   d.tx_id = s.column_text(3);
   d.event_type = s.column_text(4);
-  d.status = s.column_text(5);
+  d.status = read_enum<DeliveryStatus>(s, 5);
   d.attempts = s.column_int(6);
   d.next_attempt_ms = s.column_int(7);
   d.last_status_code = s.column_int(8);
@@ -126,14 +132,14 @@ Store::WebhookDelivery Store::insert_delivery(const WebhookEvent& e, std::int64_
   d.client_id = e.client_id;
   d.tx_id = e.tx_id;
   d.event_type = e.event_type;
-  d.status = "pending";
+  d.status = DeliveryStatus::pending;
   d.next_attempt_ms = now_ms;
   d.created_at_ms = d.updated_at_ms = now_ms;
   auto st = db().use(
       "INSERT INTO webhook_deliveries(delivery_id, event_id, client_id, tx_id, status, next_attempt_ms, "
-      "created_at_ms, updated_at_ms) VALUES (?,?,?,?,'pending',?,?,?)");
-  st->bind(1, d.delivery_id).bind(2, d.event_id).bind(3, d.client_id).bind(4, d.tx_id);
-  st->bind(5, now_ms).bind(6, now_ms).bind(7, now_ms).run();
+      "created_at_ms, updated_at_ms) VALUES (?,?,?,?,?,?,?,?)");
+  st->bind(1, d.delivery_id).bind(2, d.event_id).bind(3, d.client_id).bind(4, d.tx_id).bind(5, state(d.status));
+  st->bind(6, now_ms).bind(7, now_ms).bind(8, now_ms).run();
   return d;
 }
 
@@ -156,7 +162,7 @@ std::pair<std::vector<Store::WebhookDelivery>, std::int64_t> Store::list_webhook
   w.add("d.tx_id", f.tx_id);
   w.add("d.event_id", f.event_id);
   w.add("e.event_type", f.event_type);
-  w.add("d.status", f.status);
+  w.add("d.status", f.status ? std::string(state(*f.status)) : std::string());
   const std::string from = " FROM webhook_deliveries d JOIN webhook_events e ON e.event_id = d.event_id";
   return filtered_rows(db(), "SELECT COUNT(*)" + from + w.sql,
                        "SELECT " DELIVERY_COLUMNS + from + w.sql + " ORDER BY d.seq DESC LIMIT ?", w, f.limit,
@@ -191,7 +197,7 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
       "e.event_type "
       "FROM webhook_deliveries d JOIN webhook_events e ON e.event_id = d.event_id "
       "LEFT JOIN clients c ON c.client_id = d.client_id "
-      "WHERE d.status = 'pending' AND d.next_attempt_ms <= ?";
+      "WHERE d.status = ? AND d.next_attempt_ms <= ?";
   if (!skip_clients.empty()) {
     sql += " AND d.client_id NOT IN (";
     for (std::size_t i = 0; i < skip_clients.size(); ++i) sql += i ? ",?" : "?";
@@ -203,6 +209,7 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
     auto cached = db().use(sql);
     Statement& st = *cached;
     int i = 1;
+    st.bind(i++, state(DeliveryStatus::pending));
     st.bind(i++, now_ms);
     for (const auto& c : skip_clients) st.bind(i++, c);
     st.bind(i, static_cast<std::int64_t>(limit));
@@ -223,8 +230,8 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
   // Still under mu_, so nothing changed these rows since the read.
   WriteTransaction tx(db());
   for (const auto& j : jobs) {
-    auto st = db().use("UPDATE webhook_deliveries SET status = 'queued' WHERE delivery_id = ?");
-    st->bind(1, j.delivery_id).run();
+    auto st = db().use("UPDATE webhook_deliveries SET status = ? WHERE delivery_id = ?");
+    st->bind(1, state(DeliveryStatus::queued)).bind(2, j.delivery_id).run();
   }
   tx.commit();
   return jobs;
@@ -233,8 +240,9 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
 int Store::release_claimed_deliveries() {
   auto lock = guard();
   WriteTransaction tx(db());
-  auto st = db().use("UPDATE webhook_deliveries SET status = 'pending' WHERE status IN ('queued', 'sending')");
-  st->run();
+  auto st = db().use("UPDATE webhook_deliveries SET status = ? WHERE status IN (?, ?)");
+  st->bind(1, state(DeliveryStatus::pending)).bind(2, state(DeliveryStatus::queued));
+  st->bind(3, state(DeliveryStatus::sending)).run();
   const auto n = static_cast<int>(db().changes());
   tx.commit();
   return n;
@@ -246,15 +254,15 @@ void Store::record_delivery_progress(const std::vector<std::string>& launched,
   auto lock = guard();
   WriteTransaction tx(db());
   for (const auto& id : launched) {
-    auto st = db().use("UPDATE webhook_deliveries SET status = 'sending' WHERE delivery_id = ? AND status = 'queued'");
-    st->bind(1, id).run();
+    auto st = db().use("UPDATE webhook_deliveries SET status = ? WHERE delivery_id = ? AND status = ?");
+    st->bind(1, state(DeliveryStatus::sending)).bind(2, id).bind(3, state(DeliveryStatus::queued)).run();
   }
   for (const auto& o : outcomes) {
     auto st = db().use(
         "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_ms = ?, "
         "last_status_code = ?, last_error = ?, last_latency_ms = ?, last_attempt_at_ms = ?, last_url = ?, "
         "updated_at_ms = ? WHERE delivery_id = ?");
-    st->bind(1, o.status).bind(2, o.next_attempt_ms).bind(3, o.status_code).bind(4, o.error);
+    st->bind(1, state(o.status)).bind(2, o.next_attempt_ms).bind(3, o.status_code).bind(4, o.error);
     st->bind(5, o.latency_ms).bind(6, o.attempted_at_ms).bind(7, o.url).bind(8, o.attempted_at_ms);
     st->bind(9, o.delivery_id).run();
   }
@@ -300,8 +308,9 @@ std::int64_t Store::prune_webhook_events(std::int64_t keep) {
   {
     auto st = db().use(
         "DELETE FROM webhook_events WHERE seq <= ? AND event_id NOT IN "
-        "(SELECT event_id FROM webhook_deliveries WHERE status IN ('pending', 'queued', 'sending'))");
-    st->bind(1, cutoff).run();
+        "(SELECT event_id FROM webhook_deliveries WHERE status IN (?, ?, ?))");
+    st->bind(1, cutoff).bind(2, state(DeliveryStatus::pending)).bind(3, state(DeliveryStatus::queued));
+    st->bind(4, state(DeliveryStatus::sending)).run();
   }
   const std::int64_t n = db().changes();
   if (n > 0) {
@@ -316,7 +325,8 @@ std::int64_t Store::prune_webhook_events(std::int64_t keep) {
 
 std::int64_t Store::next_delivery_due_ms() {
   auto lock = guard();
-  auto st = db().use("SELECT MIN(next_attempt_ms) FROM webhook_deliveries WHERE status = 'pending'");
+  auto st = db().use("SELECT MIN(next_attempt_ms) FROM webhook_deliveries WHERE status = ?");
+  st->bind(1, state(DeliveryStatus::pending));
   if (!st->step() || st->column_is_null(0)) return -1;
   return st->column_int(0);
 }

@@ -2,10 +2,10 @@
 // x402_resource_store.cpp): the sign lock, settlement with its X402_SETTLE transaction and the ledger effects of that
 // transaction's steps, expiry of unsettled authorizations. Part of Store (see store.hpp); every
 // method takes mu_ like the rest.
-#include <cassert>
 #include <limits>
 
 #include "emulator/domain/webhook_event.hpp"
+#include "emulator/domain/x402_ledger.hpp"
 #include "emulator/store/rows.hpp"
 #include "emulator/store/store.hpp"
 
@@ -58,23 +58,19 @@ void insert_x402(Database& db, const Rec& rec) {
   st->run();
 }
 
-// Moves `amount` (at most the balance: the caller checked) from the entry's balance to its lock. The
-// entry's total is unchanged, unless the lock saturates at kMaxAmount. A template so that it can take
-// Store's private LedgerEntry.
-template <typename Entry>
-void lock_amount(Entry& e, Amount amount) {
-  assert(amount <= e.balance);
-  [[maybe_unused]] const Amount total = e.balance + e.locked;  // < 2^128: both are at most kMaxAmount
-  e.balance -= amount;
-  if (!domain::checked_add(e.locked, amount, e.locked)) e.locked = domain::kMaxAmount;
-  assert(e.balance + e.locked == total || e.locked == domain::kMaxAmount);
-}
+using domain::X402Status;
 
-// The settlement status a step of the X402_SETTLE transaction means.
-std::string_view settlement_status(domain::TxStatus tx_status) {
-  if (tx_status == domain::TxStatus::confirmed) return "SETTLED";
-  if (tx_status == domain::TxStatus::failed) return "FAILED";
-  return "PROCESSING";
+// The SQL of "the nonce is taken": a PROCESSING or SETTLED record holds it (EIP-3009
+// authorizationState). The states are bound from the enum, never spelled in SQL.
+constexpr const char* kNonceTakenSql =
+    "SELECT 1 FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? "
+    "AND status IN (?, ?) LIMIT 1";
+
+bool nonce_taken(Database& db, std::int64_t chain_id, std::string_view from_key, std::string_view nonce) {
+  auto st = db.use(kNonceTakenSql);
+  st->bind(1, chain_id).bind(2, from_key).bind(3, nonce);
+  st->bind(4, domain::to_string(X402Status::processing)).bind(5, domain::to_string(X402Status::settled));
+  return st->step();
 }
 
 }  // namespace
@@ -93,29 +89,26 @@ std::optional<domain::AssetRecord> Store::find_client_asset(std::string_view cli
 domain::Status Store::create_x402_authorization(const X402SettlementRecord& rec) {
   auto lock = guard();
   WriteTransaction tx(db());
+  domain::X402SignSource src;
+  src.chain = rec.chain;
   {
     auto st = db().use(
         "SELECT w.status, a.status, s.is_active FROM assets s JOIN accounts a ON a.account_id = s.account_id "
         "JOIN wallets w ON w.wallet_id = s.wallet_id "
         "WHERE s.client_id = ? AND s.address_key = ? AND s.chain = ? AND s.symbol = 'USDC'");
     st->bind(1, rec.client_id).bind(2, rec.from_key).bind(3, rec.chain);
-    if (!st->step()) return make_error(ErrorCode::not_found, "No USDC asset found for from_address on " + rec.chain);
-    if (read_enum<domain::WalletStatus>(*st, 0) != domain::WalletStatus::active) {
-      return make_error(ErrorCode::wallet_not_active, "Wallet is not in active state");
+    src.asset_found = st->step();
+    if (src.asset_found) {
+      src.wallet_status = read_enum<domain::WalletStatus>(*st, 0);
+      src.account_status = read_enum<domain::AccountStatus>(*st, 1);
+      src.asset_active = st->column_int(2) != 0;
     }
-    if (read_enum<domain::AccountStatus>(*st, 1) != domain::AccountStatus::active) {
-      return make_error(ErrorCode::account_not_active, "Account is not in active state");
-    }
-    if (st->column_int(2) == 0) return make_error(ErrorCode::not_found, "The USDC asset of from_address is not active");
   }
-  LedgerEntry e = ledger_get(rec.chain, rec.from_key, "USDC");
-  if (rec.amount > e.balance) {
-    return make_error(ErrorCode::insufficient_balance,
-                      "Insufficient balance: available " +
-                          domain::format_amount(e.balance, static_cast<unsigned>(rec.decimals)) + " USDC");
-  }
-  lock_amount(e, rec.amount);
-  ledger_put(rec.chain, rec.from_key, "USDC", e);
+  const LedgerEntry e = ledger_get(rec.chain, rec.from_key, "USDC");
+  src.entry = {e.balance, e.locked};
+  const auto admitted = domain::admit_x402_sign(src, rec.amount, static_cast<unsigned>(rec.decimals));
+  if (!admitted) return admitted.error();
+  ledger_put(rec.chain, rec.from_key, "USDC", {admitted->balance, admitted->locked});
   insert_x402(db(), rec);
   tx.commit();
   return domain::ok_status();
@@ -142,9 +135,12 @@ std::optional<X402SettlementRecord> Store::find_x402_settlement(std::string_view
   return read_row(kX402Row, *st);
 }
 
-domain::Page<X402SettlementRecord> Store::list_x402_settlements(std::string_view client_id, std::string_view status,
+domain::Page<X402SettlementRecord> Store::list_x402_settlements(std::string_view client_id,
+                                                                std::optional<X402Status> filter,
                                                                 const domain::PageRequest& p) {
   auto lock = guard();
+  // "" (no filter) is never a stored state.
+  const std::string_view status = filter ? domain::to_string(*filter) : std::string_view("");
   domain::Page<X402SettlementRecord> page;
   const std::int64_t offset = (p.page - 1) * p.page_size;
   {
@@ -165,11 +161,7 @@ domain::Page<X402SettlementRecord> Store::list_x402_settlements(std::string_view
 
 bool Store::x402_nonce_used(std::int64_t chain_id, std::string_view from_key, std::string_view nonce) {
   auto lock = guard();
-  auto st = db().use(
-      "SELECT 1 FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? "
-      "AND status IN ('PROCESSING', 'SETTLED') LIMIT 1");
-  st->bind(1, chain_id).bind(2, from_key).bind(3, nonce);
-  return st->step();
+  return nonce_taken(db(), chain_id, from_key, nonce);
 }
 
 std::optional<Amount> Store::x402_payer_balance(std::string_view chain, std::int64_t chain_id,
@@ -177,10 +169,9 @@ std::optional<Amount> Store::x402_payer_balance(std::string_view chain, std::int
   auto lock = guard();
   if (!owner_of(from_key, chain)) return std::nullopt;
   Amount available = ledger_get(chain, from_key, "USDC").balance;
-  auto st = db().use(
-      "SELECT locked FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? AND status = "
-      "'X402_SIGNED'");
-  st->bind(1, chain_id).bind(2, from_key).bind(3, nonce);
+  auto st =
+      db().use("SELECT locked FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? AND status = ?");
+  st->bind(1, chain_id).bind(2, from_key).bind(3, nonce).bind(4, domain::to_string(X402Status::signed_));
   while (st->step()) domain::checked_add(available, read_amount(*st, 0), available);
   return available;
 }
@@ -189,47 +180,37 @@ Store::X402SettleOutcome Store::settle_x402(X402SettlementRecord rec, domain::Tr
   auto lock = guard();
   WriteTransaction tx(db());
   X402SettleOutcome out;
-  {
+  domain::X402SettleSource src;
+  src.nonce_used = nonce_taken(db(), rec.chain_id, rec.from_key, rec.nonce);
+  src.payer_owned = !src.nonce_used && owner_of(rec.from_key, rec.chain).has_value();
+  if (src.payer_owned) {
     auto st = db().use(
-        "SELECT 1 FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? "
-        "AND status IN ('PROCESSING', 'SETTLED') LIMIT 1");
+        "SELECT tx_id FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? "
+        "AND status = ? AND locked = ? LIMIT 1");
     st->bind(1, rec.chain_id).bind(2, rec.from_key).bind(3, rec.nonce);
-    if (st->step()) {
-      out.error_reason = "invalid_exact_evm_nonce_already_used";
-      return out;
-    }
+    st->bind(4, domain::to_string(X402Status::signed_)).bind(5, domain::to_base_units_string(rec.amount));
+    if (st->step()) src.signed_id = st->column_text(0);
+    const LedgerEntry e = ledger_get(rec.chain, rec.from_key, "USDC");
+    src.payer = {e.balance, e.locked};
   }
-  const auto payer = owner_of(rec.from_key, rec.chain);
-  rec.payer_owned = payer.has_value();
-  if (payer) {
-    std::optional<std::string> sign_id;
-    {
-      auto st = db().use(
-          "SELECT tx_id FROM x402_settlements WHERE chain_id = ? AND from_key = ? AND nonce = ? "
-          "AND status = 'X402_SIGNED' AND locked = ? LIMIT 1");
-      st->bind(1, rec.chain_id)
-          .bind(2, rec.from_key)
-          .bind(3, rec.nonce)
-          .bind(4, domain::to_base_units_string(rec.amount));
-      if (st->step()) sign_id = st->column_text(0);
-    }
-    if (sign_id) {
-      // The authorization the emulator signed: its lock becomes the settlement's.
-      auto st = db().use(
-          "UPDATE x402_settlements SET status = 'PROCESSING', locked = '0', settle_tx_id = ?, expires_at_ms = NULL, "
-          "updated_at_ms = ? WHERE tx_id = ?");
-      st->bind(1, rec.tx_id).bind(2, rec.created_at_ms).bind(3, *sign_id).run();
-    } else {
-      LedgerEntry e = ledger_get(rec.chain, rec.from_key, "USDC");
-      if (rec.amount > e.balance) {
-        out.error_reason = "insufficient_funds";
-        return out;
-      }
-      lock_amount(e, rec.amount);
-      ledger_put(rec.chain, rec.from_key, "USDC", e);
-    }
-    rec.locked = rec.amount;
+  const auto decided = domain::decide_x402_settle(src, rec.amount);
+  if (!decided.error_reason.empty()) {
+    out.error_reason = decided.error_reason;
+    return out;
   }
+  if (decided.consume_signed_id) {
+    // The authorization the emulator signed: its lock becomes the settlement's.
+    auto st = db().use(
+        "UPDATE x402_settlements SET status = ?, locked = '0', settle_tx_id = ?, expires_at_ms = NULL, "
+        "updated_at_ms = ? WHERE tx_id = ?");
+    st->bind(1, domain::to_string(X402Status::processing)).bind(2, rec.tx_id).bind(3, rec.created_at_ms);
+    st->bind(4, *decided.consume_signed_id).run();
+  }
+  if (decided.payer_after) {
+    ledger_put(rec.chain, rec.from_key, "USDC", {decided.payer_after->balance, decided.payer_after->locked});
+  }
+  rec.payer_owned = src.payer_owned;
+  rec.locked = decided.locked;
   // The transaction is the caller's: on its payer account, else its payee account, else on none.
   for (const std::string* key : {&rec.from_key, &rec.to_key}) {
     auto st = db().use(
@@ -254,7 +235,7 @@ Store::X402SettleOutcome Store::settle_x402(X402SettlementRecord rec, domain::Tr
   t.decimals = rec.decimals;
   t.origin = domain::TxOrigin::x402;
   t.transaction_type = domain::TxType::x402_settle;
-  t.operation = "X402";
+  t.operation = domain::Operation::x402;
   insert_transaction(t);
   insert_x402(db(), rec);
   tx.commit();
@@ -274,32 +255,21 @@ void Store::apply_x402_step(const TxUpdate& u) {
   if (!rec) return;
   {
     auto st = db().use("UPDATE x402_settlements SET status = ?, updated_at_ms = ? WHERE tx_id = ? OR settle_tx_id = ?");
-    st->bind(1, settlement_status(t.status)).bind(2, t.updated_at_ms).bind(3, t.tx_id).bind(4, t.tx_id).run();
+    st->bind(1, domain::to_string(domain::settlement_status(t.status)))
+        .bind(2, t.updated_at_ms)
+        .bind(3, t.tx_id)
+        .bind(4, t.tx_id)
+        .run();
   }
   if (u.settle == Settlement::none) return;
   {
     auto st = db().use("UPDATE x402_settlements SET locked = '0' WHERE tx_id = ?");
     st->bind(1, t.tx_id).run();
   }
-  if (rec->payer_owned) {
-    LedgerEntry from = ledger_get(rec->chain, rec->from_key, "USDC");
-    from.locked = from.locked >= rec->locked ? from.locked - rec->locked : 0;
-    if (u.settle == Settlement::fail && !domain::checked_add(from.balance, rec->locked, from.balance)) {
-      from.balance = domain::kMaxAmount;
-    }
-    ledger_put(rec->chain, rec->from_key, "USDC", from);
-  }
-  if (u.settle != Settlement::confirm) return;
-  // An external payer's USDC enters the emulator's world; an external payee's leaves it.
-  const auto payee = owner_of(rec->to_key, rec->chain);
-  if (!rec->payer_owned) supply_add(rec->chain, "USDC", rec->amount, 0);
-  if (!payee) {
-    supply_add(rec->chain, "USDC", 0, rec->amount);
-    return;
-  }
-  LedgerEntry to = ledger_get(rec->chain, rec->to_key, "USDC");
-  if (!domain::checked_add(to.balance, rec->amount, to.balance)) to.balance = domain::kMaxAmount;
-  ledger_put(rec->chain, rec->to_key, "USDC", to);
+  // The domain decides what the step moves (x402_ledger.hpp); the payee matters only on confirm.
+  const auto payee = u.settle == Settlement::confirm ? owner_of(rec->to_key, rec->chain) : std::nullopt;
+  apply_ledger_delta(domain::settle_x402_step(*rec, u.settle, payee.has_value()));
+  if (!payee) return;
 
   // x402.settlement.confirmed to the seller: the settlement as its INBOUND credit, in the shape of
   // the seller's API version.
@@ -340,25 +310,23 @@ int Store::expire_x402_authorizations(std::int64_t now_ms) {
     auto st = db().use(sql_once([] {
       return select_x402(
           " WHERE expires_at_ms IS NOT NULL AND expires_at_ms <= ? "
-          "AND status = 'X402_SIGNED' ORDER BY expires_at_ms, seq");
+          "AND status = ? ORDER BY expires_at_ms, seq");
     }));
-    st->bind(1, now_ms);
+    st->bind(1, now_ms).bind(2, domain::to_string(X402Status::signed_));
     while (st->step()) due.push_back(read_row(kX402Row, *st));
   }
   if (due.empty()) return 0;
   WriteTransaction tx(db());
   for (const auto& r : due) {
     if (r.locked > 0) {
-      LedgerEntry e = ledger_get(r.chain, r.from_key, "USDC");
-      const Amount released = std::min(e.locked, r.locked);
-      e.locked -= released;
-      if (!domain::checked_add(e.balance, released, e.balance)) e.balance = domain::kMaxAmount;
-      ledger_put(r.chain, r.from_key, "USDC", e);
+      const LedgerEntry e = ledger_get(r.chain, r.from_key, "USDC");
+      const auto released = domain::release_lock({e.balance, e.locked}, r.locked);
+      ledger_put(r.chain, r.from_key, "USDC", {released.balance, released.locked});
     }
     auto st = db().use(
-        "UPDATE x402_settlements SET status = 'EXPIRED', locked = '0', expires_at_ms = NULL, updated_at_ms = ? "
+        "UPDATE x402_settlements SET status = ?, locked = '0', expires_at_ms = NULL, updated_at_ms = ? "
         "WHERE tx_id = ?");
-    st->bind(1, r.expires_at_ms).bind(2, r.tx_id).run();
+    st->bind(1, domain::to_string(X402Status::expired)).bind(2, r.expires_at_ms).bind(3, r.tx_id).run();
   }
   tx.commit();
   return static_cast<int>(due.size());

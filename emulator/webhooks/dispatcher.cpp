@@ -248,16 +248,16 @@ void Dispatcher::Impl::on_result(Job job, std::string url, HttpResult r) {
     o.url = std::move(url);
     const std::int64_t attempt = job.job.attempts + 1;
     if (r.status >= 200 && r.status <= 299) {
-      o.status = "succeeded";
+      o.status = domain::DeliveryStatus::succeeded;
       ++counters_.succeeded;
     } else {
       o.error = !r.error.empty() ? r.error : "HTTP " + std::to_string(r.status);
       if (!r.body_excerpt.empty()) o.error += ": " + r.body_excerpt;
       if (attempt >= options_.retry.max_attempts) {
-        o.status = "failed";
+        o.status = domain::DeliveryStatus::failed;
         ++counters_.failed;
       } else {
-        o.status = "pending";
+        o.status = domain::DeliveryStatus::pending;
         const bool honour = r.status == 429 || r.status == 503;
         o.next_attempt_ms =
             o.attempted_at_ms + retry_delay_ms(options_.retry, attempt, o.delivery_id, honour ? r.retry_after_s : -1);
@@ -277,7 +277,7 @@ void Dispatcher::Impl::report_failure(const store::Store::DeliveryJob& job,
   std::string line = "webhook " + job.event_type + " " + job.event_id + " (delivery " + job.delivery_id + ", attempt " +
                      std::to_string(job.attempts + 1) + "/" + std::to_string(options_.retry.max_attempts) + ") to " +
                      (o.url.empty() ? std::string("(no URL)") : o.url) + " failed: " + o.error;
-  if (o.status == "failed") {
+  if (o.status == domain::DeliveryStatus::failed) {
     line += "; giving up";
   } else {
     line += "; next attempt at " + domain::format_rfc3339(o.next_attempt_ms) + " (virtual time)";

@@ -201,5 +201,11 @@ def test_settlements_pagination_and_status_filter(world):
     assert [s["tx_id"] for s in page1["data"] + page2["data"]] == ids[::-1]
     assert seller.get("/api/v1/x402/settlements", params={"status": "PROCESSING"})["total"] == 3
     assert seller.get("/api/v1/x402/settlements", params={"status": "SETTLED"})["total"] == 0
+    # The filter is case-insensitive; "" lists all; a state no record can be in matches nothing.
+    assert seller.get("/api/v1/x402/settlements", params={"status": "processing"})["total"] == 3
+    assert seller.get("/api/v1/x402/settlements", params={"status": ""})["total"] == 3
+    for state in ("PENDING", "bogus"):
+        assert seller.get("/api/v1/x402/settlements", params={"status": state}) == {
+            "data": [], "total": 0, "has_more": False}
     r = seller.req("GET", "/api/v1/x402/settlements", params={"page": -1})
     assert r.status_code == 400

@@ -22,12 +22,12 @@ void write_factor(JsonWriter& w, const domain::SecurityFactorRecord& f) {
   w.begin_object()
       .field("factor_id", f.factor_id)
       .field("client_id", f.client_id)
-      .field("factor_type", f.factor_type)
+      .field("factor_type", domain::to_string(f.factor_type))
       .field("chain", f.chain)
       .field("address", f.address)
       .field("label", f.label)
       .field("reason", f.reason)
-      .field("status", f.status)
+      .field("status", domain::to_string(f.status))
       .field("created_at", domain::format_rfc3339(f.created_at_ms))
       .field("updated_at", domain::format_rfc3339(f.updated_at_ms))
       .end_object();
@@ -39,9 +39,10 @@ ApiResponse factor_response(int status, const domain::SecurityFactorRecord& f) {
   return json_response(status, w.take());
 }
 
-domain::Status check_enum(std::string_view field, std::string_view value, bool (*valid)(std::string_view),
-                          std::string_view allowed) {
-  if (valid(value)) return domain::ok_status();
+// `value` as an E, or invalid_parameter "<field> must be <allowed>, got "<value>"".
+template <domain::NamedEnum E>
+domain::Result<E> parse_field(std::string_view field, std::string_view value, std::string_view allowed) {
+  if (auto v = domain::parse_enum<E>(value)) return *v;
   return domain::make_error(ErrorCode::invalid_parameter, std::string(field) + " must be " + std::string(allowed) +
                                                               ", got \"" + std::string(value) + "\"");
 }
@@ -57,14 +58,14 @@ ApiResponse list_factors(Services& s, const ApiRequest& r, std::string_view clie
     f.chain = std::string((*resolved)->name);
   }
   if (const std::string* type = r.query_param("factor_type")) {
-    if (auto st = check_enum("factor_type", *type, domain::is_factor_type, kTypes); !st)
-      return error_response(st.error());
-    f.factor_type = *type;
+    auto parsed = parse_field<domain::FactorType>("factor_type", *type, kTypes);
+    if (!parsed) return error_response(parsed.error());
+    f.factor_type = *parsed;
   }
   if (const std::string* status = r.query_param("status")) {
-    if (auto st = check_enum("status", *status, domain::is_factor_status, kStatuses); !st)
-      return error_response(st.error());
-    f.status = *status;
+    auto parsed = parse_field<domain::FactorStatus>("status", *status, kStatuses);
+    if (!parsed) return error_response(parsed.error());
+    f.status = *parsed;
   }
   const auto items = s.store.list_security_factors(client_id, f);
   JsonWriter w;
@@ -94,12 +95,11 @@ ApiResponse add_factor(Services& s, const ApiRequest& r, std::string_view client
   if (!reason) return error_response(reason.error());
   auto status = optional_string(*body, "status");
   if (!status) return error_response(status.error());
-  if (auto st = check_enum("factor_type", *type, domain::is_factor_type, kTypes); !st)
-    return error_response(st.error());
-  const std::string status_value = status->value_or(std::string(domain::kFactorActive));
-  if (auto st = check_enum("status", status_value, domain::is_factor_status, kStatuses); !st) {
-    return error_response(st.error());
-  }
+  const auto type_value = parse_field<domain::FactorType>("factor_type", *type, kTypes);
+  if (!type_value) return error_response(type_value.error());
+  auto status_value = status->has_value() ? parse_field<domain::FactorStatus>("status", **status, kStatuses)
+                                          : domain::Result<domain::FactorStatus>(domain::FactorStatus::active);
+  if (!status_value) return error_response(status_value.error());
   for (auto [field, value, max] :
        {std::tuple<const char*, std::string_view, std::size_t>{"address", *address, kMaxAddress},
         {"label", label->has_value() ? std::string_view(**label) : std::string_view(), kMaxLabel},
@@ -115,13 +115,13 @@ ApiResponse add_factor(Services& s, const ApiRequest& r, std::string_view client
   domain::SecurityFactorRecord f;
   f.factor_id = domain::make_id("sf_", now, s.rng);
   f.client_id = std::string(client_id);
-  f.factor_type = *type;
+  f.factor_type = *type_value;
   f.chain = std::string((*chain)->name);
   f.address = *address;
   f.address_key = *key;
   f.label = label->value_or("");
   f.reason = reason->value_or("");
-  f.status = status_value;
+  f.status = *status_value;
   f.created_at_ms = f.updated_at_ms = now;
   if (auto st = s.store.add_security_factor(f); !st) return error_response(st.error());
   return factor_response(201, f);
@@ -155,9 +155,9 @@ ApiResponse sandbox_security_factor(Services& s, const ApiRequest& r, std::strin
   if (auto st = check_known_fields(*body, {"status"}); !st) return error_response(st.error());
   auto status = required_string(*body, "status");
   if (!status) return error_response(status.error());
-  if (auto st = check_enum("status", *status, domain::is_factor_status, kStatuses); !st)
-    return error_response(st.error());
-  auto f = s.store.set_security_factor_status(client_id, factor_id, *status, s.clock.now_ms());
+  const auto status_value = parse_field<domain::FactorStatus>("status", *status, kStatuses);
+  if (!status_value) return error_response(status_value.error());
+  auto f = s.store.set_security_factor_status(client_id, factor_id, *status_value, s.clock.now_ms());
   if (!f) return error_response(f.error());
   return factor_response(200, *f);
 }

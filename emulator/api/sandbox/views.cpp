@@ -164,7 +164,7 @@ ApiResponse sandbox_transaction_view(Services& s, std::string_view tx_id) {
   w.begin_object().key("transaction");
   write_transaction(w, *t);
   w.field("required_confirmations", required_confirmations(s, t->chain))
-      .field("operation", t->operation)
+      .field("operation", domain::to_string(t->operation))
       .key("webhook_events")
       .begin_array();
   for (const auto& e : events) write_event(w, e);

@@ -36,10 +36,11 @@ void write_delivery(JsonWriter& w, const store::Store::WebhookDelivery& d) {
       .field("event_type", d.event_type)
       .field("tx_id", d.tx_id)
       .field("client_id", d.client_id)
-      .field("status", d.status)
+      .field("status", domain::to_string(d.status))
       .field("attempts", d.attempts);
   // Rounded up to the second, so advancing the clock to this instant is sure to release it.
-  time_or_null("next_attempt_at", d.status == "pending" ? (d.next_attempt_ms + 999) / 1000 * 1000 : -1);
+  time_or_null("next_attempt_at",
+               d.status == domain::DeliveryStatus::pending ? (d.next_attempt_ms + 999) / 1000 * 1000 : -1);
   w.key("last_status_code");
   if (d.last_status_code > 0) {
     w.num(d.last_status_code);
@@ -82,11 +83,12 @@ domain::Result<store::Store::WebhookFilter> read_filter(const ApiRequest& r) {
   f.tx_id = text("tx_id");
   f.event_id = text("event_id");
   f.event_type = text("event_type");
-  f.status = text("status");
-  static constexpr std::string_view kStatuses[] = {"", "pending", "queued", "sending", "succeeded", "failed"};
-  if (std::find(std::begin(kStatuses), std::end(kStatuses), f.status) == std::end(kStatuses)) {
-    return domain::make_error(ErrorCode::invalid_parameter,
-                              "status must be one of pending, queued, sending, succeeded, failed");
+  if (const std::string status = text("status"); !status.empty()) {
+    f.status = domain::parse_enum<domain::DeliveryStatus>(status);
+    if (!f.status) {
+      return domain::make_error(ErrorCode::invalid_parameter,
+                                "status must be one of pending, queued, sending, succeeded, failed");
+    }
   }
   if (const std::string* v = r.query_param("limit")) {
     std::int64_t n = 0;

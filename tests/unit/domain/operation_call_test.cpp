@@ -79,12 +79,13 @@ std::string tag_of(const d::Error& e) {
 }  // namespace
 
 TEST_CASE("operations policy: allows, text form and its round trip") {
-  d::OperationsPolicy p{{"PROGRAM_CALL", "CONTRACT_CALL", "PROGRAM_CALL"}, {"solana"}};
+  using Op = d::Operation;
+  d::OperationsPolicy p{{Op::program_call, Op::contract_call, Op::program_call}, {"solana"}};
   d::normalise_operations_policy(p);
-  CHECK(p.operations == std::vector<std::string>{"CONTRACT_CALL", "PROGRAM_CALL"});
-  CHECK(p.allows("PROGRAM_CALL", "solana"));
-  CHECK_FALSE(p.allows("CONTRACT_CALL", "ethereum"));
-  CHECK_FALSE(p.allows("TRANSFER", "solana"));
+  CHECK(p.operations == std::vector<Op>{Op::contract_call, Op::program_call});  // by name
+  CHECK(p.allows(Op::program_call, "solana"));
+  CHECK_FALSE(p.allows(Op::contract_call, "ethereum"));
+  CHECK_FALSE(p.allows(Op::transfer, "solana"));
   CHECK(d::encode_operations_policy(p) == "CONTRACT_CALL,PROGRAM_CALL|solana");
   auto back = d::decode_operations_policy("CONTRACT_CALL,PROGRAM_CALL|solana");
   REQUIRE(back);
@@ -93,16 +94,17 @@ TEST_CASE("operations policy: allows, text form and its round trip") {
 
   auto all_chains = d::decode_operations_policy("CONTRACT_CALL|");
   REQUIRE(all_chains);
-  CHECK(all_chains->allows("CONTRACT_CALL", "base"));
+  CHECK(all_chains->allows(Op::contract_call, "base"));
   auto none = d::decode_operations_policy("");
   REQUIRE(none);
-  CHECK_FALSE(none->allows("PROGRAM_CALL", "solana"));
+  CHECK_FALSE(none->allows(Op::program_call, "solana"));
   CHECK(d::encode_operations_policy(d::OperationsPolicy{}).empty());
-  for (std::string bad : {"PROGRAM_CALL", "SWAP|", "|solana", "PROGRAM_CALL,|", "PROGRAM_CALL|solana,"}) {
+  for (std::string bad :
+       {"PROGRAM_CALL", "SWAP|", "TRANSFER|", "X402|", "|solana", "PROGRAM_CALL,|", "PROGRAM_CALL|solana,"}) {
     CAPTURE(bad);
     CHECK_FALSE(d::decode_operations_policy(bad));
   }
-  CHECK(d::policy_refusal("CONTRACT_CALL", "ethereum")
+  CHECK(d::policy_refusal(Op::contract_call, "ethereum")
             .rfind("policy not authorized: no OPERATION_RULES policy allows CONTRACT_CALL on ethereum", 0) == 0);
 }
 

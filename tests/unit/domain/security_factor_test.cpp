@@ -34,11 +34,22 @@ TEST_CASE("a destination is admitted unless blacklisted, or not whitelisted when
       CHECK(st.error().message.find("0xabc") != std::string::npos);
     }
   }
-  CHECK(d::is_factor_type("WHITELIST"));
-  CHECK(d::is_factor_type("BLACKLIST"));
-  CHECK_FALSE(d::is_factor_type("blacklist"));
-  CHECK(d::is_factor_status("INACTIVE"));
-  CHECK_FALSE(d::is_factor_status("DELETED"));
+  CHECK(d::parse_enum<d::FactorType>("WHITELIST") == d::FactorType::whitelist);
+  CHECK(d::parse_enum<d::FactorType>("BLACKLIST") == d::FactorType::blacklist);
+  CHECK_FALSE(d::parse_enum<d::FactorType>("blacklist"));
+  CHECK(d::parse_enum<d::FactorStatus>("INACTIVE") == d::FactorStatus::inactive);
+  CHECK_FALSE(d::parse_enum<d::FactorStatus>("DELETED"));
+}
+
+TEST_CASE("entries add up to a destination's verdict inputs") {
+  const auto black = d::with_factor({}, d::FactorType::blacklist);
+  CHECK(black.blacklisted);
+  CHECK_FALSE(black.whitelisted);
+  const auto both = d::with_factor(black, d::FactorType::whitelist);
+  CHECK(both.blacklisted);
+  CHECK(both.whitelisted);
+  CHECK_FALSE(d::admit_destination(both, true, "ethereum", "0xabc").ok());  // a blacklist entry wins
+  CHECK(d::admit_destination(d::with_factor({}, d::FactorType::whitelist), true, "ethereum", "0xabc").ok());
 }
 
 TEST_CASE("the store keeps one entry per client, chain, address key and type") {
@@ -47,38 +58,39 @@ TEST_CASE("the store keeps one entry per client, chain, address key and type") {
   c.client_id = "c_1";
   c.api_key = "pk_1";
   REQUIRE(store.create_client(c).ok());
-  auto entry = [](std::string id, std::string type, std::string chain, std::string key) {
+  auto entry = [](std::string id, d::FactorType type, std::string chain, std::string key) {
     d::SecurityFactorRecord f;
     f.factor_id = std::move(id);
     f.client_id = "c_1";
-    f.factor_type = std::move(type);
+    f.factor_type = type;
     f.chain = std::move(chain);
     f.address = key;
     f.address_key = std::move(key);
     return f;
   };
-  CHECK(store.add_security_factor(entry("sf_1", "BLACKLIST", "ethereum", "0xaa")).ok());
-  CHECK(store.add_security_factor(entry("sf_2", "WHITELIST", "ethereum", "0xaa")).ok());
-  CHECK(store.add_security_factor(entry("sf_3", "BLACKLIST", "polygon", "0xaa")).ok());
-  const auto dup = store.add_security_factor(entry("sf_4", "BLACKLIST", "ethereum", "0xaa"));
+  CHECK(store.add_security_factor(entry("sf_1", d::FactorType::blacklist, "ethereum", "0xaa")).ok());
+  CHECK(store.add_security_factor(entry("sf_2", d::FactorType::whitelist, "ethereum", "0xaa")).ok());
+  CHECK(store.add_security_factor(entry("sf_3", d::FactorType::blacklist, "polygon", "0xaa")).ok());
+  const auto dup = store.add_security_factor(entry("sf_4", d::FactorType::blacklist, "ethereum", "0xaa"));
   REQUIRE_FALSE(dup.ok());
   CHECK(dup.error().code == d::ErrorCode::conflict);
-  const auto taken = store.add_security_factor(entry("sf_1", "BLACKLIST", "tron", "Tx"));
+  const auto taken = store.add_security_factor(entry("sf_1", d::FactorType::blacklist, "tron", "Tx"));
   REQUIRE_FALSE(taken.ok());
   CHECK(taken.error().code == d::ErrorCode::conflict);
-  auto stranger = entry("sf_5", "BLACKLIST", "tron", "Tx");
+  auto stranger = entry("sf_5", d::FactorType::blacklist, "tron", "Tx");
   stranger.client_id = "c_nobody";
   CHECK(store.add_security_factor(stranger).error().code == d::ErrorCode::not_found);
 
   CHECK(store.list_security_factors("c_1", {}).size() == 3);
-  CHECK(store.list_security_factors("c_1", {"ethereum", "", ""}).size() == 2);
-  CHECK(store.list_security_factors("c_1", {"", "BLACKLIST", ""}).size() == 2);
-  auto changed = store.set_security_factor_status("c_1", "sf_1", "INACTIVE", 42);
+  CHECK(store.list_security_factors("c_1", {"ethereum", std::nullopt, std::nullopt}).size() == 2);
+  CHECK(store.list_security_factors("c_1", {"", d::FactorType::blacklist, std::nullopt}).size() == 2);
+  auto changed = store.set_security_factor_status("c_1", "sf_1", d::FactorStatus::inactive, 42);
   REQUIRE(changed.ok());
-  CHECK(changed->status == "INACTIVE");
+  CHECK(changed->status == d::FactorStatus::inactive);
   CHECK(changed->updated_at_ms == 42);
-  CHECK(store.list_security_factors("c_1", {"", "", "INACTIVE"}).size() == 1);
-  CHECK(store.set_security_factor_status("c_2", "sf_1", "ACTIVE", 43).error().code == d::ErrorCode::not_found);
+  CHECK(store.list_security_factors("c_1", {"", std::nullopt, d::FactorStatus::inactive}).size() == 1);
+  CHECK(store.set_security_factor_status("c_2", "sf_1", d::FactorStatus::active, 43).error().code ==
+        d::ErrorCode::not_found);
   CHECK(store.delete_security_factor("c_1", "sf_3").ok());
   CHECK(store.delete_security_factor("c_1", "sf_3").error().code == d::ErrorCode::not_found);
   CHECK_FALSE(store.find_security_factor("c_1", "sf_3"));

@@ -94,7 +94,7 @@ TEST_CASE("a transaction written through its description reads back field for fi
     t.failure_reason = "why";
     t.confirmed_at_ms = confirmed_at;
     t.reference_id = "ref-" + t.tx_id;  // unique per client
-    t.operation = "CONTRACT_CALL";
+    t.operation = d::Operation::contract_call;
     t.call_data = "0x01";
     REQUIRE(store.insert_history_transaction(t).ok());
     const auto got = store.find_transaction_any(t.tx_id);

@@ -215,7 +215,7 @@ TEST_CASE("2026-09 bodies carry operation; transfer.credited is INTERNAL") {
     auto tx = sample_tx("CONFIRMED", 19);
     tx.origin = *d::parse_enum<d::TxOrigin>(c.origin);
     tx.direction = *d::parse_enum<d::TxDirection>(c.direction);
-    tx.operation = c.operation;
+    tx.operation = *d::parse_enum<d::Operation>(c.operation);
     rapidjson::Document doc;
     doc.Parse(d::render_event_body(tx, c.type, "e", 0, v09).c_str());
     REQUIRE(doc.IsObject());
@@ -312,7 +312,7 @@ TEST_CASE("pruning keeps the newest events and every event still being delivered
   for (int i : {0, 1, 3}) {
     paratro::store::Store::DeliveryOutcome o;
     o.delivery_id = delivery_ids[static_cast<std::size_t>(i)];
-    o.status = "succeeded";
+    o.status = paratro::domain::DeliveryStatus::succeeded;
     o.status_code = 200;
     done.push_back(o);
   }
