@@ -51,7 +51,7 @@ struct Config {
   std::size_t events_subscribers = 32;
   std::size_t events_queue = 1024;
   std::int64_t events_linger_s = 30;  // events still kept after the last subscriber left
-  std::size_t write_queue = 8192;  // client writes queued for the writer (store/writer.hpp)
+  std::size_t write_queue = 8192;     // client writes queued for the writer (store/writer.hpp)
   bool journal_bodies = false;
   std::string admin_token;
   std::string port_file;

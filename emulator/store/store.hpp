@@ -225,11 +225,7 @@ class Store {
   // ---- security factors (security_factor_store.cpp)
   // At most this many entries per client (add answers invalid_parameter at the cap).
   static constexpr std::int64_t kMaxSecurityFactorsPerClient = 1000;
-  struct SecurityFactorFilter {
-    std::string chain;                              // "" matches all
-    std::optional<domain::FactorType> factor_type;  // nullopt matches all
-    std::optional<domain::FactorStatus> status;     // nullopt matches all
-  };
+  using SecurityFactorFilter = store::SecurityFactorFilter;
   // Inserts an entry. not_found for an unknown client, conflict when the client already has an
   // entry of that type for that chain and address key, invalid_parameter at the cap.
   domain::Status add_security_factor(const domain::SecurityFactorRecord& f);

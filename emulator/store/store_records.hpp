@@ -13,6 +13,13 @@
 
 namespace paratro::store {
 
+// Which security factors GET /_sandbox/clients/{id}/security-factors lists.
+struct SecurityFactorFilter {
+  std::string chain;                              // "" matches all
+  std::optional<domain::FactorType> factor_type;  // nullopt matches all
+  std::optional<domain::FactorStatus> status;     // nullopt matches all
+};
+
 // A PROGRAM_CALL or CONTRACT_CALL (POST /api/v1/transactions) whose body already passed the
 // stateless rules (domain/operation_call.hpp).
 struct OperationCallRequest {
