@@ -125,10 +125,11 @@ Database::Database(const std::string& path, Mode mode) : path_(path), read_only_
   exec("PRAGMA journal_size_limit=67108864");  // the WAL file shrinks back to 64 MiB after a checkpoint
   exec("PRAGMA foreign_keys=ON");
   exec("PRAGMA temp_store=MEMORY");
-  // The writer's page cache may grow to 64 MiB (SQLite's default is 2 MiB): a clock advance walks
+  // The writer's page cache may grow to 24 MiB (SQLite's default is 2 MiB): a clock advance walks
   // every pending transaction several times, and with a large table the default cache re-reads
-  // the same index and table pages from the file at every step. It grows only as pages are used.
-  exec("PRAGMA cache_size=-65536");
+  // the same index and table pages from the file at every step. It grows only as pages are used;
+  // 64 MiB advanced no faster and put the process at 82 MB with a million stored transactions.
+  exec("PRAGMA cache_size=-24576");
 }
 
 Database::~Database() {
