@@ -210,8 +210,9 @@ TEST_CASE("format_rfc3339 at the edges of its own date arithmetic") {
       {-30'610'224'000'000, "1000-01-01T00:00:00Z"},
       {-30'610'224'000'001, "999-12-31T23:59:59Z"},
   };
-  for (const auto& [ms, text] : cases) {
+  for (const auto& c : cases) {  // no structured binding: clang 14 cannot capture one in CAPTURE
+    const std::int64_t ms = c.first;
     CAPTURE(ms);
-    CHECK(d::format_rfc3339(ms) == text);
+    CHECK(d::format_rfc3339(ms) == c.second);
   }
 }
