@@ -299,6 +299,11 @@ TEST_CASE("list ranks are back-filled for transactions written before migration 
   CHECK(store.list_transactions("c2", {}, {1, 100}).total == 4);
   // A wallet of another client lists nothing, whatever its counter says.
   CHECK(store.list_transactions("c2", {"w1", "", ""}, {1, 100}).total == 0);
+  // Migration 008 dropped the trigger that kept them: the store assigns ranks from now on.
+  s::Database check(path);
+  auto triggers = check.use("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'");
+  REQUIRE(triggers->step());
+  CHECK(triggers->column_int(0) == 0);
 }
 
 // The counter-and-rank lists against the plain definition (filter, newest first, page by page), for
