@@ -161,13 +161,15 @@ int Database::on_wal(void* self, sqlite3*, const char*, int pages) {
 
 bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
-void Database::checkpoint_passive() {
+bool Database::checkpoint_passive() {
   if (before_checkpoint_) before_checkpoint_();
   int log = 0, done = 0;
   if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK && log == done) {
     wal_pages_ = 0;  // every frame is in the database: the next commit starts the WAL over
     next_checkpoint_at_ = 0;
+    return true;
   }
+  return false;
 }
 
 void Database::exec(std::string_view sql) {

@@ -144,7 +144,8 @@ class Database {
   // another `pages`, never on every commit (each try reads the WAL index and syncs the file).
   // wal_pages() is the WAL's size in pages after the last commit or checkpoint.
   void set_checkpoint_threshold(int pages) { checkpoint_threshold_ = pages; }
-  void checkpoint_passive();
+  // True when every frame of the WAL is then in the database file.
+  bool checkpoint_passive();
   std::int64_t wal_pages() const { return wal_pages_; }
   // How many checkpoints the WAL hook has started (for tests and /_sandbox/storage).
   std::int64_t hook_checkpoints() const { return hook_checkpoints_; }

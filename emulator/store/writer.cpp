@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "emulator/store/change_capture.hpp"
+#include "emulator/store/checkpointer.hpp"
 #include "emulator/store/store.hpp"
 
 namespace paratro::store {
@@ -48,6 +49,11 @@ void Writer::start() {
   {
     std::lock_guard db_lock(store_.mu_);
     store_.db_.set_checkpoint_threshold(static_cast<int>(options_.wal_pages_max));
+    if (!checkpointer_ && options_.wal_pages_background > 0 && !store_.in_memory() &&
+        store_.db_.journal_mode() == "wal") {
+      checkpointer_ = std::make_unique<Checkpointer>(store_.db_.path(), options_.wal_pages_background,
+                                                     [this] { store_.readers_.end_snapshots(); });
+    }
   }
   std::lock_guard lock(mu_);
   if (running_) return;
@@ -78,6 +84,8 @@ void Writer::stop() {
   cv_.notify_all();
   thread_.join();
   std::lock_guard lock(mu_);
+  if (checkpointer_) stats_.background_checkpoints = checkpointer_->completed();
+  checkpointer_.reset();
   running_ = false;
   thread_id_ = {};
 }
@@ -119,6 +127,7 @@ void Writer::set_tick(std::chrono::milliseconds period, Work tick) {
 WriterStats Writer::stats() const {
   std::lock_guard lock(mu_);
   WriterStats s = stats_;
+  if (checkpointer_) s.background_checkpoints = checkpointer_->completed();
   s.queued = client_ops_;  // client writes waiting (internal work is not counted)
   s.paused = paused_;
   return s;
@@ -253,7 +262,7 @@ void Writer::run_batch(std::deque<Op>& batch) {
       ++stats_.failed_commits;
       stats_.last_failed_batch = client_ops;
     }
-    stats_.wal_pages = db.wal_pages();
+    note_wal_pages(db.wal_pages());
   }
   for (std::size_t i = 0; i < batch.size(); ++i) complete(batch[i].done, committed && ok[i]);
 }
@@ -273,9 +282,14 @@ void Writer::run_exclusive(Op& op) {
     assert(!store_.db_.in_transaction());  // exclusive work closes what it opens
     std::lock_guard lock(mu_);
     stats_.operations += 1;
-    stats_.wal_pages = store_.db_.wal_pages();
+    note_wal_pages(store_.db_.wal_pages());
   }
   complete(op.done, ok);
+}
+
+void Writer::note_wal_pages(std::int64_t pages) {
+  stats_.wal_pages = pages;
+  if (checkpointer_) checkpointer_->note_wal_pages(pages);
 }
 
 void Writer::maybe_checkpoint(bool quiet) {
@@ -286,7 +300,7 @@ void Writer::maybe_checkpoint(bool quiet) {
   db.checkpoint_passive();
   std::lock_guard lock(mu_);
   ++stats_.checkpoints;
-  stats_.wal_pages = db.wal_pages();
+  note_wal_pages(db.wal_pages());
 }
 
 }  // namespace paratro::store

@@ -27,6 +27,7 @@ ApiResponse storage_status(const store::Writer& writer, std::int64_t armed) {
       .field("last_failed_batch", st.last_failed_batch)
       .field("refused", st.refused)
       .field("checkpoints", st.checkpoints)
+      .field("background_checkpoints", st.background_checkpoints)
       .field("wal_pages", st.wal_pages)
       .field("fail_commits", armed)
       .field("paused", st.paused)
