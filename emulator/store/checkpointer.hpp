@@ -5,7 +5,8 @@
 // reader still needs, and the writer's next transaction starts the WAL over once every frame is in
 // the database file.
 //
-// The writer reports the WAL size after each commit (note_wal_pages); at `soft_pages` or more the
+// The writer's connection reports the WAL size after each commit (note_wal_pages, from its WAL
+// hook, so the many commits of a clock advance count too); at `soft_pages` or more the
 // thread runs one passive checkpoint, first asking `before` to end idle readers' snapshots. It
 // tries again only after the writer has reported a larger WAL than at its last attempt. Bounded:
 // one pending request (a flag and the latest size), never a queue.

@@ -150,6 +150,7 @@ int Database::on_wal(void* self, sqlite3*, const char*, int pages) {
   // A WAL smaller than at the last try has started over: the next try is at the threshold again.
   if (pages < d->wal_pages_) d->next_checkpoint_at_ = 0;
   d->wal_pages_ = pages;
+  if (d->wal_listener_) d->wal_listener_(pages);
   const std::int64_t at = d->next_checkpoint_at_ > 0 ? d->next_checkpoint_at_ : d->checkpoint_threshold_;
   if (d->checkpoint_threshold_ > 0 && pages >= at) {
     ++d->hook_checkpoints_;

@@ -167,6 +167,10 @@ class Database {
   // Runs just before every checkpoint this connection attempts (Store ends its idle readers'
   // snapshots there, which would otherwise keep the checkpoint from finishing).
   void set_before_checkpoint(std::function<void()> fn) { before_checkpoint_ = std::move(fn); }
+  // Told the WAL's size in pages after every commit of this connection (from its WAL hook, before
+  // the hook's own checkpoint; on the committing thread). The Writer feeds its background
+  // checkpointer from here, so the commits inside a long exclusive operation count too.
+  void set_wal_listener(std::function<void(std::int64_t)> fn) { wal_listener_ = std::move(fn); }
 
   // Copies the whole database into a new in-memory image. Must not run inside a transaction.
   std::unique_ptr<DatabaseImage> copy_out();
@@ -189,6 +193,7 @@ class Database {
   ChangeObserver* observer_ = nullptr;
   std::atomic<std::uint64_t> commits_{0};
   std::function<void()> before_checkpoint_;
+  std::function<void(std::int64_t)> wal_listener_;
   // Declared after db_ so statements are finalised before the connection closes.
   // Looked up by the SQL text without copying it into a std::string (use() runs a dozen times per
   // lifecycle step).

@@ -53,6 +53,7 @@ void Writer::start() {
         store_.db_.journal_mode() == "wal") {
       checkpointer_ = std::make_unique<Checkpointer>(store_.db_.path(), options_.wal_pages_background,
                                                      [this] { store_.readers_.end_snapshots(); });
+      store_.db_.set_wal_listener([c = checkpointer_.get()](std::int64_t pages) { c->note_wal_pages(pages); });
     }
   }
   std::lock_guard lock(mu_);
@@ -83,11 +84,19 @@ void Writer::stop() {
   }
   cv_.notify_all();
   thread_.join();
-  std::lock_guard lock(mu_);
-  if (checkpointer_) stats_.background_checkpoints = checkpointer_->completed();
-  checkpointer_.reset();
-  running_ = false;
-  thread_id_ = {};
+  std::unique_ptr<Checkpointer> checkpointer;
+  {
+    std::lock_guard db_lock(store_.mu_);
+    std::lock_guard lock(mu_);
+    if (checkpointer_) {
+      stats_.background_checkpoints = checkpointer_->completed();
+      store_.db_.set_wal_listener({});
+      checkpointer = std::move(checkpointer_);
+    }
+    running_ = false;
+    thread_id_ = {};
+  }
+  checkpointer.reset();  // joins its thread, with no lock held
 }
 
 bool Writer::submit(Kind kind, Work work, Done done) {
@@ -262,7 +271,7 @@ void Writer::run_batch(std::deque<Op>& batch) {
       ++stats_.failed_commits;
       stats_.last_failed_batch = client_ops;
     }
-    note_wal_pages(db.wal_pages());
+    stats_.wal_pages = db.wal_pages();
   }
   for (std::size_t i = 0; i < batch.size(); ++i) complete(batch[i].done, committed && ok[i]);
 }
@@ -282,14 +291,9 @@ void Writer::run_exclusive(Op& op) {
     assert(!store_.db_.in_transaction());  // exclusive work closes what it opens
     std::lock_guard lock(mu_);
     stats_.operations += 1;
-    note_wal_pages(store_.db_.wal_pages());
+    stats_.wal_pages = store_.db_.wal_pages();
   }
   complete(op.done, ok);
-}
-
-void Writer::note_wal_pages(std::int64_t pages) {
-  stats_.wal_pages = pages;
-  if (checkpointer_) checkpointer_->note_wal_pages(pages);
 }
 
 void Writer::maybe_checkpoint(bool quiet) {
@@ -300,7 +304,7 @@ void Writer::maybe_checkpoint(bool quiet) {
   db.checkpoint_passive();
   std::lock_guard lock(mu_);
   ++stats_.checkpoints;
-  note_wal_pages(db.wal_pages());
+  stats_.wal_pages = db.wal_pages();
 }
 
 }  // namespace paratro::store

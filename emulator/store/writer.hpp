@@ -41,10 +41,10 @@ class Checkpointer;
 struct WriterOptions {
   std::size_t capacity = 8192;        // queued client operations before submit() refuses
   std::size_t batch_max = 256;        // operations per group commit
-  std::int64_t wal_pages_max = 4096;  // checkpoint after a commit leaves the WAL larger (16 MiB)
+  std::int64_t wal_pages_max = 16384;  // checkpoint after a commit leaves the WAL larger (64 MiB)
   // The background checkpointer (checkpointer.hpp) starts copying at this WAL size; 0: no
   // background checkpointer (the writer checkpoints alone, as before).
-  std::int64_t wal_pages_background = 1024;
+  std::int64_t wal_pages_background = 4096;
 };
 
 struct WriterStats {
@@ -111,7 +111,6 @@ class Writer {
   void run_batch(std::deque<Op>& batch);
   void run_exclusive(Op& op);
   void maybe_checkpoint(bool quiet);
-  void note_wal_pages(std::int64_t pages);  // stats_ and the checkpointer; mu_ held
 
   Store& store_;
   WriterOptions options_;
