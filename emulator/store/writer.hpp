@@ -39,8 +39,8 @@ class ChangeCapture;
 class Checkpointer;
 
 struct WriterOptions {
-  std::size_t capacity = 8192;        // queued client operations before submit() refuses
-  std::size_t batch_max = 256;        // operations per group commit
+  std::size_t capacity = 8192;         // queued client operations before submit() refuses
+  std::size_t batch_max = 256;         // operations per group commit
   std::int64_t wal_pages_max = 16384;  // checkpoint after a commit leaves the WAL larger (64 MiB)
   // The background checkpointer (checkpointer.hpp) starts copying at this WAL size; 0: no
   // background checkpointer (the writer checkpoints alone, as before).
