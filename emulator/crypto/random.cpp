@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cstring>
 #include <stdexcept>
@@ -32,6 +33,23 @@ std::uint64_t RandomSource::next_u64() {
 }
 
 void SystemRandom::fill(std::span<std::uint8_t> out) {
+  // Small requests (ids, nonces, keys: one per write on the writer thread) are served from a
+  // per-thread block of RAND_bytes output, one generator call per 1 KiB instead of per request;
+  // each byte is handed out once. Larger requests go to RAND_bytes directly.
+  constexpr std::size_t kBlock = 1024;
+  constexpr std::size_t kSmall = 64;
+  thread_local std::array<std::uint8_t, kBlock> block{};
+  thread_local std::size_t used = kBlock;
+  if (out.size() <= kSmall) {
+    if (kBlock - used < out.size()) {
+      if (RAND_bytes(block.data(), static_cast<int>(kBlock)) != 1) throw std::runtime_error("RAND_bytes failed");
+      used = 0;
+    }
+    std::memcpy(out.data(), block.data() + used, out.size());
+    std::memset(block.data() + used, 0, out.size());  // no copy of handed-out bytes stays behind
+    used += out.size();
+    return;
+  }
   // RAND_bytes takes an int length, so very large requests are split.
   while (!out.empty()) {
     const std::size_t n = std::min<std::size_t>(out.size(), INT_MAX);
