@@ -36,7 +36,15 @@ std::string reference(const std::string& s) {
 
 std::string ours(const std::string& s) {
   JsonWriter w;
-  w.begin_object().field("k" + s, s).key("a").begin_array().str(s).num(1).raw_object("{\"r\":2}").end_array().end_object();
+  w.begin_object()
+      .field("k" + s, s)
+      .key("a")
+      .begin_array()
+      .str(s)
+      .num(1)
+      .raw_object("{\"r\":2}")
+      .end_array()
+      .end_object();
   return w.take();
 }
 
@@ -45,8 +53,10 @@ std::string ours(const std::string& s) {
 TEST_CASE("JsonWriter writes every string as RapidJSON's writer does") {
   // Bytes that need escaping and bytes next to them in value (the word-at-a-time test must not
   // confuse them), UTF-8 and high bytes that pass unchanged.
-  const std::vector<char> specials = {'\0', '\x01', '\x1f', ' ', '!', '"', '#', '\\', ']', '\x7f', '\x80', '\xc3', '\xff'};
-  std::vector<std::string> cases = {"", "plain", "w_1765000000000_abcdefghijklmnop", "caf\xc3\xa9", "2026-12-07T13:00:00Z"};
+  const std::vector<char> specials = {'\0', '\x01', '\x1f', ' ',    '!',    '"',   '#',
+                                      '\\', ']',    '\x7f', '\x80', '\xc3', '\xff'};
+  std::vector<std::string> cases = {"", "plain", "w_1765000000000_abcdefghijklmnop", "caf\xc3\xa9",
+                                    "2026-12-07T13:00:00Z"};
   for (std::size_t len = 1; len <= 19; ++len) {
     for (std::size_t at = 0; at < len; ++at) {
       for (const char c : specials) {
