@@ -34,11 +34,13 @@ std::int64_t Scheduler::run_until(std::int64_t until_ms) {
   for (;;) {
     // x402 authorizations still unsettled at their validBefore expire and release their lock.
     steps += store_.expire_x402_authorizations(until_ms);
-    auto due = store_.due_transactions(until_ms, kBatch);
+    std::vector<std::int64_t> seqs;
+    auto due = store_.due_transactions(until_ms, kBatch, &seqs);
     if (due.empty()) break;
     std::vector<store::Store::TxUpdate> updates;
     updates.reserve(due.size());
-    for (auto& t : due) {
+    for (std::size_t i = 0; i < due.size(); ++i) {
+      auto& t = due[i];
       const std::int64_t at = t.next_due_ms;
       const domain::TxStatus status = t.status;
       const std::int64_t confirmations = t.confirmations;
@@ -47,6 +49,7 @@ std::int64_t Scheduler::run_until(std::int64_t until_ms) {
       u.prev_known = true;
       u.prev_status = status;
       u.prev_confirmations = confirmations;
+      u.seq = seqs[i];
     }
     store_.apply_tx_updates(updates);
     steps += static_cast<std::int64_t>(updates.size());

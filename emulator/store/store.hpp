@@ -1,12 +1,11 @@
-// The emulator's persistent state: one read-write SQLite connection behind a mutex (used by the
-// writer thread, see writer.hpp, and by start-up code), a pool of read-only connections for reads
-// (see ReadScope), and one method per repository operation, defined per table family
-// (client_store.cpp, wallet_store.cpp, asset_store.cpp, transaction_store.cpp, transfer_store.cpp,
-// ...; rows through the descriptions of rows.hpp). Decisions about transfers are the domain's
-// (domain/transfer.hpp): the store reads their inputs and applies them. Every write is one BEGIN
-// IMMEDIATE transaction, or a SAVEPOINT inside the writer's batch, so a caller sees either the
-// whole change or none of it. Methods are thread-safe. Lookups take the caller's client_id, so another client's rows
-// are simply not found (tenant isolation lives here, not in each handler).
+// The emulator's persistent state: one read-write SQLite connection behind a mutex (used by the writer thread, see
+// writer.hpp, and by start-up code), a pool of read-only connections for reads (see ReadScope), and one method per
+// repository operation, defined per table family (client_store.cpp, wallet_store.cpp, asset_store.cpp,
+// transaction_store.cpp, transfer_store.cpp, ...; rows through the descriptions of rows.hpp). Decisions about transfers
+// are the domain's (domain/transfer.hpp): the store reads their inputs and applies them. Every write is one BEGIN
+// IMMEDIATE transaction, or a SAVEPOINT inside the writer's batch, so a caller sees either the whole change or none of
+// it. Methods are thread-safe. Lookups take the caller's client_id, so another client's rows are simply not found
+// (tenant isolation lives here, not in each handler).
 #pragma once
 
 #include <cstdint>
@@ -181,8 +180,9 @@ class Store {
 
   // ---- the simulated chain
   // Non-terminal transactions due by `until_ms`, earliest first (ties in creation order), at most
-  // `limit`.
-  std::vector<domain::TransactionRecord> due_transactions(std::int64_t until_ms, int limit);
+  // `limit`; with `seqs`, each one's row number too (TxUpdate::seq).
+  std::vector<domain::TransactionRecord> due_transactions(std::int64_t until_ms, int limit,
+                                                          std::vector<std::int64_t>* seqs = nullptr);
   // The earliest due time of any wallet or transaction, or -1 when nothing is scheduled.
   std::int64_t next_due_ms();
 
@@ -198,6 +198,7 @@ class Store {
     bool prev_known = false;
     domain::TxStatus prev_status = domain::TxStatus::pending;
     std::int64_t prev_confirmations = 0;
+    std::int64_t seq = 0;  // the row's number when the caller read it (a seek saved); 0: by tx_id
   };
   // Applies the updates in one transaction: row changes, ledger effects (settle: outbound unlocks,
   // internal receivers and deposits credit, foreign sends burn; fail: outbound refunds) and the
@@ -354,7 +355,7 @@ class Store {
   // invalid_parameter "Duplicate reference_id: …" when the client already used `reference_id`
   // (whatever that transaction's status); ok for "". Caller holds mu_.
   domain::Status check_reference_id(std::string_view client_id, std::string_view reference_id);
-  void update_transaction(const domain::TransactionRecord& t);
+  void update_transaction(const domain::TransactionRecord& t, std::int64_t seq = 0);  // seq 0: by tx_id
   void apply_one(const TxUpdate& u);
   // apply_one for an X402_SETTLE transaction (origin "x402"): its settlement records follow its
   // status; on settlement the payer's lock goes (refunded on failure), the payee is credited (when

@@ -56,11 +56,15 @@ void Store::insert_transaction(const TransactionRecord& t) {
   st->run();
 }
 
-void Store::update_transaction(const TransactionRecord& t) {
-  auto st = db().use(
-      "UPDATE transactions SET status = ?, tx_hash = ?, block_number = ?, confirmations = ?, updated_at_ms = ?, "
-      "next_due_ms = ?, outcome = ?, failure_reason = ?, confirmed_at_ms = ?, required_confirmations = ? "
-      "WHERE tx_id = ?");
+void Store::update_transaction(const TransactionRecord& t, std::int64_t seq) {
+  // By row number when the caller has it (the scheduler's due rows): one b-tree seek fewer.
+  auto st =
+      db().use(seq > 0 ? "UPDATE transactions SET status = ?, tx_hash = ?, block_number = ?, confirmations = ?, "
+                         "updated_at_ms = ?, next_due_ms = ?, outcome = ?, failure_reason = ?, confirmed_at_ms = ?, "
+                         "required_confirmations = ? WHERE seq = ? AND tx_id = ?"
+                       : "UPDATE transactions SET status = ?, tx_hash = ?, block_number = ?, confirmations = ?, "
+                         "updated_at_ms = ?, next_due_ms = ?, outcome = ?, failure_reason = ?, confirmed_at_ms = ?, "
+                         "required_confirmations = ? WHERE tx_id = ?");
   st->bind(1, to_string(t.status))
       .bind(2, t.tx_hash)
       .bind(3, t.block_number)
@@ -75,7 +79,12 @@ void Store::update_transaction(const TransactionRecord& t) {
     st->bind_null(9);
   else
     st->bind(9, t.confirmed_at_ms);
-  st->bind(10, t.required_confirmations).bind(11, t.tx_id).run();
+  st->bind(10, t.required_confirmations);
+  if (seq > 0) {
+    st->bind(11, seq).bind(12, t.tx_id).run();
+  } else {
+    st->bind(11, t.tx_id).run();
+  }
 }
 
 Status Store::insert_history_transaction(TransactionRecord t) {
@@ -182,16 +191,22 @@ Page<TransactionRecord> Store::list_transactions(std::string_view client_id, con
   return page;
 }
 
-std::vector<TransactionRecord> Store::due_transactions(std::int64_t until_ms, int limit) {
+std::vector<TransactionRecord> Store::due_transactions(std::int64_t until_ms, int limit,
+                                                       std::vector<std::int64_t>* seqs) {
   auto lock = guard();
   std::vector<TransactionRecord> out;
+  // The row's columns, then its seq (column kTransactionRow.size()).
   auto st = db().use(sql_once([] {
-    return select_transactions(
-        " WHERE next_due_ms IS NOT NULL AND next_due_ms <= ? "
-        "ORDER BY next_due_ms, seq LIMIT ?");
+    std::string sql =
+        select_transactions(" WHERE next_due_ms IS NOT NULL AND next_due_ms <= ? ORDER BY next_due_ms, seq LIMIT ?");
+    return sql.insert(sql.find(" FROM transactions"), ", seq");
   }));
   st->bind(1, until_ms).bind(2, limit);
-  while (st->step()) out.push_back(read_row(kTransactionRow, *st));
+  if (seqs) seqs->clear();
+  while (st->step()) {
+    out.push_back(read_row(kTransactionRow, *st));
+    if (seqs) seqs->push_back(st->column_int(static_cast<int>(kTransactionRow.size())));
+  }
   return out;
 }
 

@@ -177,7 +177,7 @@ void Store::apply_one(const TxUpdate& u) {
       old_confirmations = st->column_int(1);
     }
   }
-  update_transaction(t);
+  update_transaction(t, u.seq);
   if (t.origin == domain::TxOrigin::x402) {
     apply_x402_step(u);
     return;
