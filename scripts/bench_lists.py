@@ -11,7 +11,8 @@ prints the median and p99 of each, plus the emulator's RSS at each size.
 
 The rows are written the way Store::insert_history_transaction writes them (CONFIRMED, no ledger
 effect), spread evenly over the four accounts, so each filter matches a quarter or a half of the
-table. Usage: bench_lists.py BINARY WORKDIR [--small 1000] [--large 1000000] [--samples 40]
+table; like the store (migration 008), the script gives each row its rank in the four lists and
+sets the list counters, since no trigger does it. Usage: bench_lists.py BINARY WORKDIR [--small 1000] [--large 1000000] [--samples 40]
 """
 from __future__ import annotations
 
@@ -88,18 +89,30 @@ def set_up(binary: str, db: str) -> list[dict]:
 def add_history(db: str, accounts: list[dict], count: int, start_index: int):
     con = sqlite3.connect(db)
     now_ms = int(time.time() * 1000)
+    counters = {(scope, id_): n for scope, id_, n in con.execute("SELECT scope, id, n FROM list_counters")}
+
+    def rank(scope: str, id_: str) -> int:
+        counters[(scope, id_)] = counters.get((scope, id_), 0) + 1
+        return counters[(scope, id_)]
+
     rows = []
     for i in range(start_index, start_index + count):
         a = accounts[i % len(accounts)]
+        ranks = (rank("client", a["client_id"]), rank("wallet", a["wallet_id"]), rank("account", a["account_id"]),
+                 rank("chain", a["client_id"] + "/" + a["chain"]))
         rows.append((f"tx_bench{i:09d}", a["wallet_id"], a["account_id"], a["asset_id"], a["client_id"],
                      a["chain"], "TRANSFER", "OUTBOUND", a["address"], a["address"], a["symbol"], "1000",
                      a["decimals"], "", "CONFIRMED", "0x" + secrets.token_hex(32), 1000 + i, 12,
-                     now_ms - 10_000_000 + i, now_ms - 10_000_000 + i, None, "", 12, "api", "", "", "", None))
+                     now_ms - 10_000_000 + i, now_ms - 10_000_000 + i, None, "", 12, "api", "", "", "", None,
+                     *ranks))
         if len(rows) == 50_000:
             _insert(con, rows)
             rows = []
     if rows:
         _insert(con, rows)
+    con.executemany("INSERT INTO list_counters (scope, id, n) VALUES (?, ?, ?) "
+                    "ON CONFLICT (scope, id) DO UPDATE SET n = excluded.n",
+                    [(scope, id_, n) for (scope, id_), n in counters.items()])
     con.commit()
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
@@ -110,8 +123,8 @@ def _insert(con, rows):
         "INSERT INTO transactions(tx_id, wallet_id, account_id, asset_id, client_id, chain, transaction_type, "
         "direction, from_address, to_address, token_symbol, amount, decimals, memo, status, tx_hash, block_number, "
         "confirmations, created_at_ms, updated_at_ms, next_due_ms, outcome, required_confirmations, origin, "
-        "twin_of, to_address_key, failure_reason, confirmed_at_ms) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        "twin_of, to_address_key, failure_reason, confirmed_at_ms, client_rank, wallet_rank, account_rank, "
+        "chain_rank) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
 
 def measure(e: Emulator, path: str, samples: int) -> tuple[float, float]:
@@ -128,6 +141,9 @@ def run_size(binary, db, accounts, rows, samples) -> dict:
     e = Emulator(binary, db)
     e.login()
     total = e.call("GET", "/api/v1/transactions?page_size=1")["total"]
+    if total != rows:  # the rows went in without their list ranks: the figures would time empty lists
+        e.stop()
+        raise SystemExit(f"bench_lists: the API lists {total} transactions, {rows} were written")
     last = max(1, (total + 99) // 100)
     a = accounts[0]
     paths = {
