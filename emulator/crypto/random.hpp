@@ -23,7 +23,8 @@ class RandomSource {
   std::uint64_t next_u64();
 };
 
-// OpenSSL's CSPRNG (RAND_bytes), seeded by the OS.
+// OpenSSL's CSPRNG (RAND_bytes), seeded by the OS; requests of up to 64 bytes are served from a
+// per-thread 1 KiB block of its output (each byte handed out once).
 class SystemRandom final : public RandomSource {
  public:
   void fill(std::span<std::uint8_t> out) override;

@@ -51,9 +51,11 @@ void Writer::start() {
     store_.db_.set_checkpoint_threshold(static_cast<int>(options_.wal_pages_max));
     if (!checkpointer_ && options_.wal_pages_background > 0 && !store_.in_memory() &&
         store_.db_.journal_mode() == "wal") {
-      checkpointer_ = std::make_unique<Checkpointer>(store_.db_.path(), options_.wal_pages_background,
-                                                     [this] { store_.readers_.end_snapshots(); });
-      store_.db_.set_wal_listener([c = checkpointer_.get()](std::int64_t pages) { c->note_wal_pages(pages); });
+      auto c = std::make_unique<Checkpointer>(store_.db_.path(), options_.wal_pages_background,
+                                              [this] { store_.readers_.end_snapshots(); });
+      store_.db_.set_wal_listener([p = c.get()](std::int64_t pages) { p->note_wal_pages(pages); });
+      std::lock_guard lock(mu_);  // stats() reads it under mu_ alone
+      checkpointer_ = std::move(c);
     }
   }
   std::lock_guard lock(mu_);
