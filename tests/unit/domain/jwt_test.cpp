@@ -280,3 +280,23 @@ TEST_CASE("jwt_verify refuses JSON cut inside a UTF-8 sequence without reading p
     CHECK(d::jwt_verify(forge(kHeader, payload), kKey, kIat).error == d::JwtError::malformed);
   }
 }
+
+// RapidJSON turns an escaped lone low surrogate into bytes that are not UTF-8; a claim holding one
+// could never be signed again into a token that verifies (found by the jwt fuzz target), so the
+// token is malformed. A proper pair and other escapes are fine and round-trip.
+TEST_CASE("jwt_verify refuses escaped lone surrogates and keeps escaped pairs") {
+  for (const std::string_view jti : {R"(j\uDEAA)", R"(\uDC00)", R"(a\udfffb)"}) {
+    CAPTURE(jti);
+    const std::string payload = std::string(R"({"sub":"c","exp":1800000000,"jti":")") + std::string(jti) + "\"}";
+    CHECK(d::jwt_verify(forge(kHeader, payload), kKey, kIat).error == d::JwtError::malformed);
+    const std::string in_key = std::string(R"({"sub":"c","exp":1800000000,")") + std::string(jti) + "\":1}";
+    CHECK(d::jwt_verify(forge(kHeader, in_key), kKey, kIat).error == d::JwtError::malformed);
+  }
+  const std::string payload = R"({"sub":"c","exp":1800000000,"jti":"\uD83D\uDE00 \\ \u00e9 \ud7ff"})";
+  const d::JwtVerification v = d::jwt_verify(forge(kHeader, payload), kKey, kIat);
+  REQUIRE(v.error == d::JwtError::none);
+  CHECK(v.claims.token_id == "\xF0\x9F\x98\x80 \\ \xC3\xA9 \xED\x9F\xBF");
+  const d::JwtVerification again = d::jwt_verify(d::jwt_sign(v.claims, kKey), kKey, kIat);
+  REQUIRE(again.error == d::JwtError::none);
+  CHECK(again.claims.token_id == v.claims.token_id);
+}
