@@ -57,14 +57,12 @@ void Store::insert_transaction(const TransactionRecord& t) {
 }
 
 void Store::update_transaction(const TransactionRecord& t, std::int64_t seq) {
+  static constexpr std::string_view kSet =
+      "UPDATE transactions SET status = ?, tx_hash = ?, block_number = ?, confirmations = ?, updated_at_ms = ?, "
+      "next_due_ms = ?, outcome = ?, failure_reason = ?, confirmed_at_ms = ?, required_confirmations = ? ";
   // By row number when the caller has it (the scheduler's due rows): one b-tree seek fewer.
-  auto st =
-      db().use(seq > 0 ? "UPDATE transactions SET status = ?, tx_hash = ?, block_number = ?, confirmations = ?, "
-                         "updated_at_ms = ?, next_due_ms = ?, outcome = ?, failure_reason = ?, confirmed_at_ms = ?, "
-                         "required_confirmations = ? WHERE seq = ? AND tx_id = ?"
-                       : "UPDATE transactions SET status = ?, tx_hash = ?, block_number = ?, confirmations = ?, "
-                         "updated_at_ms = ?, next_due_ms = ?, outcome = ?, failure_reason = ?, confirmed_at_ms = ?, "
-                         "required_confirmations = ? WHERE tx_id = ?");
+  auto st = db().use(seq > 0 ? sql_once([] { return std::string(kSet) + "WHERE seq = ? AND tx_id = ?"; })
+                             : sql_once([] { return std::string(kSet) + "WHERE tx_id = ?"; }));
   st->bind(1, to_string(t.status))
       .bind(2, t.tx_hash)
       .bind(3, t.block_number)
@@ -80,11 +78,8 @@ void Store::update_transaction(const TransactionRecord& t, std::int64_t seq) {
   else
     st->bind(9, t.confirmed_at_ms);
   st->bind(10, t.required_confirmations);
-  if (seq > 0) {
-    st->bind(11, seq).bind(12, t.tx_id).run();
-  } else {
-    st->bind(11, t.tx_id).run();
-  }
+  if (seq > 0) st->bind(11, seq);
+  st->bind(seq > 0 ? 12 : 11, t.tx_id).run();
 }
 
 Status Store::insert_history_transaction(TransactionRecord t) {
@@ -197,9 +192,8 @@ std::vector<TransactionRecord> Store::due_transactions(std::int64_t until_ms, in
   std::vector<TransactionRecord> out;
   // The row's columns, then its seq (column kTransactionRow.size()).
   auto st = db().use(sql_once([] {
-    std::string sql =
-        select_transactions(" WHERE next_due_ms IS NOT NULL AND next_due_ms <= ? ORDER BY next_due_ms, seq LIMIT ?");
-    return sql.insert(sql.find(" FROM transactions"), ", seq");
+    return select_sql(kTransactionRow, ", seq FROM transactions",
+                      " WHERE next_due_ms IS NOT NULL AND next_due_ms <= ? ORDER BY next_due_ms, seq LIMIT ?");
   }));
   st->bind(1, until_ms).bind(2, limit);
   if (seqs) seqs->clear();
