@@ -2,6 +2,7 @@
 #include "emulator/api/json.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include <rapidjson/error/en.h>
 
@@ -28,6 +29,56 @@ ApiResponse json_response(int status, std::string body) {
   return r;
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence that starts at `p[i]` (1 to 4), or 0 when the bytes there
+// do not form one: overlong forms, surrogates and code points above U+10FFFF are invalid.
+std::size_t utf8_sequence(const unsigned char* p, std::size_t n, std::size_t i) {
+  const unsigned char c = p[i];
+  const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  bool ok = len > 0 && i + len <= n;
+  for (std::size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
+  if (ok && len == 2) ok = c >= 0xC2;                                                            // overlong
+  if (ok && len == 3) ok = !(c == 0xE0 && p[i + 1] < 0xA0) && !(c == 0xED && p[i + 1] >= 0xA0);  // overlong, surrogate
+  if (ok && len == 4) ok = !(c == 0xF0 && p[i + 1] < 0x90) && c <= 0xF4 && !(c == 0xF4 && p[i + 1] >= 0x90);
+  return ok ? len : 0;
+}
+
+bool is_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t len = utf8_sequence(p, text.size(), i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+// RapidJSON validates the body's bytes, but decodes an escaped lone low surrogate (\uDC00-\uDFFF)
+// into three bytes that are not UTF-8, which would then be stored and echoed. Only a body with an
+// escape can hold one; its keys and strings are checked without recursion (nesting is unbounded).
+bool decodes_to_invalid_text(std::string_view body, const rapidjson::Value& root) {
+  if (body.find("\\u") == std::string_view::npos) return false;
+  std::vector<const rapidjson::Value*> todo{&root};
+  while (!todo.empty()) {
+    const rapidjson::Value& v = *todo.back();
+    todo.pop_back();
+    if (v.IsString() && !is_utf8({v.GetString(), v.GetStringLength()})) return true;
+    if (v.IsObject()) {
+      for (const auto& m : v.GetObject()) {
+        if (!is_utf8({m.name.GetString(), m.name.GetStringLength()})) return true;
+        todo.push_back(&m.value);
+      }
+    }
+    if (v.IsArray()) {
+      for (const auto& e : v.GetArray()) todo.push_back(&e);
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 domain::Result<rapidjson::Document> parse_object(std::string_view body, bool allow_empty) {
   rapidjson::Document doc;
   std::size_t first = body.find_first_not_of(" \t\r\n");
@@ -49,6 +100,10 @@ domain::Result<rapidjson::Document> parse_object(std::string_view body, bool all
                                                   rapidjson::GetParseError_En(doc.GetParseError()));
   }
   if (!doc.IsObject()) return make_error(ErrorCode::bad_request, "Request body must be a JSON object");
+  if (decodes_to_invalid_text(body, doc)) {
+    return make_error(ErrorCode::bad_request,
+                      "Malformed JSON: a \\u escape in the range DC00-DFFF must follow a high surrogate");
+  }
   return doc;
 }
 
@@ -78,23 +133,6 @@ domain::Result<std::optional<domain::ApiVersion>> optional_api_version(const rap
   }
   return std::optional<domain::ApiVersion>(*v);
 }
-
-namespace {
-
-// The length of the valid UTF-8 sequence that starts at `p[i]` (1 to 4), or 0 when the bytes there
-// do not form one: overlong forms, surrogates and code points above U+10FFFF are invalid.
-std::size_t utf8_sequence(const unsigned char* p, std::size_t n, std::size_t i) {
-  const unsigned char c = p[i];
-  const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  bool ok = len > 0 && i + len <= n;
-  for (std::size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
-  if (ok && len == 2) ok = c >= 0xC2;                                                            // overlong
-  if (ok && len == 3) ok = !(c == 0xE0 && p[i + 1] < 0xA0) && !(c == 0xED && p[i + 1] >= 0xA0);  // overlong, surrogate
-  if (ok && len == 4) ok = !(c == 0xF0 && p[i + 1] < 0x90) && c <= 0xF4 && !(c == 0xF4 && p[i + 1] >= 0x90);
-  return ok ? len : 0;
-}
-
-}  // namespace
 
 std::size_t utf8_length(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());

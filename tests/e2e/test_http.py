@@ -149,6 +149,22 @@ def test_invalid_bytes_bad_request(tenant, raw):
     assert tenant.snapshot() == before
 
 
+def test_escaped_lone_low_surrogate_is_bad_request(tenant):
+    """An escaped low surrogate with no high one before it decodes to no character: the body is refused
+    and nothing is stored; an escaped pair is one character and is stored as UTF-8."""
+    before = tenant.snapshot()
+    for raw in [b'{"wallet_name":"x\\udeaay"}', b'{"wallet_name":"\\udc00"}', b'{"x\\udfff":1,"wallet_name":"a"}',
+                b'{"wallet_name":"a","extra":[[{"k":"\\udc01"}]]}']:
+        r = tenant.req("POST", "/api/v1/wallets", data=raw)
+        err = assert_error(r, "bad_request")
+        assert "DC00-DFFF" in err["message"], raw
+    assert tenant.snapshot() == before
+    r = tenant.req("POST", "/api/v1/wallets", data=b'{"wallet_name":"smile \\ud83d\\ude00 \\u00e9"}')
+    assert r.status_code == 200, r.text
+    assert r.content.count("smile \U0001F600 \u00e9".encode()) == 1
+    assert r.json()["wallet_name"] == "smile \U0001F600 \u00e9"
+
+
 def test_every_error_has_exactly_code_type_message(api):
     token = api.token()
     cases = [

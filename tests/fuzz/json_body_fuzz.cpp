@@ -1,8 +1,8 @@
 // libFuzzer target: request bodies as every handler reads them (api/json): parse_object, then each
 // field reader on every member the body has and on names it lacks. The first byte says whether an
 // empty body is allowed. Properties: what a reader accepts agrees with the member it read (a
-// required string is non-empty, an integer is inside its range, a known field list accepts the
-// body's own names) and a rejected body or field carries an error message.
+// required string is non-empty, every top-level key and string is UTF-8, an integer is inside its range, a known field
+// list accepts the body's own names) and a rejected body or field carries an error message.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -40,6 +40,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const rapidjson::Value& object = *body;
   FUZZ_CHECK(object.IsObject());
+  // Every key and string of an accepted body is UTF-8 (so it can be stored and echoed as it is).
+  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
+    const std::string_view name(it->name.GetString(), it->name.GetStringLength());
+    FUZZ_CHECK(a::valid_utf8(name) == name);
+    if (it->value.IsString()) {
+      const std::string_view value(it->value.GetString(), it->value.GetStringLength());
+      FUZZ_CHECK(a::valid_utf8(value) == value);
+    }
+  }
   for (const char* name : {"amount", "chain", "wallet_name", "api_version", "limit"}) read_member(object, name);
   for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
     const std::string name(it->name.GetString(), it->name.GetStringLength());
