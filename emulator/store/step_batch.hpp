@@ -2,7 +2,8 @@
 // transaction) keeps in memory instead of reading and writing row by row. A balance row is read
 // once, written when it first changes (so the event stream sees it change at the same place in the
 // commit as before) and written once more at the end of the batch with its final value; a supply
-// row is read once and written at the end; each client's webhook settings are read once. The batch
+// row is read once and written at the end; each client's webhook settings and each destination
+// address's owner are read once. The batch
 // lives inside one transaction of the writer's connection (nothing else writes meanwhile) and is
 // dropped, unwritten, if that transaction rolls back. Bounded by the rows one batch touches.
 #pragma once
@@ -14,6 +15,7 @@
 
 #include "emulator/domain/amount.hpp"
 #include "emulator/domain/api_version.hpp"
+#include "emulator/domain/model.hpp"
 
 namespace paratro::store {
 
@@ -33,6 +35,9 @@ struct StepBatch {
   std::unordered_map<std::string, Supply> supply;     // by key(chain, symbol)
   // client_id -> its API version when it has a webhook endpoint; nullopt when it has none.
   std::unordered_map<std::string, std::optional<domain::ApiVersion>> webhooks;
+  // key(address_key, preferred chain) -> the owning account, or nullopt for a foreign address. No
+  // step creates an account, so one lookup per address serves the whole batch.
+  std::unordered_map<std::string, std::optional<domain::AccountRecord>> owners;
 
   static std::string key(std::string_view a, std::string_view b, std::string_view c = {}) {
     std::string k;

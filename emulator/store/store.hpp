@@ -191,8 +191,7 @@ class Store {
   struct TxUpdate {
     domain::TransactionRecord tx;
     Settlement settle = Settlement::none;
-    std::string twin_id;  // id for the inbound twin, used if the step reaches the chain and the
-                          // destination is an owned address that has no twin yet
+    std::string twin_id;  // for the inbound twin, if the step reaches the chain and the destination is owned
     // The stored status and confirmations the step starts from, when the caller read the row in
     // this pass (the scheduler's due rows); otherwise apply_tx_updates reads them.
     bool prev_known = false;

@@ -188,7 +188,10 @@ void Store::apply_one(const TxUpdate& u) {
   // The inbound twin of a transfer to an owned address: created when the transfer reaches the chain,
   // afterwards kept in step with it.
   std::optional<TransactionRecord> twin;
-  if (outbound) {
+  const bool was_before_chain =
+      old_status && (*old_status == domain::TxStatus::pending || *old_status == domain::TxStatus::signed_ ||
+                     *old_status == domain::TxStatus::broadcast);
+  if (outbound && !was_before_chain) {  // no twin exists before its outbound reached the chain
     auto st = db().use(sql_once([] { return select_transactions(" WHERE twin_of = ? AND twin_of <> ''"); }));
     st->bind(1, t.tx_id);
     if (st->step()) twin = read_row(kTransactionRow, *st);

@@ -1,6 +1,7 @@
 // The wallets and accounts repositories: creation under the client's limits, lookups, pages, key
 // generation coming due, and the owner of an address. Rows through kWalletRow and kAccountRow.
 #include "emulator/store/rows.hpp"
+#include "emulator/store/step_batch.hpp"
 #include "emulator/store/store.hpp"
 
 namespace paratro::store {
@@ -114,11 +115,19 @@ Page<AccountRecord> Store::list_accounts(std::string_view client_id, std::string
 }
 
 std::optional<domain::AccountRecord> Store::owner_of(std::string_view address_key, std::string_view prefer_chain) {
+  std::optional<domain::AccountRecord>* remembered = nullptr;  // in the batch of lifecycle steps under way
+  if (step_batch_) {
+    auto [it, fresh] = step_batch_->owners.try_emplace(StepBatch::key(address_key, prefer_chain));
+    if (!fresh) return it->second;
+    remembered = &it->second;
+  }
   auto st = db().use(
       sql_once([] { return select_accounts(" WHERE address_key = ? ORDER BY (chain = ?) DESC, seq LIMIT 1"); }));
   st->bind(1, address_key).bind(2, prefer_chain);
-  if (!st->step()) return std::nullopt;
-  return read_row(kAccountRow, *st);
+  std::optional<domain::AccountRecord> owner;
+  if (st->step()) owner = read_row(kAccountRow, *st);
+  if (remembered) *remembered = owner;
+  return owner;
 }
 
 std::optional<domain::AccountRecord> Store::find_owned_account(std::string_view address_key,

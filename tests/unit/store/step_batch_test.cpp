@@ -71,3 +71,40 @@ TEST_CASE("after a batch, a sandbox grant reads and writes the committed rows") 
   CHECK(granted.minted == 1000 + 4100);
   CHECK(granted.minted - granted.burned == granted.balance + granted.locked);
 }
+
+TEST_CASE("one batch reaching the chain twins the transfers to an owned address and only those") {
+  // The batch looks each destination's owner up once (step_batch.hpp): the answers for an owned and
+  // a foreign address, interleaved, must not be mixed up.
+  Seeded seeded(":memory:", 1000);
+  REQUIRE(seeded.store.create_wallet(make_wallet("w2", "c2"), make_keys(), 5).ok());
+  const auto receiver = make_account("acc2", "w2", "c2", kAddr2);
+  REQUIRE(seeded.store.create_account(receiver).ok());
+  REQUIRE(seeded.store.create_asset(make_asset("ast2", receiver)).ok());
+  constexpr std::string_view kForeign = "0x3333333333333333333333333333333333333333";
+  std::vector<s::Store::TxUpdate> updates;
+  for (int i = 1; i <= 4; ++i) {
+    auto request = transfer_request("0.0001");
+    if (i % 2 == 1) request.to_address = request.to_address_key = std::string(kForeign);
+    const std::string id = numbered("tx", i);
+    REQUIRE(seeded.store.create_transfer(request, new_tx(id, 5000 + i)).ok());
+    auto u = settled(seeded.store, id, true);
+    u.tx.block_number = 100;
+    u.twin_id = "in_" + id;
+    updates.push_back(std::move(u));
+  }
+  seeded.store.apply_tx_updates(updates);
+  for (int i = 1; i <= 4; ++i) {
+    CAPTURE(i);
+    const auto twin = seeded.store.find_transaction_any("in_" + numbered("tx", i));
+    REQUIRE(twin.has_value() == (i % 2 == 0));
+    if (twin) {
+      CHECK(twin->client_id == "c2");
+      CHECK(twin->account_id == "acc2");
+      CHECK(twin->twin_of == numbered("tx", i));
+      CHECK(twin->status == d::TxStatus::confirmed);
+    }
+  }
+  const auto row = usdt(seeded.store);
+  CHECK(row.burned == 200);  // the two foreign sends; the owned ones moved to c2
+  CHECK(row.minted - row.burned == row.balance + row.locked);
+}
