@@ -11,8 +11,8 @@ prints the median and p99 of each, plus the emulator's RSS at each size.
 
 The rows are written the way Store::insert_history_transaction writes them (CONFIRMED, no ledger
 effect), spread evenly over the four accounts, so each filter matches a quarter or a half of the
-table; like the store (migration 008), the script gives each row its rank in the four lists and
-sets the list counters, since no trigger does it. Usage: bench_lists.py BINARY WORKDIR [--small 1000] [--large 1000000] [--samples 40]
+table; like the store (migrations 008 and 009), the script gives each row the next rank in each of
+the four lists, since no trigger does it (a list's length is its highest rank). Usage: bench_lists.py BINARY WORKDIR [--small 1000] [--large 1000000] [--samples 40]
 """
 from __future__ import annotations
 
@@ -89,11 +89,19 @@ def set_up(binary: str, db: str) -> list[dict]:
 def add_history(db: str, accounts: list[dict], count: int, start_index: int):
     con = sqlite3.connect(db)
     now_ms = int(time.time() * 1000)
-    counters = {(scope, id_): n for scope, id_, n in con.execute("SELECT scope, id, n FROM list_counters")}
+    # A list's length is its highest rank (migration 009); each new row takes the next rank of the
+    # four lists it joins, as the emulator's own insert does.
+    lengths = {}
+    for scope, sql in (("client", "SELECT client_id, MAX(client_rank) FROM transactions GROUP BY client_id"),
+                       ("wallet", "SELECT wallet_id, MAX(wallet_rank) FROM transactions GROUP BY wallet_id"),
+                       ("account", "SELECT account_id, MAX(account_rank) FROM transactions GROUP BY account_id"),
+                       ("chain", "SELECT client_id || '/' || chain, MAX(chain_rank) FROM transactions "
+                                 "GROUP BY client_id, chain")):
+        lengths.update({(scope, id_): n for id_, n in con.execute(sql)})
 
     def rank(scope: str, id_: str) -> int:
-        counters[(scope, id_)] = counters.get((scope, id_), 0) + 1
-        return counters[(scope, id_)]
+        lengths[(scope, id_)] = lengths.get((scope, id_), 0) + 1
+        return lengths[(scope, id_)]
 
     rows = []
     for i in range(start_index, start_index + count):
@@ -110,9 +118,6 @@ def add_history(db: str, accounts: list[dict], count: int, start_index: int):
             rows = []
     if rows:
         _insert(con, rows)
-    con.executemany("INSERT INTO list_counters (scope, id, n) VALUES (?, ?, ?) "
-                    "ON CONFLICT (scope, id) DO UPDATE SET n = excluded.n",
-                    [(scope, id_, n) for (scope, id_), n in counters.items()])
     con.commit()
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()

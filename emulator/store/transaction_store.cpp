@@ -1,5 +1,5 @@
-// The transactions repository: inserts and lifecycle updates, lookups, the list pages (counters and
-// ranks of migration 005), the due queue of the simulated chain, history and deposits. Rows through
+// The transactions repository: inserts and lifecycle updates, lookups, the list pages (ranks of
+// migrations 005 and 009), the due queue of the simulated chain, history and deposits. Rows through
 // kTransactionRow (rows.hpp).
 #include "emulator/store/rows.hpp"
 #include "emulator/store/store.hpp"
@@ -22,30 +22,21 @@ Status Store::check_reference_id(std::string_view client_id, std::string_view re
   return domain::ok_status();
 }
 
-// The row goes in with its 1-based position in each of the four lists (migration 008): the four
-// counters are read, set one higher, and the new values are the row's ranks. All three statements
-// run inside the caller's write transaction, so a rolled-back insert leaves no gap. (One upsert
-// with RETURNING did the same in one statement at four times the cost: 20 us against 5.)
+// The row goes in with its 1-based position in each of the four lists: one more than the list's
+// length, which is its highest rank (migration 009), read with one index seek per list inside the
+// caller's write transaction, so a rolled-back insert leaves no gap.
 void Store::insert_transaction(const TransactionRecord& t) {
   std::int64_t ranks[4] = {1, 1, 1, 1};  // client, wallet, account, chain
   {
     auto st = db().use(
-        "SELECT (SELECT n FROM list_counters WHERE scope = 'client' AND id = ?1), "
-        "(SELECT n FROM list_counters WHERE scope = 'wallet' AND id = ?2), "
-        "(SELECT n FROM list_counters WHERE scope = 'account' AND id = ?3), "
-        "(SELECT n FROM list_counters WHERE scope = 'chain' AND id = ?1 || '/' || ?4)");
+        "SELECT (SELECT MAX(client_rank) FROM transactions WHERE client_id = ?1), "
+        "(SELECT MAX(wallet_rank) FROM transactions WHERE wallet_id = ?2), "
+        "(SELECT MAX(account_rank) FROM transactions WHERE account_id = ?3), "
+        "(SELECT MAX(chain_rank) FROM transactions WHERE client_id = ?1 AND chain = ?4)");
     st->bind(1, t.client_id).bind(2, t.wallet_id).bind(3, t.account_id).bind(4, t.chain);
     if (st->step()) {
-      for (int i = 0; i < 4; ++i) ranks[i] = st->column_int(i) + 1;  // a missing list (NULL) reads 0
+      for (int i = 0; i < 4; ++i) ranks[i] = st->column_int(i) + 1;  // an empty list (NULL) reads 0
     }
-  }
-  {
-    auto st = db().use(
-        "INSERT INTO list_counters (scope, id, n) VALUES ('client', ?1, ?5), ('wallet', ?2, ?6), "
-        "('account', ?3, ?7), ('chain', ?1 || '/' || ?4, ?8) ON CONFLICT (scope, id) DO UPDATE SET n = excluded.n");
-    st->bind(1, t.client_id).bind(2, t.wallet_id).bind(3, t.account_id).bind(4, t.chain);
-    for (int i = 0; i < 4; ++i) st->bind(5 + i, ranks[i]);
-    st->run();
   }
   auto st = db().use(sql_once([] {
     return insert_sql("transactions", kTransactionRow, {"client_rank", "wallet_rank", "account_rank", "chain_rank"});
@@ -128,52 +119,53 @@ Page<TransactionRecord> Store::list_transactions(std::string_view client_id, con
         [&](Statement& s) { s.bind(1, client_id).bind(2, f.wallet_id).bind(3, f.account_id).bind(4, f.chain); },
         kTransactionRow);
   }
-  // One list (migration 005): its length is a counter and page P is a seek on its rank. A wallet or
-  // account of another client has no list here (its rows are that client's).
+  // One list (migration 005): its length is its highest rank (migration 009) and page P is a seek on
+  // its rank. A wallet or account of another client has no list here (its rows are that client's).
   struct List {
-    std::string_view scope;
-    std::string id;                   // the list's key in list_counters
-    std::string_view key;             // ?4 of page_sql ("" for the client's whole list)
+    std::string_view key;             // ?4 of both statements ("" for the client's whole list: none)
     const char* owned_sql = nullptr;  // nullptr: the caller's own list
+    const char* total_sql = nullptr;  // ?1 client_id, ?4 key
     std::string_view page_sql;        // ?1 client_id, ?2 highest rank, ?3 limit, ?4 key
   };
   List list;
   if (!f.wallet_id.empty()) {
-    list = {"wallet", f.wallet_id, f.wallet_id, "SELECT 1 FROM wallets WHERE wallet_id = ?1 AND client_id = ?2",
-            sql_once([] {
+    list = {f.wallet_id, "SELECT 1 FROM wallets WHERE wallet_id = ?1 AND client_id = ?2",
+            "SELECT MAX(wallet_rank) FROM transactions WHERE wallet_id = ?4", sql_once([] {
               return select_transactions(
                   " WHERE wallet_id = ?4 AND client_id = ?1 AND wallet_rank <= ?2"
                   " ORDER BY wallet_rank DESC LIMIT ?3");
             })};
   } else if (!f.account_id.empty()) {
-    list = {"account", f.account_id, f.account_id, "SELECT 1 FROM accounts WHERE account_id = ?1 AND client_id = ?2",
-            sql_once([] {
+    list = {f.account_id, "SELECT 1 FROM accounts WHERE account_id = ?1 AND client_id = ?2",
+            "SELECT MAX(account_rank) FROM transactions WHERE account_id = ?4", sql_once([] {
               return select_transactions(
                   " WHERE account_id = ?4 AND client_id = ?1 AND account_rank <= ?2"
                   " ORDER BY account_rank DESC LIMIT ?3");
             })};
   } else if (!f.chain.empty()) {
-    list = {"chain", std::string(client_id).append("/").append(f.chain), f.chain, nullptr, sql_once([] {
+    list = {f.chain, nullptr, "SELECT MAX(chain_rank) FROM transactions WHERE client_id = ?1 AND chain = ?4",
+            sql_once([] {
               return select_transactions(
                   " WHERE client_id = ?1 AND chain = ?4 AND chain_rank <= ?2"
                   " ORDER BY chain_rank DESC LIMIT ?3");
             })};
   } else {
     list = {
-        "client", std::string(client_id), "", nullptr, sql_once([] {
+        "", nullptr, "SELECT MAX(client_rank) FROM transactions WHERE client_id = ?1", sql_once([] {
           return select_transactions(" WHERE client_id = ?1 AND client_rank <= ?2 ORDER BY client_rank DESC LIMIT ?3");
         })};
   }
   Page<TransactionRecord> page;
   if (list.owned_sql) {
     auto st = db().use(list.owned_sql);
-    st->bind(1, list.id).bind(2, client_id);
+    st->bind(1, list.key).bind(2, client_id);
     if (!st->step()) return page;
   }
   {
-    auto st = db().use("SELECT n FROM list_counters WHERE scope = ? AND id = ?");
-    st->bind(1, list.scope).bind(2, list.id);
-    if (st->step()) page.total = st->column_int(0);
+    auto st = db().use(list.total_sql);
+    st->bind(1, client_id);
+    if (!list.key.empty()) st->bind(4, list.key);
+    if (st->step()) page.total = st->column_int(0);  // an empty list (NULL) reads 0
   }
   const std::int64_t top = page.total - offset_of(p);
   if (top > 0) {

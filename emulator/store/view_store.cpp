@@ -18,12 +18,12 @@ std::vector<std::string> Store::list_client_ids(int limit) {
 Store::ClientCounts Store::client_counts(std::string_view client_id) {
   std::lock_guard lock(mu_);
   ClientCounts c;
-  // Each an index range on client_id; transactions read the client's list counter (migration 005).
+  // Each an index range on client_id; transactions: the client's highest list rank (migration 009).
   const std::pair<const char*, std::int64_t*> queries[] = {
       {"SELECT COUNT(*) FROM wallets WHERE client_id = ?", &c.wallets},
       {"SELECT COUNT(*) FROM accounts WHERE client_id = ?", &c.accounts},
       {"SELECT COUNT(*) FROM assets WHERE client_id = ?", &c.assets},
-      {"SELECT COALESCE(MAX(n), 0) FROM list_counters WHERE scope = 'client' AND id = ?", &c.transactions},
+      {"SELECT COALESCE(MAX(client_rank), 0) FROM transactions WHERE client_id = ?", &c.transactions},
   };
   for (const auto& [sql, out] : queries) {
     auto st = db_.use(sql);
@@ -39,9 +39,11 @@ Store::TxIdPage Store::list_transaction_ids(std::string_view client_id, std::str
   TxIdPage page;
   const std::int64_t offset = (p.page - 1) * p.page_size;
   if (status.empty()) {
-    auto count =
-        db_.use("SELECT COALESCE(SUM(n), 0) FROM list_counters WHERE scope = 'client' AND (?1 = '' OR id = ?1)");
-    count->bind(1, client_id);
+    // One client's list: its highest rank (migration 009); every client's: seq is dense (below).
+    auto count = client_id.empty()
+                     ? db_.use("SELECT COALESCE(MAX(seq), 0) FROM transactions")
+                     : db_.use("SELECT COALESCE(MAX(client_rank), 0) FROM transactions WHERE client_id = ?1");
+    if (!client_id.empty()) count->bind(1, client_id);
     if (count->step()) page.total = count->column_int(0);
   }
   if (client_id.empty() && status.empty()) {
