@@ -32,6 +32,18 @@ std::uint64_t RandomSource::next_u64() {
   return v;
 }
 
+std::array<std::uint8_t, 10> RandomSource::id_bits(std::int64_t unix_ms) {
+  std::lock_guard lock(id_mutex_);
+  bool carry = true;
+  if (id_started_ && unix_ms == id_ms_) {
+    for (std::size_t i = id_last_.size(); carry && i-- > 0;) carry = ++id_last_[i] == 0;
+  }
+  if (carry) fill(id_last_);  // a new millisecond (or the bits ran over)
+  id_started_ = true;
+  id_ms_ = unix_ms;
+  return id_last_;
+}
+
 void SystemRandom::fill(std::span<std::uint8_t> out) {
   // Small requests (ids, nonces, keys: one per write on the writer thread) are served from a
   // per-thread block of RAND_bytes output, one generator call per 1 KiB instead of per request;

@@ -11,8 +11,7 @@ namespace paratro::domain {
 
 std::string make_id(std::string_view prefix, std::int64_t unix_ms, crypto::RandomSource& rng) {
   static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  std::array<std::uint8_t, 10> random{};
-  rng.fill(random);
+  const std::array<std::uint8_t, 10> random = rng.id_bits(unix_ms);
   std::string out(prefix);
   out.reserve(prefix.size() + 26);
   // 10 characters of time (50 bits, top two always zero for 48-bit times).

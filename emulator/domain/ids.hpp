@@ -1,6 +1,8 @@
 // Resource identifiers: a type prefix ("w_", "acc_", "ast_", "tx_", "c_") followed by a 26-character
 // ULID (48-bit millisecond time + 80 random bits, Crockford base32). The time part makes ids sort
-// roughly by creation; the random part comes from the injected RandomSource so a seed fixes them.
+// by creation, and within one millisecond the random part counts up from its first draw
+// (RandomSource::id_bits), so ids of one source sort in the order they were made; the bits come
+// from the injected RandomSource so a seed fixes them.
 #pragma once
 
 #include <cstdint>
