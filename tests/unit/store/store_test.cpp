@@ -299,11 +299,15 @@ TEST_CASE("list ranks are back-filled for transactions written before migration 
   CHECK(store.list_transactions("c2", {}, {1, 100}).total == 4);
   // A wallet of another client lists nothing, whatever its counter says.
   CHECK(store.list_transactions("c2", {"w1", "", ""}, {1, 100}).total == 0);
-  // Migration 008 dropped the trigger that kept them: the store assigns ranks from now on.
+  // Migration 008 dropped the trigger that kept them (the store assigns ranks from now on) and 009
+  // the counters (a list's length is its highest rank).
   s::Database check(path);
-  auto triggers = check.use("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'");
-  REQUIRE(triggers->step());
-  CHECK(triggers->column_int(0) == 0);
+  auto left = check.use("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' OR name = 'list_counters'");
+  REQUIRE(left->step());
+  CHECK(left->column_int(0) == 0);
+  // The sandbox's per-client count reads the same highest rank.
+  CHECK(store.client_counts("c1").transactions == 8);
+  CHECK(store.client_counts("c2").transactions == 4);
 }
 
 // The counter-and-rank lists against the plain definition (filter, newest first, page by page), for
