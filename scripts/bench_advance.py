@@ -18,6 +18,16 @@ import threading
 import time
 import urllib.parse
 
+# Appended to a wrk script: a thread stops once it has WRK_LIMIT responses (0: no limit), so a fill
+# ends at the target instead of overshooting it by up to a run's worth.
+WRK_LIMIT_LUA = """local limit = tonumber(os.getenv("WRK_LIMIT") or "0")
+local done = 0
+function response(status, headers, body)
+  done = done + 1
+  if limit > 0 and done >= limit then wrk.thread:stop() end
+end
+"""
+
 ap = argparse.ArgumentParser()
 ap.add_argument("binary")
 ap.add_argument("n", type=int, nargs="?", default=20000)
@@ -67,12 +77,15 @@ try:
     lua = os.path.join(work, "transfer.lua")
     with open(lua, "w") as f:
         f.write(f'wrk.method = "POST"\nwrk.headers["Authorization"] = "Bearer {tok}"\n'
-                f'wrk.headers["Content-Type"] = "application/json"\nwrk.body = \'{json.dumps(body)}\'\n')
+                f'wrk.headers["Content-Type"] = "application/json"\nwrk.body = \'{json.dumps(body)}\'\n'
+                + WRK_LIMIT_LUA)
     while (have := total()) < args.n:
         if wrk:
             secs = max(1, min(5, (args.n - have) // 4000 + 1))
+            # Each of the two wrk threads stops after its half of what is missing.
+            env = dict(os.environ, WRK_LIMIT=str((args.n - have + 1) // 2))
             subprocess.run([wrk, "-t2", "-c50", f"-d{secs}s", "-s", lua, base + "/api/v1/transfer"],
-                           stdout=subprocess.DEVNULL, check=True)
+                           stdout=subprocess.DEVNULL, check=True, env=env)
         else:
             call("POST", "/api/v1/transfer", body, auth)
     pending = total()
