@@ -3,9 +3,9 @@
 // once, written when it first changes (so the event stream sees it change at the same place in the
 // commit as before) and written once more at the end of the batch with its final value; a supply
 // row is read once and written at the end; each client's webhook settings and each destination
-// address's owner are read once. The batch
-// lives inside one transaction of the writer's connection (nothing else writes meanwhile) and is
-// dropped, unwritten, if that transaction rolls back. Bounded by the rows one batch touches.
+// address's owner are read once. The batch lives inside one transaction of the writer's connection
+// (nothing else writes meanwhile) and is dropped, unwritten, if that transaction rolls back.
+// Bounded by the rows one batch touches.
 #pragma once
 
 #include <optional>
