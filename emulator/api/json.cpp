@@ -59,19 +59,19 @@ bool is_utf8(std::string_view text) {
 // escape can hold one; its keys and strings are checked without recursion (nesting is unbounded).
 bool decodes_to_invalid_text(std::string_view body, const rapidjson::Value& root) {
   if (body.find("\\u") == std::string_view::npos) return false;
-  std::vector<const rapidjson::Value*> todo{&root};
-  while (!todo.empty()) {
-    const rapidjson::Value& v = *todo.back();
-    todo.pop_back();
+  std::vector<const rapidjson::Value*> unvisited{&root};
+  while (!unvisited.empty()) {
+    const rapidjson::Value& v = *unvisited.back();
+    unvisited.pop_back();
     if (v.IsString() && !is_utf8({v.GetString(), v.GetStringLength()})) return true;
     if (v.IsObject()) {
       for (const auto& m : v.GetObject()) {
         if (!is_utf8({m.name.GetString(), m.name.GetStringLength()})) return true;
-        todo.push_back(&m.value);
+        unvisited.push_back(&m.value);
       }
     }
     if (v.IsArray()) {
-      for (const auto& e : v.GetArray()) todo.push_back(&e);
+      for (const auto& e : v.GetArray()) unvisited.push_back(&e);
     }
   }
   return false;
