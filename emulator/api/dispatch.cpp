@@ -3,6 +3,7 @@
 // views (no allocation), and the 405's `Allow` value is ready-made. Segments follow path_pattern's
 // rules: empty ones (a trailing or doubled `/`) are ignored, `{name}` matches any one segment.
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -155,7 +156,11 @@ ApiResponse dispatch(Services& s, const ApiRequest& r) {
     if (!authenticated) return error_response(authenticated.error());
     caller = std::move(*authenticated);
     if (route.needs & kRateLimit) {
-      if (auto limited = check_rate_limit(s, *caller)) return std::move(*limited);
+      if (!r.rate_checked) {
+        r.rate_checked = true;
+        if (auto limited = check_rate_limit(s, *caller)) r.rate_refusal = std::make_shared<const ApiResponse>(*limited);
+      }
+      if (r.rate_refusal) return *r.rate_refusal;
     }
     if (route.retired_in && domain::traits(caller->api_version).*route.retired_in) return retired(route, *caller);
   }

@@ -14,6 +14,8 @@
 
 namespace paratro::api {
 
+struct ApiResponse;
+
 struct ApiRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // decoded path without the query, e.g. "/api/v1/wallets/w_..."
@@ -26,6 +28,10 @@ struct ApiRequest {
   std::string body;
   std::optional<std::string> x_payment;      // X-PAYMENT (x402 paid resources), when sent
   std::optional<std::string> last_event_id;  // Last-Event-ID (GET /_sandbox/events), when sent
+  // The rate limiter's verdict, decided once per request: a write the writer runs a second time
+  // (store/writer.hpp, savepoint-free batches) is not charged twice. Set by api::dispatch.
+  mutable bool rate_checked = false;
+  mutable std::shared_ptr<const ApiResponse> rate_refusal;  // the 429, when refused
 
   // The token of an `Authorization: Bearer <token>` header (the scheme in any case), or nullopt when
   // the header is absent, uses another scheme or has an empty token. The one Bearer parser: API

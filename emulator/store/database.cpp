@@ -203,12 +203,21 @@ std::string Database::journal_mode() {
 
 WriteTransaction::WriteTransaction(Database& db) : db_(db), nested_(sqlite3_get_autocommit(db.db_) == 0) {
   if (db.read_only_) throw StoreError(SQLITE_READONLY, "write attempted on a read-only connection");
+  if (nested_ && !db.nested_savepoints_) {
+    unisolated_ = true;
+    changes_at_start_ = sqlite3_total_changes64(db.db_);
+    return;
+  }
   if (nested_ && db_.observer_) mark_ = db_.observer_->mark();
   db_.run(nested_ ? "SAVEPOINT nested_write" : "BEGIN IMMEDIATE");
 }
 
 WriteTransaction::~WriteTransaction() {
   if (done_) return;
+  if (unisolated_) {
+    if (sqlite3_total_changes64(db_.db_) != changes_at_start_) db_.unisolated_failure_ = true;
+    return;
+  }
   if (nested_) {
     sqlite3_exec(db_.db_, "ROLLBACK TO nested_write; RELEASE nested_write", nullptr, nullptr, nullptr);
     if (db_.observer_) db_.observer_->rollback_to(mark_);
@@ -218,6 +227,10 @@ WriteTransaction::~WriteTransaction() {
 }
 
 void WriteTransaction::commit() {
+  if (unisolated_) {
+    done_ = true;
+    return;
+  }
   if (nested_) {
     db_.run("RELEASE nested_write");
     done_ = true;

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 // SQLite's handles, declared rather than included: sqlite3.h stays inside store/ (DESIGN.md; the
@@ -154,6 +155,15 @@ class Database {
   void fail_next_commits(int n) { fail_commits_ = n; }
   int pending_commit_failures() const { return fail_commits_; }
 
+  // While off (the writer's savepoint-free batches, writer.hpp), a WriteTransaction inside an open
+  // transaction opens no SAVEPOINT of its own: one that ends without commit() after changing rows
+  // cannot undo them, so it records that (take_unisolated_failure), and the writer rolls the whole
+  // batch back and runs it again with a savepoint per operation. One that changed nothing (a
+  // business error found before any write) needs no undo.
+  void set_nested_savepoints(bool on) { nested_savepoints_ = on; }
+  // True (once) if such a WriteTransaction ended uncommitted after changing rows since the last call.
+  bool take_unisolated_failure() { return std::exchange(unisolated_failure_, false); }
+
   // Installs (or, with nullptr, removes) the observer of this connection's changes. The observer
   // must outlive the connection or be removed first.
   void set_change_observer(ChangeObserver* observer);
@@ -190,6 +200,8 @@ class Database {
   std::int64_t hook_checkpoints_ = 0;
   std::int64_t next_checkpoint_at_ = 0;  // WAL size (pages) at which the hook tries next; 0: the threshold
   int fail_commits_ = 0;
+  bool nested_savepoints_ = true;
+  bool unisolated_failure_ = false;
   ChangeObserver* observer_ = nullptr;
   std::atomic<std::uint64_t> commits_{0};
   std::function<void()> before_checkpoint_;
@@ -219,7 +231,9 @@ class WriteTransaction {
   Database& db_;
   bool done_ = false;
   bool nested_ = false;
-  std::size_t mark_ = 0;  // the change observer's position when a nested transaction began
+  bool unisolated_ = false;            // nested without a SAVEPOINT (Database::set_nested_savepoints)
+  std::int64_t changes_at_start_ = 0;  // the connection's total changes when an unisolated one began
+  std::size_t mark_ = 0;               // the change observer's position when a nested transaction began
 };
 
 }  // namespace paratro::store

@@ -1,9 +1,11 @@
 // Implementation of writer.hpp.
 #include "emulator/store/writer.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdio>
 #include <exception>
+#include <numeric>
 #include <vector>
 
 #include "emulator/store/change_capture.hpp"
@@ -101,7 +103,7 @@ void Writer::stop() {
   checkpointer.reset();  // joins its thread, with no lock held
 }
 
-bool Writer::submit(Kind kind, Work work, Done done) {
+bool Writer::submit(Kind kind, Work work, Done done, bool replayable) {
   {
     std::lock_guard lock(mu_);
     if (client_ops_ >= options_.capacity) {
@@ -109,7 +111,7 @@ bool Writer::submit(Kind kind, Work work, Done done) {
       return false;
     }
     ++client_ops_;
-    queue_.push_back(Op{kind, std::move(work), std::move(done), true});
+    queue_.push_back(Op{kind, std::move(work), std::move(done), true, replayable});
   }
   cv_.notify_one();
   return true;
@@ -217,7 +219,17 @@ void Writer::run_batch(std::deque<Op>& batch) {
   std::vector<char> ok(batch.size(), 0);
   bool committed = false;
   std::int64_t client_ops = 0;
-  for (const auto& op : batch) client_ops += op.client ? 1 : 0;
+  // Replayable writes first (in queue order), then the rest (in queue order): the first group may
+  // have to run twice, the second must run once, so it runs only after the first went through.
+  std::vector<std::size_t> order;
+  order.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    client_ops += batch[i].client ? 1 : 0;
+    if (batch[i].replayable) order.push_back(i);
+  }
+  const std::size_t replayable = order.size();
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    if (!batch[i].replayable) order.push_back(i);
   bool inject_failure = false;  // POST /_sandbox/storage: only batches holding client work count
   {
     std::lock_guard lock(mu_);
@@ -229,31 +241,19 @@ void Writer::run_batch(std::deque<Op>& batch) {
   {
     std::lock_guard db_lock(store_.mu_);
     Database& db = store_.db_;
-    std::size_t first_live = 0;  // ops before this index were lost with a transaction SQLite rolled back
     if (capture_) capture_->begin_op(false);
+    bool rerun = false;
+    bool free = false;
     try {
-      db.run("BEGIN IMMEDIATE");
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (!db.in_transaction()) {  // an earlier failure made SQLite roll the whole batch back
-          for (std::size_t j = first_live; j < i; ++j) ok[j] = 0;
-          first_live = i;
-          db.run("BEGIN IMMEDIATE");
-        }
-        const std::size_t mark = capture_ ? capture_->mark() : 0;
-        db.run("SAVEPOINT op");
-        try {
-          batch[i].work();
-          db.run("RELEASE op");
-          ok[i] = 1;
-        } catch (const std::exception& e) {
-          report("operation failed", e.what());
-          rollback_quietly(db, "ROLLBACK TO op; RELEASE op");
-          if (capture_) capture_->rollback_to(mark);
-        }
-      }
-      if (!db.in_transaction()) {
-        for (std::size_t j = first_live; j < batch.size(); ++j) ok[j] = 0;
+      free = replayable > 0 && run_without_savepoints(batch, ok, order, replayable);
+      if (free) {
+        run_with_savepoints(batch, ok, order, replayable);  // the others, in the same transaction
       } else {
+        rerun = replayable > 0;
+        std::iota(order.begin(), order.end(), std::size_t{0});  // queue order, as if never tried
+        run_with_savepoints(batch, ok, order, 0);
+      }
+      if (db.in_transaction()) {
         if (inject_failure) db.fail_next_commits(1);
         if (capture_) capture_->before_commit();
         db.run("COMMIT");
@@ -267,6 +267,8 @@ void Writer::run_batch(std::deque<Op>& batch) {
     if (capture_) capture_->after_commit(committed);
     std::lock_guard lock(mu_);
     ++stats_.batches;
+    stats_.savepoint_free_batches += free ? 1 : 0;
+    stats_.rerun_batches += rerun ? 1 : 0;
     stats_.operations += static_cast<std::int64_t>(batch.size());
     stats_.largest_batch = std::max<std::int64_t>(stats_.largest_batch, static_cast<std::int64_t>(batch.size()));
     if (!committed) {
@@ -276,6 +278,68 @@ void Writer::run_batch(std::deque<Op>& batch) {
     stats_.wal_pages = db.wal_pages();
   }
   for (std::size_t i = 0; i < batch.size(); ++i) complete(batch[i].done, committed && ok[i]);
+}
+
+// The replayable writes order[0, n) in one transaction with no savepoints (writer.hpp). True:
+// each ran through and the transaction is open. False: one failed; everything is rolled back (its
+// captured changes too) and `ok` cleared, for the whole batch to run again with savepoints.
+bool Writer::run_without_savepoints(std::deque<Op>& batch, std::vector<char>& ok, const std::vector<std::size_t>& order,
+                                    std::size_t n) {
+  Database& db = store_.db_;
+  const std::size_t mark = capture_ ? capture_->mark() : 0;
+  db.run("BEGIN IMMEDIATE");
+  db.set_nested_savepoints(false);
+  bool clean = true;
+  for (std::size_t pos = 0; pos < n && clean; ++pos) {
+    const std::size_t i = order[pos];
+    try {
+      batch[i].work();
+      clean = !db.take_unisolated_failure() && db.in_transaction();
+    } catch (...) {
+      clean = false;  // reported when it fails again, inside its own savepoint
+    }
+    ok[i] = clean ? 1 : 0;
+  }
+  db.set_nested_savepoints(true);
+  (void)db.take_unisolated_failure();
+  if (clean) return true;
+  rollback_quietly(db, "ROLLBACK");
+  if (capture_) capture_->rollback_to(mark);
+  std::fill(ok.begin(), ok.end(), 0);
+  return false;
+}
+
+// The writes order[from, end) in the open transaction (one is begun when none is), a SAVEPOINT
+// each: a write that throws rolls back only itself. If SQLite rolled the whole transaction back
+// (an I/O error, a full disk), the writes before lost their work, those of order[0, from) too:
+// they are marked failed and the rest go on in a new transaction.
+void Writer::run_with_savepoints(std::deque<Op>& batch, std::vector<char>& ok, const std::vector<std::size_t>& order,
+                                 std::size_t from) {
+  Database& db = store_.db_;
+  std::size_t first_live = 0;  // positions before this one were lost with a transaction SQLite rolled back
+  if (!db.in_transaction()) db.run("BEGIN IMMEDIATE");
+  for (std::size_t pos = from; pos < order.size(); ++pos) {
+    const std::size_t i = order[pos];
+    if (!db.in_transaction()) {  // an earlier failure made SQLite roll the whole batch back
+      for (std::size_t j = first_live; j < pos; ++j) ok[order[j]] = 0;
+      first_live = pos;
+      db.run("BEGIN IMMEDIATE");
+    }
+    const std::size_t mark = capture_ ? capture_->mark() : 0;
+    db.run("SAVEPOINT op");
+    try {
+      batch[i].work();
+      db.run("RELEASE op");
+      ok[i] = 1;
+    } catch (const std::exception& e) {
+      report("operation failed", e.what());
+      rollback_quietly(db, "ROLLBACK TO op; RELEASE op");
+      if (capture_) capture_->rollback_to(mark);
+    }
+  }
+  if (!db.in_transaction()) {
+    for (std::size_t j = first_live; j < order.size(); ++j) ok[order[j]] = 0;
+  }
 }
 
 void Writer::run_exclusive(Op& op) {

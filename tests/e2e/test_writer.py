@@ -96,6 +96,45 @@ def test_a_failed_commit_fails_its_whole_batch_and_only_it(launch):
     assert sb.ledger()["balanced"] is True
 
 
+def test_one_batch_of_transfers_with_overspends_runs_without_a_rerun(launch):
+    """Sixteen transfers of 100 against a balance of 1,000, queued while the writer is paused so they
+    make one batch: exactly ten are admitted, six answer insufficient_balance, and since a refusal
+    is decided before anything is written, the savepoint-free batch needs no second run."""
+    server, sb, t, w, acc, asset = funded(launch)
+    api = server.api
+    before = storage(api)
+    assert api.req("POST", "/_sandbox/storage", json={"paused": True}).status_code == 200
+    results = []
+
+    def fire(i, s):
+        return s.post(api.base + "/api/v1/transactions", headers={"Authorization": f"Bearer {t.token}"}, timeout=30,
+                      json={"from_address": acc["address"], "to_address": tron_address(), "chain": "tron",
+                            "token_symbol": "USDT", "amount": "100"})
+
+    runner = threading.Thread(target=lambda: results.extend(parallel(16, fire, workers=16)))
+    runner.start()
+    deadline = time.monotonic() + 20
+    while storage(api)["queued"] < 16:
+        assert time.monotonic() < deadline, storage(api)
+        time.sleep(0.01)
+    assert api.req("POST", "/_sandbox/storage", json={"paused": False}).status_code == 200
+    runner.join(timeout=60)
+    ok = [r for r in results if r.status_code == 200]
+    refused = [r for r in results if r.status_code != 200]
+    assert len(ok) == 10 and len(refused) == 6, [(r.status_code, r.text) for r in results]
+    for r in refused:
+        assert_error(r, "insufficient_balance")
+    after = storage(api)
+    assert after["largest_batch"] >= 16
+    assert after["rerun_batches"] == before["rerun_batches"] == 0
+    assert after["savepoint_free_batches"] > before["savepoint_free_batches"]
+    assert after["failed_commits"] == 0
+    assert balances(t, asset["asset_id"]) == ("0", "1000")
+    listed = t.list_all("/api/v1/transactions")
+    assert sorted(x["tx_id"] for x in listed) == sorted(r.json()["tx_id"] for r in ok)
+    assert sb.ledger()["balanced"] is True
+
+
 def test_a_full_write_queue_answers_503_with_retry_after(launch):
     server, sb = manual_world(launch, "--write-queue", "3")
     api = server.api

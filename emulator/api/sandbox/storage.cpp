@@ -25,6 +25,8 @@ ApiResponse storage_status(const store::Writer& writer, std::int64_t armed) {
       .field("largest_batch", st.largest_batch)
       .field("failed_commits", st.failed_commits)
       .field("last_failed_batch", st.last_failed_batch)
+      .field("savepoint_free_batches", st.savepoint_free_batches)
+      .field("rerun_batches", st.rerun_batches)
       .field("refused", st.refused)
       .field("checkpoints", st.checkpoints)
       .field("background_checkpoints", st.background_checkpoints)
