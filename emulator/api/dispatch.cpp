@@ -140,6 +140,11 @@ Access access_of(const ApiRequest& request) {
   return r->access_for ? r->access_for(request) : r->access;
 }
 
+bool replayable(const ApiRequest& request) {
+  const Route* r = match_route(request.method, request.path);
+  return r && (r->needs & kApiToken) != 0;
+}
+
 ApiResponse dispatch(Services& s, const ApiRequest& r) {
   const Lookup hit = lookup(r.method, r.path);
   const Template* tmpl = template_of(hit);

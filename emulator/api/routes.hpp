@@ -75,6 +75,10 @@ const Route* match_route(std::string_view method, std::string_view path);
 
 // The access kind of the route `request` hits; read for the 404/405 answers.
 Access access_of(const ApiRequest& request);
+// Whether a write to the route `request` hits may run a second time after its transaction was
+// rolled back (store/writer.hpp, savepoint-free batches): the public API's routes (kApiToken)
+// change the database and nothing else; the control plane's also change in-memory state.
+bool replayable(const ApiRequest& request);
 
 // The whole answer to `request`: the admin check of the control plane (also before its 404/405,
 // so that without the token it does not reveal which routes exist), 404 not_found, 405

@@ -2,7 +2,6 @@
 #include "emulator/app/request_path.hpp"
 
 #include <memory>
-#include <string_view>
 
 #include "emulator/api/json.hpp"
 #include "emulator/api/routes.hpp"
@@ -32,11 +31,7 @@ void serve(store::Store& store, store::Writer& writer, const Route& route, const
   auto work = [&route, &r, res] { *res = route(r); };
   auto done = [res, respond](bool committed) { respond(committed ? std::move(*res) : internal_error()); };
   const auto kind = access == api::Access::exclusive ? store::Writer::Kind::exclusive : store::Writer::Kind::batched;
-  // The public API's writes change the database and nothing else (the control plane's also change
-  // in-memory state: fault rules, the journal), so only they may run again after a rollback.
-  constexpr std::string_view kPublic = "/api/v1/";
-  const bool replayable = std::string_view(r.path).substr(0, kPublic.size()) == kPublic;
-  if (!writer.submit(kind, std::move(work), std::move(done), replayable)) {
+  if (!writer.submit(kind, std::move(work), std::move(done), api::replayable(r))) {
     auto busy = api::error_response(domain::ErrorCode::service_unavailable,
                                     "The emulator's write queue is full; retry shortly");
     busy.headers.emplace_back("Retry-After", "1");

@@ -243,10 +243,10 @@ void Writer::run_batch(std::deque<Op>& batch) {
     Database& db = store_.db_;
     if (capture_) capture_->begin_op(false);
     bool rerun = false;
-    bool free = false;
+    bool savepoint_free = false;
     try {
-      free = replayable > 0 && run_without_savepoints(batch, ok, order, replayable);
-      if (free) {
+      savepoint_free = replayable > 0 && run_without_savepoints(batch, ok, order, replayable);
+      if (savepoint_free) {
         run_with_savepoints(batch, ok, order, replayable);  // the others, in the same transaction
       } else {
         rerun = replayable > 0;
@@ -267,7 +267,7 @@ void Writer::run_batch(std::deque<Op>& batch) {
     if (capture_) capture_->after_commit(committed);
     std::lock_guard lock(mu_);
     ++stats_.batches;
-    stats_.savepoint_free_batches += free ? 1 : 0;
+    stats_.savepoint_free_batches += savepoint_free ? 1 : 0;
     stats_.rerun_batches += rerun ? 1 : 0;
     stats_.operations += static_cast<std::int64_t>(batch.size());
     stats_.largest_batch = std::max<std::int64_t>(stats_.largest_batch, static_cast<std::int64_t>(batch.size()));

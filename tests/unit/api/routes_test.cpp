@@ -388,3 +388,11 @@ TEST_CASE("dispatch: a retired route answers 410 in the versions that retired it
         std::string::npos);
   CHECK(call("POST", "/api/v1/transactions").status == 400);  // the replacement is served
 }
+
+TEST_CASE("only the public API's writes may run twice: the control plane's change in-memory state too") {
+  CHECK(api::replayable(request("POST", "/api/v1/transactions")));
+  CHECK(api::replayable(request("POST", "/api/v1/wallets")));
+  CHECK_FALSE(api::replayable(request("POST", "/_sandbox/faults")));
+  CHECK_FALSE(api::replayable(request("DELETE", "/_sandbox/requests")));
+  CHECK_FALSE(api::replayable(request("POST", "/api/v1/nothing")));
+}

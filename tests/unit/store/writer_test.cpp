@@ -49,6 +49,7 @@ struct Run {
   s::WriterStats stats;
   std::vector<bool> committed;
   std::vector<bool> stored;
+  std::vector<int> runs;  // how often each write's work ran
 };
 
 // Queues `writes` as one batch on a fresh store and writer; what came of each.
@@ -65,7 +66,10 @@ Run run_batch(std::vector<std::unique_ptr<Write>>& writes) {
   for (auto& w : writes) out.committed.push_back(w->committed.get_future().get());
   writer.stop();
   out.stats = writer.stats();
-  for (auto& w : writes) out.stored.push_back(store.find_wallet("c1", w->id).has_value());
+  for (auto& w : writes) {
+    out.stored.push_back(store.find_wallet("c1", w->id).has_value());
+    out.runs.push_back(w->runs.load());
+  }
   return out;
 }
 
@@ -80,8 +84,6 @@ std::vector<std::unique_ptr<Write>> writes(std::vector<Ending> endings, bool rep
   return out;
 }
 
-int runs(const std::vector<std::unique_ptr<Write>>& ws, std::size_t i) { return ws[i]->runs.load(); }
-
 }  // namespace
 
 TEST_CASE("a batch of replayable writes that all succeed commits once, each write run once") {
@@ -93,7 +95,7 @@ TEST_CASE("a batch of replayable writes that all succeed commits once, each writ
   CHECK(r.stats.rerun_batches == 0);
   CHECK(r.committed == std::vector<bool>{true, true, true});
   CHECK(r.stored == std::vector<bool>{true, true, true});
-  for (std::size_t i = 0; i < ws.size(); ++i) CHECK(runs(ws, i) == 1);
+  CHECK(r.runs == std::vector<int>(ws.size(), 1));
 }
 
 TEST_CASE("a business error found before any write keeps the batch savepoint-free") {
@@ -103,7 +105,7 @@ TEST_CASE("a business error found before any write keeps the batch savepoint-fre
   CHECK(r.stats.rerun_batches == 0);
   CHECK(r.committed == std::vector<bool>{true, true, true});
   CHECK(r.stored == std::vector<bool>{true, false, true});
-  for (std::size_t i = 0; i < ws.size(); ++i) CHECK(runs(ws, i) == 1);
+  CHECK(r.runs == std::vector<int>(ws.size(), 1));
 }
 
 TEST_CASE("a write undone after changing rows makes the batch run again, a savepoint each") {
@@ -116,9 +118,7 @@ TEST_CASE("a write undone after changing rows makes the batch run again, a savep
   // (the one after it only once in the first run: that run stopped at the failure).
   CHECK(r.committed == std::vector<bool>{true, true, true});
   CHECK(r.stored == std::vector<bool>{true, false, true});
-  CHECK(runs(ws, 0) == 2);
-  CHECK(runs(ws, 1) == 2);
-  CHECK(runs(ws, 2) == 1);
+  CHECK(r.runs == std::vector<int>{2, 2, 1});
 }
 
 TEST_CASE("a write that throws after changing rows fails alone; the batch runs again") {
@@ -128,6 +128,7 @@ TEST_CASE("a write that throws after changing rows fails alone; the batch runs a
   CHECK(r.stats.failed_commits == 0);
   CHECK(r.committed == std::vector<bool>{true, false, true});
   CHECK(r.stored == std::vector<bool>{true, false, true});
+  CHECK(r.runs == std::vector<int>{2, 2, 1});
 }
 
 TEST_CASE("a batch holding a write that may not run twice uses savepoints from the start") {
@@ -138,7 +139,7 @@ TEST_CASE("a batch holding a write that may not run twice uses savepoints from t
   CHECK(r.stats.rerun_batches == 0);
   CHECK(r.committed == std::vector<bool>{true, true, false, true});
   CHECK(r.stored == std::vector<bool>{true, false, false, true});
-  for (std::size_t i = 0; i < ws.size(); ++i) CHECK(runs(ws, i) == 1);
+  CHECK(r.runs == std::vector<int>(ws.size(), 1));
 }
 
 TEST_CASE("in a mixed batch the replayable writes go first, savepoint-free; the others run once") {
@@ -150,7 +151,7 @@ TEST_CASE("in a mixed batch the replayable writes go first, savepoint-free; the 
   CHECK(r.stats.rerun_batches == 0);
   CHECK(r.committed == std::vector<bool>{true, true, true, false});
   CHECK(r.stored == std::vector<bool>{true, false, true, false});
-  for (std::size_t i = 0; i < ws.size(); ++i) CHECK(runs(ws, i) == 1);
+  CHECK(r.runs == std::vector<int>(ws.size(), 1));
 }
 
 TEST_CASE("when a replayable write of a mixed batch fails, the others have not run yet and run once") {
@@ -161,8 +162,7 @@ TEST_CASE("when a replayable write of a mixed batch fails, the others have not r
   CHECK(r.stats.rerun_batches == 1);
   CHECK(r.committed == std::vector<bool>{true, true, true, true});
   CHECK(r.stored == std::vector<bool>{true, true, false, true});
-  CHECK(runs(ws, 0) == 2);
-  CHECK(runs(ws, 1) == 1);  // not replayable: only in the run with savepoints
-  CHECK(runs(ws, 2) == 2);
-  CHECK(runs(ws, 3) == 1);  // the first run stopped at the failure before it
+  // The write that is not replayable ran only with savepoints; the last not in the first run, which
+  // stopped at the failure before it.
+  CHECK(r.runs == std::vector<int>{2, 1, 2, 1});
 }
