@@ -3,6 +3,7 @@
 // dispatcher's metrics in api/sandbox/webhook_metrics.cpp.
 #include "emulator/app/emulator.hpp"
 
+#include <malloc.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -228,8 +229,17 @@ std::optional<StartRefusal> Emulator::start_serving(const asio::ip::address& add
   writer.start();
   std::promise<void> caught_up;
   writer.submit_internal(
-      store::Writer::Kind::exclusive, [&p] { p.scheduler->catch_up(); }, [&caught_up](bool) { caught_up.set_value(); });
+      store::Writer::Kind::exclusive,
+      [&p] {
+        p.scheduler->catch_up();
+        p.store->release_cache();
+      },
+      [&caught_up](bool) { caught_up.set_value(); });
   caught_up.get_future().wait();
+  // Loading the fixture and the reset baseline went through the write connection's page cache; it
+  // is freed above (pages are read again as they are needed) and the heap's free pages go back to
+  // the OS, so an idle emulator holds only what it uses.
+  malloc_trim(0);
   http::ServerLimits limits;
   limits.body_limit = cfg.max_body_bytes;
   limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);

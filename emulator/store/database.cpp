@@ -288,6 +288,8 @@ std::int64_t DatabaseImage::bytes() const {
   return n;
 }
 
+void Database::release_cache() { sqlite3_db_release_memory(db_); }
+
 std::unique_ptr<DatabaseImage> Database::copy_out() {
   sqlite3* mem = nullptr;
   const int rc =

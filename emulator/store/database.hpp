@@ -147,6 +147,8 @@ class Database {
   void set_checkpoint_threshold(int pages) { checkpoint_threshold_ = pages; }
   // True when every frame of the WAL is then in the database file.
   bool checkpoint_passive();
+  // Frees the page cache's unused pages (sqlite3_db_release_memory); they are read again on demand.
+  void release_cache();
   std::int64_t wal_pages() const { return wal_pages_; }
   // How many checkpoints the WAL hook has started (for tests and /_sandbox/storage).
   std::int64_t hook_checkpoints() const { return hook_checkpoints_; }

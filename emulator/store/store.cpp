@@ -114,6 +114,11 @@ void Store::restore(const DatabaseImage& image) {
   db_.restore(image);
 }
 
+void Store::release_cache() {
+  auto lock = guard();
+  db_.release_cache();
+}
+
 std::string Store::journal_mode() {
   auto lock = guard();
   return db().journal_mode();

@@ -82,6 +82,8 @@ class Store {
   const std::string& path() const { return db_.path(); }
   bool in_memory() const { return db_.path() == ":memory:" || db_.path().empty(); }
   std::string journal_mode();
+  // Frees the write connection's cached pages (after start-up has loaded the fixture through it).
+  void release_cache();
 
   // Runs `fn` as one transaction: the repository calls it makes nest inside (each still all or
   // nothing on its own), and everything commits only if `fn` returns ok. Other threads wait.

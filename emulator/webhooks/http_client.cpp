@@ -30,7 +30,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(HttpClient& client, const Endpoint& ep) : client_(client), resolver_(client.ioc_), key_(ep.key()) {
     if (ep.tls) {
-      tls_.emplace(client.ioc_, *client.tls_);
+      tls_.emplace(client.ioc_, client.tls_context());
     } else {
       plain_.emplace(client.ioc_);
     }
@@ -158,14 +158,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool reused_ = false;
 };
 
-HttpClient::HttpClient(asio::io_context& ioc, HttpClientOptions options)
-    : ioc_(ioc), options_(options), tls_(std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client)) {
-  if (options_.verify_tls) {
-    tls_->set_default_verify_paths();
-    tls_->set_verify_mode(asio::ssl::verify_peer);
-  } else {
-    tls_->set_verify_mode(asio::ssl::verify_none);
-  }
+HttpClient::HttpClient(asio::io_context& ioc, HttpClientOptions options) : ioc_(ioc), options_(options) {}
+
+// Made at the first https endpoint, not at start: an OpenSSL TLS context (its cipher, group and
+// signature-algorithm tables) holds about 0.8 MB, which a plain-http webhook never needs.
+asio::ssl::context& HttpClient::tls_context() {
+  std::call_once(tls_once_, [this] {
+    tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    if (options_.verify_tls) {
+      tls_->set_default_verify_paths();
+      tls_->set_verify_mode(asio::ssl::verify_peer);
+    } else {
+      tls_->set_verify_mode(asio::ssl::verify_none);
+    }
+  });
+  return *tls_;
 }
 
 HttpClient::~HttpClient() { close_idle(); }

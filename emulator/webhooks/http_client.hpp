@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +47,9 @@ class HttpClient {
 
   boost::asio::io_context& ioc_;
   HttpClientOptions options_;
+  boost::asio::ssl::context& tls_context();  // made at the first https connection
+
+  std::once_flag tls_once_;
   std::unique_ptr<boost::asio::ssl::context> tls_;
   std::map<std::string, std::vector<std::shared_ptr<Connection>>> idle_;
 };
