@@ -43,6 +43,12 @@ Statement& Statement::bind(int index, std::int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::string_view value) {
+  const int rc = sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string&& value) {
   const int rc = sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
   return *this;

@@ -44,9 +44,13 @@ class Statement {
 
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  // Text is bound without a copy: it must stay alive until the statement is reset (StatementUse's
+  // end), which every caller's record fields, parameters and literals do. A temporary string is
+  // copied (the overload for rvalues), since it dies before the statement steps.
   Statement& bind(int index, std::string_view value);
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, std::string&& value);
   Statement& bind_blob(int index, std::span<const std::uint8_t> value);
   Statement& bind_null(int index);
 

@@ -140,19 +140,17 @@ domain::Status Store::set_require_whitelist(std::string_view client_id, bool on)
 
 domain::Status Store::check_destination(std::string_view client_id, std::string_view chain, std::string_view address,
                                         std::string_view address_key) {
+  // The client's whitelist requirement and the address's active factors, in one statement: one
+  // row per factor, or one row with no factor.
   domain::DestinationFactors f;
-  {
-    auto st = db().use(
-        "SELECT factor_type FROM security_factors WHERE client_id = ? AND chain = ? AND address_key = ? AND "
-        "status = ?");
-    st->bind(1, client_id).bind(2, chain).bind(3, address_key).bind(4, domain::to_string(domain::FactorStatus::active));
-    while (st->step()) f = domain::with_factor(f, read_enum<domain::FactorType>(*st, 0));
-  }
   bool require = false;
-  {
-    auto st = db().use("SELECT require_whitelist FROM clients WHERE client_id = ?");
-    st->bind(1, client_id);
-    if (st->step()) require = st->column_int(0) != 0;
+  auto st = db().use(
+      "SELECT c.require_whitelist, f.factor_type FROM clients c LEFT JOIN security_factors f ON f.client_id = "
+      "c.client_id AND f.chain = ?2 AND f.address_key = ?3 AND f.status = ?4 WHERE c.client_id = ?1");
+  st->bind(1, client_id).bind(2, chain).bind(3, address_key).bind(4, domain::to_string(domain::FactorStatus::active));
+  while (st->step()) {
+    require = st->column_int(0) != 0;
+    if (!st->column_is_null(1)) f = domain::with_factor(f, read_enum<domain::FactorType>(*st, 1));
   }
   return domain::admit_destination(f, require, chain, address);
 }

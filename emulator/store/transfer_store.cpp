@@ -19,34 +19,43 @@ domain::Result<TransactionRecord> Store::create_transfer(const domain::TransferC
   auto lock = guard();
   WriteTransaction tx(db());
   if (auto st = check_reference_id(r.client_id, t.reference_id); !st) return st.error();
+  // The asset with its ledger entry (ASSET_FROM joins balances) and its account's and wallet's
+  // states, in one statement, read in this transaction.
   std::optional<AssetRecord> asset;
+  domain::TransferSource src;
+  std::string from_address;
+  bool has_account = false;
   {
-    auto st = db().use(sql_once(
-        [] { return select_assets(" WHERE a.client_id = ? AND a.address_key = ? AND a.chain = ? AND a.symbol = ?"); }));
+    auto st = db().use(sql_once([] {
+      return std::string("SELECT ")
+          .append(select_list(kAssetRow, "a."))
+          .append(", w.status, acc.status, acc.address")
+          .append(kAssetFrom)
+          .append(
+              " LEFT JOIN accounts acc ON acc.account_id = a.account_id LEFT JOIN wallets w ON w.wallet_id = "
+              "acc.wallet_id WHERE a.client_id = ? AND a.address_key = ? AND a.chain = ? AND a.symbol = ?");
+    }));
     st->bind(1, r.client_id).bind(2, r.from_address_key).bind(3, r.chain).bind(4, r.token_symbol);
-    if (st->step()) asset = read_row(kAssetRow, *st);
+    if (st->step()) {
+      asset = read_row(kAssetRow, *st);
+      constexpr int kStates = static_cast<int>(kAssetRow.size());
+      has_account = !st->column_is_null(kStates + 2) && !st->column_is_null(kStates);
+      if (has_account) {
+        src.wallet_status = read_enum<domain::WalletStatus>(*st, kStates);
+        src.account_status = read_enum<domain::AccountStatus>(*st, kStates + 1);
+        from_address = st->column_text(kStates + 2);
+      }
+    }
   }
   if (!asset) {
     return make_error(ErrorCode::not_found, "No asset found for the given from_address, chain and token_symbol");
   }
-  // The asset row carries its ledger entry (ASSET_FROM joins balances), read in this transaction.
-  domain::TransferSource src;
+  if (!has_account) return make_error(ErrorCode::internal_error, "asset without account");
   src.asset_active = asset->is_active;
   src.symbol = asset->symbol;
   src.decimals = asset->decimals;
   src.balance = asset->balance;
   src.locked = asset->locked_balance;
-  std::string from_address;
-  {
-    auto st = db().use(
-        "SELECT w.status, a.status, a.address FROM accounts a JOIN wallets w ON w.wallet_id = a.wallet_id "
-        "WHERE a.account_id = ?");
-    st->bind(1, asset->account_id);
-    if (!st->step()) return make_error(ErrorCode::internal_error, "asset without account");
-    src.wallet_status = read_enum<domain::WalletStatus>(*st, 0);
-    src.account_status = read_enum<domain::AccountStatus>(*st, 1);
-    from_address = st->column_text(2);
-  }
   // The client's blacklist (and whitelist, when it requires one); only consulted by the decision
   // once the source is known to be usable, so read it only then.
   if (src.wallet_status == domain::WalletStatus::active && src.account_status == domain::AccountStatus::active &&
