@@ -41,8 +41,8 @@ void write_wallet(JsonWriter& w, const domain::WalletRecord& x) {
       .field("description", x.description)
       .field("status", domain::to_string(x.status))
       .field("key_status", domain::to_string(x.key_status))
-      .field("created_at", domain::format_rfc3339(x.created_at_ms))
-      .field("updated_at", domain::format_rfc3339(x.updated_at_ms))
+      .field("created_at", domain::rfc3339(x.created_at_ms))
+      .field("updated_at", domain::rfc3339(x.updated_at_ms))
       .end_object();
 }
 
@@ -58,7 +58,7 @@ void write_account(JsonWriter& w, const domain::AccountRecord& x) {
       .field("account_type", x.account_type)
       .field("label", x.label)
       .field("status", domain::to_string(x.status))
-      .field("created_at", domain::format_rfc3339(x.created_at_ms))
+      .field("created_at", domain::rfc3339(x.created_at_ms))
       .end_object();
 }
 
@@ -79,7 +79,7 @@ void write_asset(JsonWriter& w, const domain::AssetRecord& x) {
       .field("balance", domain::format_amount(x.balance, d))
       .field("locked_balance", domain::format_amount(x.locked_balance, d))
       .field("is_active", x.is_active)
-      .field("created_at", domain::format_rfc3339(x.created_at_ms))
+      .field("created_at", domain::rfc3339(x.created_at_ms))
       .end_object();
 }
 
@@ -101,8 +101,8 @@ void write_transaction(JsonWriter& w, const domain::TransactionRecord& x) {
       .field("tx_hash", x.tx_hash)
       .field("block_number", x.block_number)
       .field("confirmations", x.confirmations)
-      .field("created_at", domain::format_rfc3339(x.created_at_ms))
-      .field("updated_at", domain::format_rfc3339(x.updated_at_ms))
+      .field("created_at", domain::rfc3339(x.created_at_ms))
+      .field("updated_at", domain::rfc3339(x.updated_at_ms))
       .end_object();
 }
 
@@ -126,7 +126,7 @@ void write_transaction_dto(JsonWriter& w, const domain::TransactionRecord& x) {
       .field("amount", domain::format_amount(x.amount, static_cast<unsigned>(x.decimals)))
       .field("status", domain::to_string(x.status))
       .field("tx_hash", x.tx_hash)
-      .field("created_at", domain::format_rfc3339(x.created_at_ms))
+      .field("created_at", domain::rfc3339(x.created_at_ms))
       .field("risk_score", kUnscannedRiskScore)
       .field("risk_level", kUnscannedRiskLevel)
       .end_object();

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 
 #include "emulator/domain/clock.hpp"
@@ -31,7 +32,8 @@ std::int64_t SystemClock::now_ms() const {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-std::string format_rfc3339(std::int64_t unix_ms) {
+Rfc3339 rfc3339(std::int64_t unix_ms) {
+  Rfc3339 out{};
   std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
   if (unix_ms < 0 && unix_ms % 1000 != 0) --secs;
   // Years 1000-9999 (every timestamp the emulator makes) are written here: gmtime_r takes glibc's
@@ -49,10 +51,12 @@ std::string format_rfc3339(std::int64_t unix_ms) {
   const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   if (year >= 1000 && year <= 9999) {
-    std::string out = "0000-00-00T00:00:00Z";
+    constexpr std::string_view kShape = "0000-00-00T00:00:00Z";
+    std::memcpy(out.text, kShape.data(), kShape.size());
+    out.size = kShape.size();
     auto put = [&out](std::size_t at, std::int64_t v, int width) {
       for (int i = width - 1; i >= 0; --i, v /= 10)
-        out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
+        out.text[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
     };
     put(0, year, 4);
     put(5, month, 2);
@@ -64,9 +68,10 @@ std::string format_rfc3339(std::int64_t unix_ms) {
   }
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  out.size = std::strftime(out.text, sizeof out.text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
 }
+
+std::string format_rfc3339(std::int64_t unix_ms) { return std::string(std::string_view(rfc3339(unix_ms))); }
 
 }  // namespace paratro::domain

@@ -197,8 +197,9 @@ TEST_CASE("format_rfc3339 and parse_rfc3339_ms round-trip") {
   }
 }
 
-// format_rfc3339 writes years 1000-9999 itself (no gmtime_r/strftime) and leaves the rest to the C
-// library: both sides of each boundary, leap days and the last millisecond of a day.
+// format_rfc3339 (and rfc3339, the same text without an allocation) writes years 1000-9999 itself (no
+// gmtime_r/strftime) and leaves the rest to the C library: both sides of each boundary, leap days and the last
+// millisecond of a day.
 TEST_CASE("format_rfc3339 at the edges of its own date arithmetic") {
   const std::pair<std::int64_t, std::string_view> cases[] = {
       {0, "1970-01-01T00:00:00Z"},
@@ -214,5 +215,6 @@ TEST_CASE("format_rfc3339 at the edges of its own date arithmetic") {
     const std::int64_t ms = c.first;
     CAPTURE(ms);
     CHECK(d::format_rfc3339(ms) == c.second);
+    CHECK(std::string_view(d::rfc3339(ms)) == c.second);  // the in-place text responses write
   }
 }
