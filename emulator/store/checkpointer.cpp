@@ -1,6 +1,9 @@
 // Checkpointer: see checkpointer.hpp.
 #include "emulator/store/checkpointer.hpp"
 
+#include <unistd.h>
+
+#include <future>
 #include <iostream>
 
 #include "emulator/store/database.hpp"
@@ -11,7 +14,18 @@ Checkpointer::Checkpointer(const std::string& path, std::int64_t soft_pages, std
     : conn_(std::make_unique<Database>(path)), soft_pages_(soft_pages) {
   conn_->set_checkpoint_threshold(0);  // it never commits; its own WAL hook must not checkpoint
   conn_->set_before_checkpoint(std::move(before));
-  thread_ = std::thread([this] { loop(); });
+  // Copying the WAL (and its fdatasync calls, most of this thread's CPU) is background work: ten
+  // steps nicer than the process, the request threads win the CPU when both want it (POST
+  // throughput +5-10 % with a slightly shorter p99 on two cores). The WAL stays bounded all the
+  // same: past `wal_pages_max` the writer's own WAL hook checkpoints. The constructor returns once
+  // the thread runs at that priority.
+  std::promise<void> started;
+  thread_ = std::thread([this, &started] {
+    [[maybe_unused]] const int ignored = nice(10);  // this thread only (Linux); at worst unchanged
+    started.set_value();
+    loop();
+  });
+  started.get_future().wait();
 }
 
 Checkpointer::~Checkpointer() {

@@ -9,7 +9,8 @@
 // hook, so the many commits of a clock advance count too); at `soft_pages` or more the
 // thread runs one passive checkpoint, first asking `before` to end idle readers' snapshots. It
 // tries again only after the writer has reported a larger WAL than at its last attempt. Bounded:
-// one pending request (a flag and the latest size), never a queue.
+// one pending request (a flag and the latest size), never a queue. The thread runs ten nice steps
+// below its creator, so request threads come first when the cores are busy.
 #pragma once
 
 #include <condition_variable>

@@ -3,10 +3,18 @@
 // every frame the writing connection's next transaction starts the WAL over.
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "emulator/store/checkpointer.hpp"
 #include "emulator/store/database.hpp"
@@ -47,7 +55,42 @@ bool wallet_created_through(s::Writer& writer, s::Store& store) {
   return queued && done.get_future().get() && created;
 }
 
+// The nice value of each of this process's threads (/proc/self/task/*/stat, field 19).
+std::vector<int> thread_nice_values() {
+  std::vector<int> out;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "stat");
+    std::string line;
+    if (!std::getline(in, line)) continue;
+    // After the command name in parentheses: state is field 3, nice field 19.
+    std::istringstream rest(line.substr(line.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i < 19 && rest >> field; ++i) {
+    }
+    int nice_value = 0;
+    if (rest >> nice_value) out.push_back(nice_value);
+  }
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("the background checkpointer runs ten steps nicer than the thread that made it") {
+  TempDir dir;
+  const std::string path = dir.file("nice.db");
+  s::Database db(path);
+  const int own = getpriority(PRIO_PROCESS, 0);  // this thread's nice value
+  const int lowered = std::min(own + 10, 19);
+  const auto initial = thread_nice_values();
+  const auto before = std::count(initial.begin(), initial.end(), lowered);
+  {
+    s::Checkpointer ckpt(path, 20, {});  // returns once its thread runs at its priority
+    const auto values = thread_nice_values();
+    CHECK(std::count(values.begin(), values.end(), lowered) == before + 1);
+  }
+  const auto after = thread_nice_values();
+  CHECK(std::count(after.begin(), after.end(), lowered) == before);  // joined
+}
 
 TEST_CASE("the background checkpointer empties the WAL beside the writer, from its threshold on") {
   TempDir dir;
