@@ -99,6 +99,8 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
+int Statement::reprepares() const { return sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_REPREPARE, 0); }
+
 Database::Database(const std::string& path, Mode mode) : path_(path), read_only_(mode == Mode::read_only) {
   configure_sqlite_once();
   const int flags = read_only_ ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
@@ -201,6 +203,14 @@ StatementUse Database::use(std::string_view sql) {
 }
 
 std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
+
+std::vector<std::pair<std::string, int>> Database::reprepared(int at_most) const {
+  std::vector<std::pair<std::string, int>> out;
+  for (const auto& [sql, st] : cache_) {
+    if (const int n = st->reprepares(); n > at_most) out.emplace_back(sql, n);
+  }
+  return out;
+}
 
 std::string Database::journal_mode() {
   auto st = use("PRAGMA journal_mode");

@@ -65,6 +65,9 @@ class Statement {
   bool column_is_null(int index) const;
 
   void reset();
+  // How often SQLite has prepared this statement again since it was made (a schema change, or a
+  // bound value its query plan depends on).
+  int reprepares() const;
 
  private:
   sqlite3* db_;
@@ -135,6 +138,8 @@ class Database {
   // The cached statement for `sql`, prepared on first use.
   StatementUse use(std::string_view sql);
   std::int64_t changes() const;
+  // The cached statements SQLite has prepared again more than `at_most` times, with their counts.
+  std::vector<std::pair<std::string, int>> reprepared(int at_most = 0) const;
   std::string journal_mode();
   const std::string& path() const { return path_; }
   bool read_only() const { return read_only_; }

@@ -110,21 +110,38 @@ std::string select_list(const std::array<Column<R>, N>& row, std::string_view al
   return out;
 }
 
-// "INSERT INTO table(cols..., extra...) VALUES (?,...)"; extra columns are bound after the row's.
+// An extra column of an INSERT beyond the row's own: bound after the row's parameters when `value`
+// is empty, else given by the SQL expression `value` (which may name the row's parameters as ?N,
+// see param_of).
+struct ExtraColumn {
+  std::string_view name;
+  std::string_view value = {};
+  ExtraColumn(const char* n) : name(n) {}  // NOLINT(google-explicit-constructor): a plain name
+  ExtraColumn(std::string_view n, std::string_view v) : name(n), value(v) {}
+};
+
+// "INSERT INTO table(cols..., extra...) VALUES (?,...)"; extra columns without an expression are
+// bound after the row's.
 template <typename R, std::size_t N>
 std::string insert_sql(std::string_view table, const std::array<Column<R>, N>& row,
-                       std::initializer_list<std::string_view> extra = {}) {
+                       std::initializer_list<ExtraColumn> extra = {}) {
   std::string out = std::string("INSERT INTO ").append(table).append("(");
-  std::size_t n = 0;
-  auto add = [&](std::string_view name) {
-    if (n++) out.append(", ");
-    out.append(name);
+  std::string values;
+  auto add = [&](std::string_view name, std::string_view value) {
+    out.append(values.empty() ? "" : ", ").append(name);
+    values.append(values.empty() ? "" : ",").append(value.empty() ? "?" : value);
   };
-  for (const auto& c : row) add(c.name);
-  for (auto e : extra) add(e);
-  out.append(") VALUES (");
-  for (std::size_t i = 0; i < n; ++i) out.append(i ? ",?" : "?");
-  return out.append(")");
+  for (const auto& c : row) add(c.name, {});
+  for (const auto& e : extra) add(e.name, e.value);
+  return out.append(") VALUES (").append(values).append(")");
+}
+
+// The parameter number (1-based) an insert_sql statement binds column `name` of `row` to.
+template <typename R, std::size_t N>
+constexpr int param_of(const std::array<Column<R>, N>& row, std::string_view name) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (row[i].name == name) return static_cast<int>(i) + 1;
+  throw "no such column";  // a compile-time error where it is used in a constant expression
 }
 
 // The record in the current row, its columns starting at `first`.

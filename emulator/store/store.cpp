@@ -119,6 +119,11 @@ void Store::release_cache() {
   db_.release_cache();
 }
 
+std::vector<std::pair<std::string, int>> Store::reprepared_statements(int at_most) {
+  auto lock = guard();
+  return db_.reprepared(at_most);
+}
+
 std::string Store::journal_mode() {
   auto lock = guard();
   return db().journal_mode();

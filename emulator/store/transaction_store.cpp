@@ -23,27 +23,28 @@ Status Store::check_reference_id(std::string_view client_id, std::string_view re
 }
 
 // The row goes in with its 1-based position in each of the four lists: one more than the list's
-// length, which is its highest rank (migration 009), read with one index seek per list inside the
-// caller's write transaction, so a rolled-back insert leaves no gap.
+// length, which is its highest rank (migration 009), read by the INSERT itself with one index seek
+// per list inside the caller's write transaction, so a rolled-back insert leaves no gap.
 void Store::insert_transaction(const TransactionRecord& t) {
-  std::int64_t ranks[4] = {1, 1, 1, 1};  // client, wallet, account, chain
-  {
-    auto st = db().use(
-        "SELECT (SELECT MAX(client_rank) FROM transactions WHERE client_id = ?1), "
-        "(SELECT MAX(wallet_rank) FROM transactions WHERE wallet_id = ?2), "
-        "(SELECT MAX(account_rank) FROM transactions WHERE account_id = ?3), "
-        "(SELECT MAX(chain_rank) FROM transactions WHERE client_id = ?1 AND chain = ?4)");
-    st->bind(1, t.client_id).bind(2, t.wallet_id).bind(3, t.account_id).bind(4, t.chain);
-    if (st->step()) {
-      for (int i = 0; i < 4; ++i) ranks[i] = st->column_int(i) + 1;  // an empty list (NULL) reads 0
-    }
-  }
   auto st = db().use(sql_once([] {
-    return insert_sql("transactions", kTransactionRow, {"client_rank", "wallet_rank", "account_rank", "chain_rank"});
+    // "(SELECT IFNULL(MAX(rank), 0) + 1 FROM transactions WHERE a = ?N [AND b = ?M])", N and M the
+    // parameters the row's own columns a and b are bound to.
+    const auto next = [](std::string_view rank, std::string_view a, std::string_view b = {}) {
+      std::string out("(SELECT IFNULL(MAX(");
+      out.append(rank).append("), 0) + 1 FROM transactions WHERE ");
+      out.append(a).append(" = ?").append(std::to_string(param_of(kTransactionRow, a)));
+      if (!b.empty()) out.append(" AND ").append(b).append(" = ?").append(std::to_string(param_of(kTransactionRow, b)));
+      return out.append(")");
+    };
+    const std::string client = next("client_rank", "client_id");
+    const std::string wallet = next("wallet_rank", "wallet_id");
+    const std::string account = next("account_rank", "account_id");
+    const std::string chain = next("chain_rank", "client_id", "chain");
+    return insert_sql(
+        "transactions", kTransactionRow,
+        {{"client_rank", client}, {"wallet_rank", wallet}, {"account_rank", account}, {"chain_rank", chain}});
   }));
   bind_row(kTransactionRow, *st, t);
-  const int first = static_cast<int>(kTransactionRow.size()) + 1;
-  for (int i = 0; i < 4; ++i) st->bind(first + i, ranks[i]);
   st->run();
 }
 

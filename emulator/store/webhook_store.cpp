@@ -3,6 +3,7 @@
 // (see store.hpp); every method takes mu_ like the rest.
 #include "emulator/domain/webhook_event.hpp"
 #include "emulator/store/row_codec.hpp"
+#include "emulator/store/rows.hpp"
 #include "emulator/store/store.hpp"
 
 namespace paratro::store {
@@ -13,6 +14,12 @@ namespace {
 
 // A delivery state as SQL binds it: the states are spelled only in record_enums.hpp.
 std::string_view state(DeliveryStatus s) { return domain::to_string(s); }
+
+// 'pending' as an SQL literal, for statements the partial index webhook_deliveries_due serves.
+// SQLite checks a partial index's WHERE against the query's with the values bound at the time;
+// when a bound parameter takes part, it marks the statement to be prepared again whenever that
+// parameter is bound, i.e. at every use.
+std::string pending_sql() { return std::string("'").append(state(DeliveryStatus::pending)).append("'"); }
 
 #define DELIVERY_COLUMNS                                                                                     \
   "d.delivery_id, d.event_id, d.client_id, d.tx_id, e.event_type, d.status, d.attempts, d.next_attempt_ms, " \
@@ -192,12 +199,16 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
   std::vector<DeliveryJob> jobs;
   if (limit <= 0) return jobs;
   auto lock = guard();
+  // The status is written into the SQL, not bound: the due index is partial (status = 'pending'),
+  // and a bound value that decides whether a partial index applies makes SQLite prepare the
+  // statement again at every use (see pending_sql).
   std::string sql =
       "SELECT d.delivery_id, d.event_id, d.client_id, e.body, c.webhook_url, c.webhook_secret, d.attempts, "
       "e.event_type "
       "FROM webhook_deliveries d JOIN webhook_events e ON e.event_id = d.event_id "
       "LEFT JOIN clients c ON c.client_id = d.client_id "
-      "WHERE d.status = ? AND d.next_attempt_ms <= ?";
+      "WHERE d.status = ";
+  sql.append(pending_sql()).append(" AND d.next_attempt_ms <= ?");
   if (!skip_clients.empty()) {
     sql += " AND d.client_id NOT IN (";
     for (std::size_t i = 0; i < skip_clients.size(); ++i) sql += i ? ",?" : "?";
@@ -209,7 +220,6 @@ std::vector<Store::DeliveryJob> Store::claim_due_deliveries(std::int64_t now_ms,
     auto cached = db().use(sql);
     Statement& st = *cached;
     int i = 1;
-    st.bind(i++, state(DeliveryStatus::pending));
     st.bind(i++, now_ms);
     for (const auto& c : skip_clients) st.bind(i++, c);
     st.bind(i, static_cast<std::int64_t>(limit));
@@ -325,8 +335,9 @@ std::int64_t Store::prune_webhook_events(std::int64_t keep) {
 
 std::int64_t Store::next_delivery_due_ms() {
   auto lock = guard();
-  auto st = db().use("SELECT MIN(next_attempt_ms) FROM webhook_deliveries WHERE status = ?");
-  st->bind(1, state(DeliveryStatus::pending));
+  auto st = db().use(sql_once([] {
+    return std::string("SELECT MIN(next_attempt_ms) FROM webhook_deliveries WHERE status = ").append(pending_sql());
+  }));
   if (!st->step() || st->column_is_null(0)) return -1;
   return st->column_int(0);
 }

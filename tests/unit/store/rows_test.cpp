@@ -21,6 +21,11 @@ TEST_CASE("row descriptions generate the statements the schema expects") {
         "a.name, a.contract_address, a.decimals, a.asset_type, COALESCE(b.balance, '0'), COALESCE(b.locked, '0'), "
         "a.is_active, a.created_at_ms FROM assets a LEFT JOIN balances b ON b.chain = a.chain AND b.address_key = "
         "a.address_key AND b.symbol = a.symbol WHERE a.asset_id = ?");
+  // An extra column given by an expression over the row's own parameters (param_of).
+  static_assert(s::param_of(s::kWalletRow, "wallet_id") == 1 && s::param_of(s::kWalletRow, "client_id") == 2);
+  CHECK(s::insert_sql("wallets", s::kWalletRow, {"secp256k1_secret", {"ed25519_seed", "upper(?2)"}}) ==
+        "INSERT INTO wallets(wallet_id, client_id, wallet_name, description, status, key_status, key_ready_at_ms, "
+        "created_at_ms, updated_at_ms, secp256k1_secret, ed25519_seed) VALUES (?,?,?,?,?,?,?,?,?,?,upper(?2))");
   CHECK(s::insert_sql("assets", s::kAssetRow) ==
         "INSERT INTO assets(asset_id, account_id, wallet_id, client_id, chain, network, address_key, symbol, name, "
         "contract_address, decimals, asset_type, balance, locked_balance, is_active, created_at_ms) "
