@@ -27,10 +27,11 @@ TEST_CASE("hot statements are prepared once, not at every use") {
     CHECK(store.activate_due_wallets(10'000) == 0);
   }
   int again = 0;
-  for (const auto& [sql, n] : store.reprepared_statements(0)) {
+  for (const auto& statement : store.reprepared_statements(0)) {
+    const std::string& sql = statement.first;  // a plain name: CAPTURE cannot take a structured binding
     CAPTURE(sql);
-    CHECK(n == before[sql]);
-    again += n - before[sql];
+    CHECK(statement.second == before[sql]);
+    again += statement.second - before[sql];
   }
   CHECK(again == 0);
 }
