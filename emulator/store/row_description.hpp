@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -141,7 +142,9 @@ template <typename R, std::size_t N>
 constexpr int param_of(const std::array<Column<R>, N>& row, std::string_view name) {
   for (std::size_t i = 0; i < N; ++i)
     if (row[i].name == name) return static_cast<int>(i) + 1;
-  throw "no such column";  // a compile-time error where it is used in a constant expression
+  // A compile-time error where used in a constant expression; at run time, an error the caller's
+  // operation fails with (every use names a literal column the unit tests exercise).
+  throw std::invalid_argument("no such column");
 }
 
 // The record in the current row, its columns starting at `first`.
