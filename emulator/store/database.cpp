@@ -204,10 +204,10 @@ StatementUse Database::use(std::string_view sql) {
 
 std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
 
-std::vector<std::pair<std::string, int>> Database::reprepared(int at_most) const {
+std::vector<std::pair<std::string, int>> Database::reprepared() const {
   std::vector<std::pair<std::string, int>> out;
   for (const auto& [sql, st] : cache_) {
-    if (const int n = st->reprepares(); n > at_most) out.emplace_back(sql, n);
+    if (const int n = st->reprepares(); n > 0) out.emplace_back(sql, n);
   }
   return out;
 }

@@ -138,8 +138,8 @@ class Database {
   // The cached statement for `sql`, prepared on first use.
   StatementUse use(std::string_view sql);
   std::int64_t changes() const;
-  // The cached statements SQLite has prepared again more than `at_most` times, with their counts.
-  std::vector<std::pair<std::string, int>> reprepared(int at_most = 0) const;
+  // The cached statements SQLite has prepared again since they were made, with their counts.
+  std::vector<std::pair<std::string, int>> reprepared() const;
   std::string journal_mode();
   const std::string& path() const { return path_; }
   bool read_only() const { return read_only_; }

@@ -119,9 +119,9 @@ void Store::release_cache() {
   db_.release_cache();
 }
 
-std::vector<std::pair<std::string, int>> Store::reprepared_statements(int at_most) {
+std::vector<std::pair<std::string, int>> Store::reprepared_statements() {
   auto lock = guard();
-  return db_.reprepared(at_most);
+  return db_.reprepared();
 }
 
 std::string Store::journal_mode() {

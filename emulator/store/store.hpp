@@ -84,9 +84,9 @@ class Store {
   std::string journal_mode();
   // Frees the write connection's cached pages (after start-up has loaded the fixture through it).
   void release_cache();
-  // The write connection's cached statements that SQLite has prepared again more than `at_most`
-  // times, with their counts (a hot statement re-parsed at every use is a slow path to find).
-  std::vector<std::pair<std::string, int>> reprepared_statements(int at_most);
+  // The write connection's cached statements that SQLite has prepared again, with their counts (a
+  // hot statement re-parsed at every use is a slow path to find).
+  std::vector<std::pair<std::string, int>> reprepared_statements();
 
   // Runs `fn` as one transaction: the repository calls it makes nest inside (each still all or
   // nothing on its own), and everything commits only if `fn` returns ok. Other threads wait.

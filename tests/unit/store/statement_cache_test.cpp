@@ -13,7 +13,7 @@ TEST_CASE("hot statements are prepared once, not at every use") {
   s::Store& store = seeded.store;
   // Start-up changed the schema (migrations), which re-prepares what existed then; count from here.
   std::map<std::string, int> before;
-  for (const auto& [sql, n] : store.reprepared_statements(0)) before[sql] = n;
+  for (const auto& [sql, n] : store.reprepared_statements()) before[sql] = n;
   for (int i = 0; i < 30; ++i) {
     CAPTURE(i);
     const std::string id = numbered("tx", i);
@@ -27,7 +27,7 @@ TEST_CASE("hot statements are prepared once, not at every use") {
     CHECK(store.activate_due_wallets(10'000) == 0);
   }
   int again = 0;
-  for (const auto& statement : store.reprepared_statements(0)) {
+  for (const auto& statement : store.reprepared_statements()) {
     const std::string& sql = statement.first;  // a plain name: CAPTURE cannot take a structured binding
     CAPTURE(sql);
     CHECK(statement.second == before[sql]);
