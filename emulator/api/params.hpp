@@ -38,7 +38,8 @@ void write_counts(JsonWriter& w, const store::Counts& c);
 // `{"data":[...],"total":N,"has_more":b}` with each item written by `write`.
 template <typename T, typename Write>
 ApiResponse page_response(const domain::Page<T>& page, Write write) {
-  JsonWriter w;
+  constexpr std::size_t kRowBytes = 512;  // a generous row of any list (a wallet is about 330)
+  JsonWriter w(64 + page.items.size() * kRowBytes);
   w.begin_object().key("data").begin_array();
   for (const auto& item : page.items) write(w, item);
   w.end_array().field("total", page.total).field("has_more", page.has_more).end_object();

@@ -86,6 +86,12 @@ std::string Statement::column_text(int index) const {
   return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
 }
 
+std::string_view Statement::column_view(int index) const {
+  const auto* p = sqlite3_column_text(stmt_, index);
+  const int n = sqlite3_column_bytes(stmt_, index);
+  return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string_view();
+}
+
 std::vector<std::uint8_t> Statement::column_blob(int index) const {
   const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, index));
   const int n = sqlite3_column_bytes(stmt_, index);

@@ -61,6 +61,8 @@ class Statement {
 
   std::int64_t column_int(int index) const;
   std::string column_text(int index) const;
+  // The same text in place: valid until the next step, reset or column read of another type.
+  std::string_view column_view(int index) const;
   std::vector<std::uint8_t> column_blob(int index) const;
   bool column_is_null(int index) const;
 

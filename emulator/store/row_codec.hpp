@@ -14,14 +14,14 @@
 namespace paratro::store {
 
 inline domain::Amount read_amount(const Statement& s, int col) {
-  auto v = domain::from_base_units_string(s.column_text(col));
+  auto v = domain::from_base_units_string(s.column_view(col));
   if (!v) throw StoreError(SQLITE_CORRUPT, "stored amount is not an integer: " + s.column_text(col));
   return *v;
 }
 
 template <domain::NamedEnum E>
 E read_enum(const Statement& s, int col) {
-  auto v = domain::parse_enum<E>(s.column_text(col));
+  auto v = domain::parse_enum<E>(s.column_view(col));
   if (!v) throw StoreError(SQLITE_CORRUPT, "stored state is not a known value: " + s.column_text(col));
   return *v;
 }

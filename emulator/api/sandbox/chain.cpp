@@ -33,7 +33,7 @@ void write_clock(JsonWriter& w, Services& s) {
   w.key("heights").begin_object();
   for (const auto& c : domain::all_chains()) {
     const auto* p = s.scheduler.chains().find(c.name);
-    w.field(c.name, s.scheduler.chains().height_at(*p, now));
+    w.key(c.name).num(s.scheduler.chains().height_at(*p, now));
   }
   w.end_object();
 }

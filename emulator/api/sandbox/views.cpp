@@ -47,7 +47,7 @@ void write_required(JsonWriter& w, Services& s, const std::vector<domain::Transa
   std::set<std::string> chains;
   for (const auto& t : txs) chains.insert(t.chain);
   w.key("required_confirmations").begin_object();
-  for (const auto& c : chains) w.field(c, required_confirmations(s, c));
+  for (const auto& c : chains) w.key(c).num(required_confirmations(s, c));
   w.end_object();
 }
 

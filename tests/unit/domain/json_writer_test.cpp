@@ -1,6 +1,7 @@
-// Unit tests for JsonWriter: strings and keys that need no escaping take a block copy, the rest
-// RapidJSON's escaper; either way the output must be byte for byte what RapidJSON's own writer
-// makes, for every length and position of each byte that needs escaping.
+// Unit tests for JsonWriter: strings and keys that need no escaping take a block copy (a literal name
+// and its value one copy together), the rest RapidJSON's escaper; either way the output must be byte
+// for byte what RapidJSON's own writer makes, for every length and position of each byte that needs
+// escaping (lengths past two 16-byte blocks, so the overlapping last block is tried everywhere).
 #include <doctest/doctest.h>
 
 #include <rapidjson/document.h>
@@ -16,7 +17,7 @@ namespace {
 
 using paratro::domain::JsonWriter;
 
-// {"k<s>": "<s>", "a": ["<s>", 1, {"r": 2}]} through RapidJSON's writer alone.
+// {"k<s>": "<s>", "name": "<s>", "n": 7, "a": ["<s>", 1, {"r": 2}]} through RapidJSON's writer alone.
 std::string reference(const std::string& s) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
@@ -24,6 +25,10 @@ std::string reference(const std::string& s) {
   w.StartObject();
   w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  w.Key("name");
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  w.Key("n");
+  w.Int64(7);
   w.Key("a");
   w.StartArray();
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
@@ -37,7 +42,10 @@ std::string reference(const std::string& s) {
 std::string ours(const std::string& s) {
   JsonWriter w;
   w.begin_object()
-      .field("k" + s, s)
+      .key("k" + s)
+      .str(s)
+      .field("name", s)
+      .field("n", 7)
       .key("a")
       .begin_array()
       .str(s)
@@ -57,7 +65,7 @@ TEST_CASE("JsonWriter writes every string as RapidJSON's writer does") {
                                       '\\', ']',    '\x7f', '\x80', '\xc3', '\xff'};
   std::vector<std::string> cases = {"", "plain", "w_1765000000000_abcdefghijklmnop", "caf\xc3\xa9",
                                     "2026-12-07T13:00:00Z"};
-  for (std::size_t len = 1; len <= 19; ++len) {
+  for (std::size_t len = 1; len <= 40; ++len) {
     for (std::size_t at = 0; at < len; ++at) {
       for (const char c : specials) {
         std::string s(len, 'a');
@@ -76,4 +84,5 @@ TEST_CASE("JsonWriter writes every string as RapidJSON's writer does") {
   const std::string out = ours(tricky);
   REQUIRE_FALSE(d.Parse(out.data(), out.size()).HasParseError());
   CHECK(std::string(d["a"][0].GetString(), d["a"][0].GetStringLength()) == tricky);
+  CHECK(std::string(d["name"].GetString(), d["name"].GetStringLength()) == tricky);
 }
