@@ -6,13 +6,16 @@ wallets, an ethereum and a tron account each, an asset on each), stops it and ad
 history transactions straight into the SQLite file (a bulk load through the API would take
 minutes at 1,000,000 rows), then restarts it and times GET /api/v1/transactions: the first page,
 a page in the middle, the last page, and the first page of each documented filter (wallet_id,
-account_id, chain). It does this at --small rows and again after topping up to --large rows, and
-prints the median and p99 of each, plus the emulator's RSS at each size.
+account_id, chain). It does this at --small rows and at --large rows (a copy of the small file
+topped up), with both emulators running at once and their requests alternating, so the two sizes
+are timed under the same load on a shared machine (timed one after the other, the ratio of two
+sub-millisecond medians swung by half either way). It prints the median and p99 of each, plus each
+emulator's RSS.
 
 The rows are written the way Store::insert_history_transaction writes them (CONFIRMED, no ledger
 effect), spread evenly over the four accounts, so each filter matches a quarter or a half of the
 table; like the store (migrations 008 and 009), the script gives each row the next rank in each of
-the four lists, since no trigger does it (a list's length is its highest rank). Usage: bench_lists.py BINARY WORKDIR [--small 1000] [--large 1000000] [--samples 40]
+the four lists, since no trigger does it (a list's length is its highest rank). Usage: bench_lists.py BINARY WORKDIR [--small 1000] [--large 1000000] [--samples 200]
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -132,26 +136,13 @@ def _insert(con, rows):
         "chain_rank) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 
 
-def measure(e: Emulator, path: str, samples: int) -> tuple[float, float]:
-    times = []
-    for _ in range(samples):
-        t0 = time.perf_counter()
-        e.call("GET", path)
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
-
-
-def run_size(binary, db, accounts, rows, samples) -> dict:
-    e = Emulator(binary, db)
-    e.login()
+def paths_for(e: Emulator, accounts: list[dict], rows: int) -> dict:
     total = e.call("GET", "/api/v1/transactions?page_size=1")["total"]
     if total != rows:  # the rows went in without their list ranks: the figures would time empty lists
-        e.stop()
         raise SystemExit(f"bench_lists: the API lists {total} transactions, {rows} were written")
     last = max(1, (total + 99) // 100)
     a = accounts[0]
-    paths = {
+    return {
         "first page": "/api/v1/transactions?page=1&page_size=100",
         "middle page": f"/api/v1/transactions?page={max(1, last // 2)}&page_size=100",
         "last page": f"/api/v1/transactions?page={last}&page_size=100",
@@ -159,13 +150,44 @@ def run_size(binary, db, accounts, rows, samples) -> dict:
         "account_id": f"/api/v1/transactions?account_id={a['account_id']}&page_size=100",
         "chain": "/api/v1/transactions?chain=tron&page_size=100",
     }
-    out = {"rows": total, "figures": {}}
-    for name, path in paths.items():
-        measure(e, path, 3)  # warm the page cache
-        out["figures"][name] = measure(e, path, samples)
-    out["rss_mb"] = e.rss_mb()
-    e.stop()
-    return out
+
+
+def timed(e: Emulator, path: str) -> float:
+    t0 = time.perf_counter()
+    e.call("GET", path)
+    return (time.perf_counter() - t0) * 1000
+
+
+def summary(times: list[float]) -> tuple[float, float]:
+    times = sorted(times)
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
+
+
+def run_sizes(binary, dbs, accounts, sizes, samples) -> list[dict]:
+    """Both emulators at once; each figure's requests alternate between them."""
+    emulators = []
+    try:
+        for db in dbs:
+            emulators.append(Emulator(binary, db))
+            emulators[-1].login()
+        paths = [paths_for(e, accounts, rows) for e, rows in zip(emulators, sizes)]
+        out = [{"rows": rows, "figures": {}} for rows in sizes]
+        for name in paths[0]:
+            times = [[] for _ in emulators]
+            for _ in range(3):  # warm the page caches
+                for e, p in zip(emulators, paths):
+                    timed(e, p[name])
+            for _ in range(samples):
+                for i, (e, p) in enumerate(zip(emulators, paths)):
+                    times[i].append(timed(e, p[name]))
+            for i, t in enumerate(times):
+                out[i]["figures"][name] = summary(t)
+        for o, e in zip(out, emulators):
+            o["rss_mb"] = e.rss_mb()
+        return out
+    finally:
+        for e in emulators:
+            e.stop()
 
 
 def main():
@@ -174,14 +196,15 @@ def main():
     ap.add_argument("workdir")
     ap.add_argument("--small", type=int, default=1000)
     ap.add_argument("--large", type=int, default=1_000_000)
-    ap.add_argument("--samples", type=int, default=40)
+    ap.add_argument("--samples", type=int, default=200)
     args = ap.parse_args()
-    db = os.path.join(args.workdir, "lists.db")
-    accounts = set_up(args.binary, db)
-    add_history(db, accounts, args.small, 0)
-    small = run_size(args.binary, db, accounts, args.small, args.samples)
-    add_history(db, accounts, args.large - args.small, args.small)
-    large = run_size(args.binary, db, accounts, args.large, args.samples)
+    small_db = os.path.join(args.workdir, "lists-small.db")
+    large_db = os.path.join(args.workdir, "lists.db")
+    accounts = set_up(args.binary, small_db)
+    add_history(small_db, accounts, args.small, 0)  # ends with a TRUNCATE checkpoint: one file holds it all
+    shutil.copyfile(small_db, large_db)
+    add_history(large_db, accounts, args.large - args.small, args.small)
+    small, large = run_sizes(args.binary, [small_db, large_db], accounts, [args.small, args.large], args.samples)
     print(f"list latency, GET /api/v1/transactions (100 rows), median / p99 ms, "
           f"at {small['rows']:,} and {large['rows']:,} stored transactions:")
     for name in small["figures"]:
