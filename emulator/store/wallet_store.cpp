@@ -1,5 +1,7 @@
 // The wallets and accounts repositories: creation under the client's limits, lookups, pages, key
 // generation coming due, and the owner of an address. Rows through kWalletRow and kAccountRow.
+#include <algorithm>
+
 #include "emulator/store/rows.hpp"
 #include "emulator/store/step_batch.hpp"
 #include "emulator/store/store.hpp"
@@ -16,7 +18,8 @@ Status Store::create_wallet(const WalletRecord& w, const domain::WalletKeys& key
   auto lock = guard();
   WriteTransaction tx(db());
   {
-    auto st = db().use("SELECT COUNT(*) FROM wallets WHERE client_id = ?");
+    // The client's wallet count is its list's highest rank (migration 011).
+    auto st = db().use("SELECT IFNULL(MAX(client_rank), 0) FROM wallets WHERE client_id = ?");
     st->bind(1, w.client_id);
     st->step();
     if (st->column_int(0) >= max_wallets) {
@@ -24,7 +27,13 @@ Status Store::create_wallet(const WalletRecord& w, const domain::WalletKeys& key
                         "Maximum wallet count exceeded (max_wallets = " + std::to_string(max_wallets) + ")");
     }
   }
-  auto st = db().use(sql_once([] { return insert_sql("wallets", kWalletRow, {"secp256k1_secret", "ed25519_seed"}); }));
+  auto st = db().use(sql_once([] {
+    // The next rank in the client's list, read by the INSERT itself (?N: the row's client_id).
+    const std::string rank = std::string("(SELECT IFNULL(MAX(client_rank), 0) + 1 FROM wallets WHERE client_id = ?")
+                                 .append(std::to_string(param_of(kWalletRow, "client_id")))
+                                 .append(")");
+    return insert_sql("wallets", kWalletRow, {"secp256k1_secret", "ed25519_seed", {"client_rank", rank}});
+  }));
   bind_row(kWalletRow, *st, w);
   constexpr int kKeys = static_cast<int>(kWalletRow.size()) + 1;
   st->bind_blob(kKeys, keys.secp256k1_secret).bind_blob(kKeys + 1, keys.ed25519_seed).run();
@@ -48,10 +57,25 @@ std::optional<domain::WalletKeys> Store::wallet_keys(std::string_view wallet_id)
 
 Page<WalletRecord> Store::list_wallets(std::string_view client_id, const PageRequest& p) {
   auto lock = guard();
-  return fetch_page(
-      db(), "SELECT COUNT(*) FROM wallets WHERE client_id = ?",
-      sql_once([] { return select_wallets(" WHERE client_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?"); }), 1, p,
-      [&](Statement& s) { s.bind(1, client_id); }, kWalletRow);
+  // The list's length is its highest rank and page P a seek on the rank (migration 011), as for the
+  // transaction lists.
+  Page<WalletRecord> page;
+  {
+    auto st = db().use("SELECT IFNULL(MAX(client_rank), 0) FROM wallets WHERE client_id = ?");
+    st->bind(1, client_id);
+    if (st->step()) page.total = st->column_int(0);
+  }
+  const std::int64_t offset = offset_of(p);
+  const std::int64_t top = page.total - offset;
+  if (top > 0) {
+    auto st = db().use(sql_once(
+        [] { return select_wallets(" WHERE client_id = ? AND client_rank <= ? ORDER BY client_rank DESC LIMIT ?"); }));
+    st->bind(1, client_id).bind(2, top).bind(3, p.page_size);
+    page.items.reserve(static_cast<std::size_t>(std::min<std::int64_t>(top, p.page_size)));
+    while (st->step()) page.items.push_back(read_row(kWalletRow, *st));
+  }
+  page.has_more = offset + static_cast<std::int64_t>(page.items.size()) < page.total;
+  return page;
 }
 
 int Store::activate_due_wallets(std::int64_t now_ms) {

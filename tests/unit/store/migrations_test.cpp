@@ -8,6 +8,8 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "emulator/domain/amount.hpp"
@@ -122,6 +124,55 @@ TEST_CASE("a database written with only migration 1 opens in this build") {
   CHECK(c.transactions == 1);
 }
 
+// Migration 011 ranks the wallets already there, per client in the order they were made; the list
+// (newest first, its total the highest rank) and the wallet limit then read those ranks, and a new
+// wallet takes the next one.
+TEST_CASE("wallets written before migration 011 get their list ranks") {
+  TempDir dir;
+  const std::string path = dir.file("v10.db");
+  {
+    s::Database db(path);
+    std::vector<s::Migration> before;
+    for (const auto& m : s::embedded_migrations())
+      if (m.version < 11) before.push_back(m);
+    s::apply_migrations(db, before);
+    for (const char* c : {"c1", "c2"}) {
+      db.exec(std::string("INSERT INTO clients(client_id, client_name, api_key, secret_salt, secret_hash, status,"
+                          " subscription_tier, max_wallets, created_at_ms) VALUES ('")
+                  .append(c)
+                  .append("', 'old', 'key_")
+                  .append(c)
+                  .append("', 'salt', 'hash', 'ACTIVE', 'SANDBOX', 4, 100)"));
+    }
+    // Interleaved: c1 w1, c2 w2, c1 w3, c1 w4, c2 w5.
+    for (const auto& [w, c] : std::vector<std::pair<std::string, std::string>>{
+             {"w1", "c1"}, {"w2", "c2"}, {"w3", "c1"}, {"w4", "c1"}, {"w5", "c2"}}) {
+      db.exec(
+          "INSERT INTO wallets(wallet_id, client_id, wallet_name, description, status, key_status,"
+          " secp256k1_secret, ed25519_seed, key_ready_at_ms, created_at_ms, updated_at_ms) VALUES ('" +
+          w + "', '" + c + "', 'old', '', 'ACTIVE', 'ACTIVE', x'11', x'22', 100, 100, 100)");
+    }
+  }
+  s::Store store(path);
+  auto ids = [&](const std::string& client, std::int64_t page, std::int64_t size) {
+    const auto p = store.list_wallets(client, d::PageRequest{page, size});
+    std::vector<std::string> out;
+    for (const auto& w : p.items) out.push_back(w.wallet_id);
+    return std::make_tuple(p.total, p.has_more, out);
+  };
+  CHECK(ids("c1", 1, 2) == std::make_tuple(std::int64_t{3}, true, std::vector<std::string>{"w4", "w3"}));
+  CHECK(ids("c1", 2, 2) == std::make_tuple(std::int64_t{3}, false, std::vector<std::string>{"w1"}));
+  CHECK(ids("c1", 3, 2) == std::make_tuple(std::int64_t{3}, false, std::vector<std::string>{}));
+  CHECK(ids("c2", 1, 10) == std::make_tuple(std::int64_t{2}, false, std::vector<std::string>{"w5", "w2"}));
+  // The limit (4) counts the migrated wallets; the new one is c1's fourth, newest in its list.
+  REQUIRE(store.create_wallet(make_wallet("w6", "c1"), make_keys(), 4).ok());
+  CHECK(ids("c1", 1, 10) == std::make_tuple(std::int64_t{4}, false, std::vector<std::string>{"w6", "w4", "w3", "w1"}));
+  const auto refused = store.create_wallet(make_wallet("w7", "c1"), make_keys(), 4);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == d::ErrorCode::wallet_limit_reached);
+  CHECK(std::get<0>(ids("c2", 1, 10)) == 2);
+}
+
 TEST_CASE("a database from a newer build is refused") {
   TempDir dir;
   const std::string path = dir.file("future.db");
@@ -175,6 +226,8 @@ TEST_CASE("the per-step statements of the simulated chain seek rather than scan"
            "SELECT * FROM transactions WHERE next_due_ms IS NOT NULL AND next_due_ms <= 5 ORDER BY next_due_ms, seq",
            "SELECT MAX(client_rank) FROM transactions WHERE client_id = 'c'",
            "SELECT MAX(chain_rank) FROM transactions WHERE client_id = 'c' AND chain = 'ethereum'",
+           "SELECT IFNULL(MAX(client_rank), 0) FROM wallets WHERE client_id = 'c'",
+           "SELECT * FROM wallets WHERE client_id = 'c' AND client_rank <= 40 ORDER BY client_rank DESC LIMIT 20",
        }) {
     CAPTURE(sql);
     auto plan = db.use(std::string("EXPLAIN QUERY PLAN ") + sql);
