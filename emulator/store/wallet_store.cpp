@@ -14,12 +14,16 @@ using domain::Page;
 using domain::PageRequest;
 using domain::Status;
 
+namespace {
+// A client's wallet count: its list's highest rank (migration 011), one seek.
+constexpr const char* kWalletCountSql = "SELECT IFNULL(MAX(client_rank), 0) FROM wallets WHERE client_id = ?";
+}  // namespace
+
 Status Store::create_wallet(const WalletRecord& w, const domain::WalletKeys& keys, std::int64_t max_wallets) {
   auto lock = guard();
   WriteTransaction tx(db());
   {
-    // The client's wallet count is its list's highest rank (migration 011).
-    auto st = db().use("SELECT IFNULL(MAX(client_rank), 0) FROM wallets WHERE client_id = ?");
+    auto st = db().use(kWalletCountSql);
     st->bind(1, w.client_id);
     st->step();
     if (st->column_int(0) >= max_wallets) {
@@ -61,7 +65,7 @@ Page<WalletRecord> Store::list_wallets(std::string_view client_id, const PageReq
   // transaction lists.
   Page<WalletRecord> page;
   {
-    auto st = db().use("SELECT IFNULL(MAX(client_rank), 0) FROM wallets WHERE client_id = ?");
+    auto st = db().use(kWalletCountSql);
     st->bind(1, client_id);
     if (st->step()) page.total = st->column_int(0);
   }
